@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { NotBuiltYet } from '../../../components/ui/not-built-yet';
+
+export const metadata: Metadata = { title: 'DLQ' };
+
+export default function Page() {
+  return <NotBuiltYet area="DLQ" />;
+}

@@ -1,0 +1,28 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { activeNavItem, navItems } from '../lib/paths';
+
+export function AppNav() {
+  const pathname = usePathname();
+  const active = activeNavItem(pathname);
+  return (
+    <nav className="nav" aria-label="Console">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden>
+          ◆
+        </span>{' '}
+        RocketDeck
+      </div>
+      <ul>
+        {navItems.map((item) => (
+          <li key={item.href}>
+            <Link href={item.href} aria-current={item === active ? 'page' : undefined}>
+              {item.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,39 @@
+/** Every href of the console, in one place. */
+export const paths = {
+  dashboard: () => '/',
+  cluster: () => '/cluster',
+  topics: () => '/topics',
+  topic: (topic: string) => `/topics/${encodeURIComponent(topic)}`,
+  groups: () => '/groups',
+  group: (group: string) => `/groups/${encodeURIComponent(group)}`,
+  messages: () => '/messages',
+  message: (msgId: string) => `/messages/${encodeURIComponent(msgId)}`,
+  traces: () => '/traces',
+  dlq: () => '/dlq',
+  alerts: () => '/alerts',
+  settings: () => '/settings',
+} as const;
+
+export interface NavItem {
+  label: string;
+  href: string;
+}
+
+export const navItems: readonly NavItem[] = [
+  { label: 'Dashboard', href: paths.dashboard() },
+  { label: 'Cluster', href: paths.cluster() },
+  { label: 'Topics', href: paths.topics() },
+  { label: 'Consumer groups', href: paths.groups() },
+  { label: 'Messages', href: paths.messages() },
+  { label: 'Traces', href: paths.traces() },
+  { label: 'DLQ', href: paths.dlq() },
+  { label: 'Alerts', href: paths.alerts() },
+  { label: 'Settings', href: paths.settings() },
+];
+
+/** The nav item a pathname belongs to: the longest href that prefixes it. */
+export function activeNavItem(pathname: string): NavItem | undefined {
+  return navItems
+    .filter((item) => (item.href === '/' ? pathname === '/' : pathname === item.href || pathname.startsWith(`${item.href}/`)))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+}

@@ -1,0 +1,68 @@
+/**
+ * Process configuration: command-line flags, then ROCKETDECK_* environment variables, then defaults.
+ * The defaults need nothing installed: data in ./data, everything bound to 127.0.0.1, RocketMQ's ports.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+
+const port = z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)');
+
+export const ServerConfigSchema = z.object({
+  dataDir: z.string().min(1),
+  host: z.string().min(1),
+  consolePort: port,
+  namesrvPort: port,
+  brokerPort: port,
+  dev: z.boolean(),
+});
+export type ServerConfig = z.infer<typeof ServerConfigSchema>;
+
+export const DEFAULTS = {
+  dataDir: './data',
+  host: '127.0.0.1',
+  consolePort: 8080,
+  namesrvPort: 9876,
+  brokerPort: 10911,
+} as const;
+
+/** One row per setting: the flag, its environment variable, and what it means (also used for --help). */
+const OPTIONS = [
+  { key: 'dataDir', flag: '--data-dir <dir>', env: 'ROCKETDECK_DATA_DIR', help: 'data directory (store, configs, console database)' },
+  { key: 'host', flag: '--host <address>', env: 'ROCKETDECK_HOST', help: 'address every listener binds' },
+  { key: 'consolePort', flag: '--console-port <port>', env: 'ROCKETDECK_CONSOLE_PORT', help: 'web console and /api/trpc' },
+  { key: 'namesrvPort', flag: '--namesrv-port <port>', env: 'ROCKETDECK_NAMESRV_PORT', help: 'RocketMQ name server' },
+  { key: 'brokerPort', flag: '--broker-port <port>', env: 'ROCKETDECK_BROKER_PORT', help: 'RocketMQ broker' },
+] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const program = new Command('rocketdeck')
+    .description('RocketMQ-compatible broker and web console in one process')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const o of OPTIONS) {
+    program.option(o.flag, `${o.help} (env ${o.env}, default ${DEFAULTS[o.key]})`, noEmpty);
+  }
+  program.option('--dev', 'serve the console with Next.js in development mode (env NEXT_DEV=1)');
+  program.parse([...argv], { from: 'user' });
+  const flags = program.opts<Record<string, string | boolean | undefined>>();
+
+  const raw: Record<string, unknown> = { dev: flags.dev === true || env.NEXT_DEV === '1' };
+  for (const o of OPTIONS) raw[o.key] = flags[o.key] ?? env[o.env] ?? DEFAULTS[o.key];
+  const parsed = ServerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = OPTIONS.find((o) => o.key === issue?.path[0]);
+    const value = option ? String(raw[option.key]) : '';
+    throw new ConfigError(`invalid ${option ? `${option.flag.split(' ')[0]} / ${option.env}` : 'setting'} "${value}": ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function noEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}

@@ -1,0 +1,5 @@
+import type { BrokerEngine } from '../../engine';
+
+export interface Context {
+  engine: BrokerEngine;
+}
