@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, DEFAULTS, parseConfig } from './config';
+
+test('defaults need nothing: ./data, 127.0.0.1 and RocketMQ ports', () => {
+  const c = parseConfig([], {});
+  assert.deepEqual(c, { ...DEFAULTS, dev: false });
+  assert.equal(c.consolePort, 8080);
+  assert.equal(c.namesrvPort, 9876);
+  assert.equal(c.brokerPort, 10911);
+});
+
+test('environment variables apply and flags override them', () => {
+  const env = { ROCKETDECK_DATA_DIR: '/var/lib/rd', ROCKETDECK_CONSOLE_PORT: '9000', ROCKETDECK_HOST: '0.0.0.0' };
+  const fromEnv = parseConfig([], env);
+  assert.equal(fromEnv.dataDir, '/var/lib/rd');
+  assert.equal(fromEnv.consolePort, 9000);
+  assert.equal(fromEnv.host, '0.0.0.0');
+  const fromFlags = parseConfig(['--console-port', '9100', '--data-dir', 'x', '--broker-port', '0', '--namesrv-port=1234'], env);
+  assert.equal(fromFlags.consolePort, 9100);
+  assert.equal(fromFlags.dataDir, 'x');
+  assert.equal(fromFlags.brokerPort, 0);
+  assert.equal(fromFlags.namesrvPort, 1234);
+  assert.equal(fromFlags.host, '0.0.0.0');
+});
+
+test('a bad port is refused with the flag and env names in the message', () => {
+  assert.throws(() => parseConfig(['--console-port', 'abc'], {}), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /--console-port \/ ROCKETDECK_CONSOLE_PORT "abc": must be a port number/);
+    return true;
+  });
+  assert.throws(() => parseConfig([], { ROCKETDECK_BROKER_PORT: '70000' }), /--broker-port .*"70000"/);
+});
+
+test('NEXT_DEV=1 or --dev selects development mode', () => {
+  assert.equal(parseConfig(['--dev'], {}).dev, true);
+  assert.equal(parseConfig([], { NEXT_DEV: '1' }).dev, true);
+});
