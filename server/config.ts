@@ -38,7 +38,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+/** Environment variables as read here (Next's ambient types make NodeJS.ProcessEnv demand NODE_ENV). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseConfig(argv: readonly string[], env: Env = process.env): ServerConfig {
   const program = new Command('rocketdeck')
     .description('RocketMQ-compatible broker and web console in one process')
     .exitOverride()

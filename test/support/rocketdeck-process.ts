@@ -32,10 +32,14 @@ export function requireBuild(): void {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` before the integration tests`);
 }
 
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+type Env = Record<string, string | undefined>;
+
+export function spawnServer(args: string[], env: Env = {}): ChildProcess {
   requireBuild();
+  const childEnv: Env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env };
+  childEnv.NODE_ENV = 'production';
   return spawn(process.execPath, [SERVER_ENTRY, ...args], {
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -82,7 +86,7 @@ export async function startRocketDeck(extraArgs: string[] = [], opts: { dataDir?
 }
 
 /** Runs the server expecting it to exit by itself (start-up failures). */
-export function runToExit(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<ExitResult> {
+export function runToExit(args: string[], env: Env = {}, timeoutMs = 20_000): Promise<ExitResult> {
   const proc = spawnServer(args, env);
   let stdout = '';
   let stderr = '';
