@@ -1,0 +1,172 @@
+/**
+ * Typed access to the metric tables: series ids, raw samples, 1-minute and 1-hour rollups, rollup marks, pruning.
+ * Label columns use '' (and -1 for queueId) for "not part of this series", so the UNIQUE key works
+ * (SQLite treats NULLs as distinct) and a lookup is one index probe.
+ */
+import type { ConsoleDb } from './console-db';
+
+export interface SeriesLabels {
+  kind: string;
+  cluster: string;
+  broker?: string;
+  topic?: string;
+  group?: string;
+  queueId?: number;
+}
+
+export interface SeriesRow extends SeriesLabels {
+  id: number;
+  lastSeen: number;
+}
+
+export type Resolution = 'raw' | '1m' | '1h';
+
+export interface RawPoint {
+  ts: number;
+  value: number | null;
+}
+
+export interface RollupPoint {
+  ts: number;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  last: number | null;
+  samples: number;
+  gaps: number;
+}
+
+interface SeriesDbRow {
+  id: number;
+  kind: string;
+  cluster: string;
+  broker: string;
+  topic: string;
+  grp: string;
+  queue_id: number;
+  last_seen: number;
+}
+
+const ROLLUP_TABLE: Record<Exclude<Resolution, 'raw'>, string> = { '1m': 'metric_1m', '1h': 'metric_1h' };
+
+function labelParams(l: SeriesLabels) {
+  return { kind: l.kind, cluster: l.cluster, broker: l.broker ?? '', topic: l.topic ?? '', grp: l.group ?? '', queue_id: l.queueId ?? -1 };
+}
+
+function toSeriesRow(r: SeriesDbRow): SeriesRow {
+  const row: SeriesRow = { id: r.id, kind: r.kind, cluster: r.cluster, lastSeen: r.last_seen };
+  if (r.broker !== '') row.broker = r.broker;
+  if (r.topic !== '') row.topic = r.topic;
+  if (r.grp !== '') row.group = r.grp;
+  if (r.queue_id !== -1) row.queueId = r.queue_id;
+  return row;
+}
+
+/** Returns the id of the series, creating it, and records that it was seen at `at`. */
+export function upsertSeries(db: ConsoleDb, labels: SeriesLabels, at: number): number {
+  const row = db
+    .prepare(
+      `INSERT INTO metric_series (kind, cluster, broker, topic, grp, queue_id, last_seen)
+       VALUES (@kind, @cluster, @broker, @topic, @grp, @queue_id, @at)
+       ON CONFLICT (kind, cluster, broker, topic, grp, queue_id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+       RETURNING id`,
+    )
+    .get({ ...labelParams(labels), at }) as { id: number };
+  return row.id;
+}
+
+export function findSeriesId(db: ConsoleDb, labels: SeriesLabels): number | undefined {
+  const row = db
+    .prepare('SELECT id FROM metric_series WHERE kind=@kind AND cluster=@cluster AND broker=@broker AND topic=@topic AND grp=@grp AND queue_id=@queue_id')
+    .get(labelParams(labels)) as { id: number } | undefined;
+  return row?.id;
+}
+
+/** Every series of a cluster, optionally of some kinds only, seen at or after `seenSince`. */
+export function listSeries(db: ConsoleDb, filter: { cluster?: string; kinds?: readonly string[]; seenSince?: number } = {}): SeriesRow[] {
+  const kinds = filter.kinds ?? [];
+  const rows = db
+    .prepare(
+      `SELECT * FROM metric_series
+       WHERE (@cluster IS NULL OR cluster = @cluster) AND last_seen >= @since
+         AND (@nkinds = 0 OR kind IN (SELECT value FROM json_each(@kinds)))
+       ORDER BY id`,
+    )
+    .all({ cluster: filter.cluster ?? null, since: filter.seenSince ?? 0, nkinds: kinds.length, kinds: JSON.stringify(kinds) }) as SeriesDbRow[];
+  return rows.map(toSeriesRow);
+}
+
+export function listClusters(db: ConsoleDb): string[] {
+  return (db.prepare('SELECT DISTINCT cluster FROM metric_series ORDER BY cluster').all() as Array<{ cluster: string }>).map((r) => r.cluster);
+}
+
+/** Inserts raw samples; a second sample for the same series and millisecond replaces the first. Call inside a transaction for batches. */
+export function insertRawSamples(db: ConsoleDb, rows: ReadonlyArray<{ seriesId: number; ts: number; value: number | null }>): void {
+  const stmt = db.prepare('INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
+  for (const r of rows) stmt.run(r.seriesId, r.ts, r.value);
+}
+
+/** Raw points of one series with from <= ts < to, oldest first. */
+export function readRaw(db: ConsoleDb, seriesId: number, from: number, to: number): RawPoint[] {
+  return db.prepare('SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').all(seriesId, from, to) as RawPoint[];
+}
+
+/** The newest raw point of a series with from <= ts <= at (a gap counts: it says "we looked and could not see"). */
+export function readLatestRaw(db: ConsoleDb, seriesId: number, from: number, at: number): RawPoint | undefined {
+  return db
+    .prepare('SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1')
+    .get(seriesId, from, at) as RawPoint | undefined;
+}
+
+/** Raw rows of all series with from <= ts < to, ordered by series then time: the input of the 1-minute rollup. */
+export function readRawForRollup(db: ConsoleDb, from: number, to: number): Array<RawPoint & { seriesId: number }> {
+  return db
+    .prepare('SELECT series_id AS seriesId, ts, value FROM metric_raw WHERE ts >= ? AND ts < ? ORDER BY series_id, ts')
+    .all(from, to) as Array<RawPoint & { seriesId: number }>;
+}
+
+export function readRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, seriesId: number, from: number, to: number): RollupPoint[] {
+  return db
+    .prepare(`SELECT ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts`)
+    .all(seriesId, from, to) as RollupPoint[];
+}
+
+export function readRollupForRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, from: number, to: number): Array<RollupPoint & { seriesId: number }> {
+  return db
+    .prepare(`SELECT series_id AS seriesId, ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE ts >= ? AND ts < ? ORDER BY series_id, ts`)
+    .all(from, to) as Array<RollupPoint & { seriesId: number }>;
+}
+
+export function upsertRollups(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, rows: ReadonlyArray<RollupPoint & { seriesId: number }>): void {
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO ${ROLLUP_TABLE[resolution]} (series_id, ts, avg, min, max, last, samples, gaps)
+     VALUES (@seriesId, @ts, @avg, @min, @max, @last, @samples, @gaps)`,
+  );
+  for (const r of rows) stmt.run(r);
+}
+
+export function readRollupMark(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>): number | undefined {
+  const row = db.prepare('SELECT done_until FROM metric_rollup_mark WHERE resolution = ?').get(resolution) as { done_until: number } | undefined;
+  return row?.done_until;
+}
+
+export function writeRollupMark(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, doneUntil: number): void {
+  db.prepare('INSERT OR REPLACE INTO metric_rollup_mark (resolution, done_until) VALUES (?, ?)').run(resolution, doneUntil);
+}
+
+export function oldestTs(db: ConsoleDb, resolution: Resolution): number | undefined {
+  const table = resolution === 'raw' ? 'metric_raw' : ROLLUP_TABLE[resolution];
+  const row = db.prepare(`SELECT min(ts) AS ts FROM ${table}`).get() as { ts: number | null };
+  return row.ts ?? undefined;
+}
+
+/** Deletes points older than `before`; returns how many went. */
+export function prunePoints(db: ConsoleDb, resolution: Resolution, before: number): number {
+  const table = resolution === 'raw' ? 'metric_raw' : ROLLUP_TABLE[resolution];
+  return db.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(before).changes;
+}
+
+/** Forgets series not seen since `before` (their points cascade). */
+export function pruneSeries(db: ConsoleDb, before: number): number {
+  return db.prepare('DELETE FROM metric_series WHERE last_seen < ?').run(before).changes;
+}

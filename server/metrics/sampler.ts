@@ -1,0 +1,153 @@
+/**
+ * The sampler: every `intervalMs` (10 s by default) it asks the injected MetricsSource for a snapshot of each
+ * cluster, turns snapshots into samples (gaps where the source could not see) and writes them all in one
+ * transaction stamped with the tick's time. After writing it builds finished rollups and, once a minute, prunes.
+ *
+ * Ticks never overlap: the next one is scheduled when the previous finished, so a slow cluster stretches the
+ * interval instead of piling up collects. A cluster that exceeds `collectTimeoutMs` counts as unreachable.
+ */
+import type { ConsoleDb } from '../db/console-db';
+import { insertRawSamples, listSeries, type SeriesLabels, upsertSeries } from '../db/metric-rows';
+import { type Clock, systemClock } from './clock';
+import type { MetricsSource } from './metrics-source';
+import { pruneHistory, RETENTION_MS, rollUp } from './rollup';
+import { type Sample, snapshotToSamples, unreachableClusterSamples } from './snapshot-samples';
+
+export const SAMPLE_INTERVAL_MS_DEFAULT = 10_000;
+/** Bounds: faster than 1 s would flood the raw table; slower than 5 min makes 1-minute rollups meaningless. */
+export const SAMPLE_INTERVAL_MS_MIN = 1_000;
+export const SAMPLE_INTERVAL_MS_MAX = 300_000;
+const PRUNE_EVERY_MS = 60_000;
+
+export interface SamplerOptions {
+  /** Clusters to sample; a function so clusters added in the console are picked up on the next tick. */
+  clusters: readonly string[] | (() => readonly string[]);
+  intervalMs?: number;
+  collectTimeoutMs?: number;
+  clock?: Clock;
+  /** Called with errors that are not the cluster's fault (e.g. the database). Defaults to console.error. */
+  onError?: (err: unknown) => void;
+}
+
+export interface TickReport {
+  at: number;
+  samples: number;
+  gaps: number;
+  unreachableClusters: string[];
+}
+
+export interface Sampler {
+  /** Runs one tick now. Ticks are serialised: calling this during a tick waits for it and runs another. */
+  sampleOnce(): Promise<TickReport>;
+  start(): void;
+  /** Stops scheduling and waits for a tick in flight. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+export function createSampler(db: ConsoleDb, source: MetricsSource, opts: SamplerOptions): Sampler {
+  const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS_DEFAULT;
+  if (!(intervalMs >= SAMPLE_INTERVAL_MS_MIN && intervalMs <= SAMPLE_INTERVAL_MS_MAX)) {
+    throw new RangeError(`sampler interval ${intervalMs} ms is outside ${SAMPLE_INTERVAL_MS_MIN}..${SAMPLE_INTERVAL_MS_MAX} ms`);
+  }
+  const collectTimeoutMs = opts.collectTimeoutMs ?? Math.max(1_000, intervalMs - 500);
+  const clock = opts.clock ?? systemClock;
+  const onError = opts.onError ?? ((err: unknown) => console.error('metrics sampler:', err));
+  const clusters = typeof opts.clusters === 'function' ? opts.clusters : () => opts.clusters as readonly string[];
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let lastPrune = -Infinity;
+
+  async function tick(): Promise<TickReport> {
+    const at = clock.now();
+    const list = clusters();
+    const results = await Promise.all(list.map((c) => collectWithTimeout(source, c, collectTimeoutMs)));
+    const known = listSeries(db, { seenSince: at - RETENTION_MS.raw });
+    const report: TickReport = { at, samples: 0, gaps: 0, unreachableClusters: [] };
+    const samples: Sample[] = [];
+    for (const [i, r] of results.entries()) {
+      const cluster = list[i]!;
+      if (r.ok && r.snapshot.cluster === cluster) samples.push(...snapshotToSamples(r.snapshot, known));
+      else {
+        report.unreachableClusters.push(cluster);
+        samples.push(...unreachableClusterSamples(cluster, known));
+      }
+    }
+    writeSamples(db, samples, at);
+    report.samples = samples.length;
+    report.gaps = samples.filter((s) => s.value === null).length;
+    const now = clock.now();
+    rollUp(db, now);
+    if (now - lastPrune >= PRUNE_EVERY_MS) {
+      pruneHistory(db, now);
+      lastPrune = now;
+    }
+    return report;
+  }
+
+  function sampleOnce(): Promise<TickReport> {
+    const next = chain.then(tick, tick);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      sampleOnce().catch(onError).finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  return {
+    sampleOnce,
+    start() {
+      if (running) return;
+      running = true;
+      schedule();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await chain;
+    },
+    get running() {
+      return running;
+    },
+  };
+}
+
+type CollectResult = { ok: true; snapshot: Awaited<ReturnType<MetricsSource['collect']>> } | { ok: false; error: unknown };
+
+async function collectWithTimeout(source: MetricsSource, cluster: string, timeoutMs: number): Promise<CollectResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CollectResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: new Error(`collect(${cluster}) took longer than ${timeoutMs} ms`) }), timeoutMs);
+  });
+  try {
+    return await Promise.race([source.collect(cluster).then((snapshot): CollectResult => ({ ok: true, snapshot }), (error: unknown): CollectResult => ({ ok: false, error })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One transaction for the whole tick: readers see all of a tick or none of it, and it costs one WAL commit. */
+export function writeSamples(db: ConsoleDb, samples: readonly Sample[], at: number): void {
+  db.transaction(() => {
+    const ids = new Map<string, number>();
+    const rows = samples.map((s) => ({ seriesId: seriesIdFor(db, s.series, s.value === null ? 0 : at, ids), ts: at, value: s.value }));
+    insertRawSamples(db, rows);
+  })();
+}
+
+/** A gap does not refresh last_seen (at = 0), so a series that only ever gets gaps ages out after a day. */
+function seriesIdFor(db: ConsoleDb, s: SeriesLabels, at: number, cache: Map<string, number>): number {
+  const key = `${s.kind}|${s.cluster}|${s.broker ?? ''}|${s.topic ?? ''}|${s.group ?? ''}|${s.queueId ?? -1}|${at}`;
+  let id = cache.get(key);
+  if (id === undefined) {
+    id = upsertSeries(db, s, at);
+    cache.set(key, id);
+  }
+  return id;
+}

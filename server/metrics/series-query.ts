@@ -1,0 +1,65 @@
+/**
+ * Reads a series for a time range at a resolution a chart can draw: at most `maxPoints` (default 500) buckets.
+ * The source table is the finest one that still holds `from` and is not needlessly fine for the chosen step
+ * (raw for the last 24 h, 1-minute rollups for 7 days, 1-hour rollups for 90 days); rows are then folded into
+ * "nice" steps (10 s, 30 s, 1 min, 5 min, … 1 day). A 90-day chart reads ≈2,160 hourly rows per series.
+ */
+import type { ConsoleDb } from '../db/console-db';
+import { findSeriesId, readRaw, readRollup, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
+import { DAY_MS, foldRaw, foldRollups, HOUR_MS, MINUTE_MS, RETENTION_MS } from './rollup';
+import { SAMPLE_INTERVAL_MS_DEFAULT } from './sampler';
+
+export const CHART_POINTS_DEFAULT = 500;
+export const CHART_POINTS_MAX = 2_000;
+/** The longest range a chart may ask for: the 1-hour retention. */
+export const QUERY_RANGE_MS_MAX = RETENTION_MS['1h'];
+
+const NICE_STEPS_MS = [10_000, 30_000, MINUTE_MS, 2 * MINUTE_MS, 5 * MINUTE_MS, 10 * MINUTE_MS, 15 * MINUTE_MS, 30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, 7 * DAY_MS];
+
+export interface SeriesQuery {
+  from: number;
+  to: number;
+  maxPoints?: number;
+  /** The time "now" is, for choosing which tables still hold `from` (inject in tests). */
+  now?: number;
+  /** The raw sampling interval; the finest step a raw read is folded to. */
+  sampleIntervalMs?: number;
+}
+
+export interface SeriesResult {
+  resolution: Resolution;
+  stepMs: number;
+  from: number;
+  to: number;
+  /** Buckets in time order; a bucket with no rows is absent (see fillGaps in chart-shapes), a gap bucket has nulls. */
+  points: RollupPoint[];
+}
+
+/** Chooses source table and bucket step for a range. Pure. */
+export function chooseResolution(q: Required<Pick<SeriesQuery, 'from' | 'to' | 'now'>> & Pick<SeriesQuery, 'maxPoints' | 'sampleIntervalMs'>): { resolution: Resolution; stepMs: number } {
+  const maxPoints = Math.min(Math.max(q.maxPoints ?? CHART_POINTS_DEFAULT, 10), CHART_POINTS_MAX);
+  const span = Math.max(1, q.to - q.from);
+  const wanted = span / maxPoints;
+  const sampleMs = q.sampleIntervalMs ?? SAMPLE_INTERVAL_MS_DEFAULT;
+  const age = q.now - q.from;
+  let resolution: Resolution;
+  let tableStep: number;
+  if (age <= RETENTION_MS.raw && wanted < MINUTE_MS) [resolution, tableStep] = ['raw', sampleMs];
+  else if (age <= RETENTION_MS['1m'] && wanted < HOUR_MS) [resolution, tableStep] = ['1m', MINUTE_MS];
+  else [resolution, tableStep] = ['1h', HOUR_MS];
+  const nice = NICE_STEPS_MS.find((s) => s >= wanted && s >= tableStep) ?? NICE_STEPS_MS.at(-1)!;
+  return { resolution, stepMs: nice };
+}
+
+export function querySeries(db: ConsoleDb, labels: SeriesLabels, q: SeriesQuery): SeriesResult {
+  if (!(q.to > q.from)) throw new RangeError('query range is empty: "to" must be after "from"');
+  if (q.to - q.from > QUERY_RANGE_MS_MAX) throw new RangeError(`query range is longer than ${QUERY_RANGE_MS_MAX / DAY_MS} days`);
+  const now = q.now ?? Date.now();
+  const { resolution, stepMs } = chooseResolution({ ...q, now });
+  const from = Math.floor(q.from / stepMs) * stepMs;
+  const result: SeriesResult = { resolution, stepMs, from, to: q.to, points: [] };
+  const id = findSeriesId(db, labels);
+  if (id === undefined) return result;
+  result.points = resolution === 'raw' ? foldRaw(readRaw(db, id, from, q.to), stepMs) : foldRollups(readRollup(db, resolution, id, from, q.to), stepMs);
+  return result;
+}
