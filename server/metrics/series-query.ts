@@ -5,8 +5,8 @@
  * "nice" steps (10 s, 30 s, 1 min, 5 min, … 1 day). A 90-day chart reads ≈2,160 hourly rows per series.
  */
 import type { ConsoleDb } from '../db/console-db';
-import { findSeriesId, readRaw, readRollup, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
-import { DAY_MS, foldRaw, foldRollups, HOUR_MS, MINUTE_MS, RETENTION_MS } from './rollup';
+import { findSeriesId, readBuckets, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
+import { DAY_MS, HOUR_MS, MINUTE_MS, RETENTION_MS } from './rollup';
 import { SAMPLE_INTERVAL_MS_DEFAULT } from './sampler';
 
 export const CHART_POINTS_DEFAULT = 500;
@@ -41,14 +41,15 @@ export function chooseResolution(q: Required<Pick<SeriesQuery, 'from' | 'to' | '
   const span = Math.max(1, q.to - q.from);
   const wanted = span / maxPoints;
   const sampleMs = q.sampleIntervalMs ?? SAMPLE_INTERVAL_MS_DEFAULT;
+  const nice = NICE_STEPS_MS.find((s) => s >= wanted && s >= sampleMs) ?? NICE_STEPS_MS.at(-1)!;
+  // The coarsest table whose buckets still fit in one step and which still holds `from`.
   const age = q.now - q.from;
-  let resolution: Resolution;
-  let tableStep: number;
-  if (age <= RETENTION_MS.raw && wanted < MINUTE_MS) [resolution, tableStep] = ['raw', sampleMs];
-  else if (age <= RETENTION_MS['1m'] && wanted < HOUR_MS) [resolution, tableStep] = ['1m', MINUTE_MS];
-  else [resolution, tableStep] = ['1h', HOUR_MS];
-  const nice = NICE_STEPS_MS.find((s) => s >= wanted && s >= tableStep) ?? NICE_STEPS_MS.at(-1)!;
-  return { resolution, stepMs: nice };
+  let resolution: Resolution = '1h';
+  if (age <= RETENTION_MS.raw && nice < MINUTE_MS) resolution = 'raw';
+  else if (age <= RETENTION_MS['1m'] && nice < HOUR_MS) resolution = '1m';
+  const tableStep = resolution === 'raw' ? sampleMs : resolution === '1m' ? MINUTE_MS : HOUR_MS;
+  if (nice >= tableStep) return { resolution, stepMs: nice };
+  return { resolution, stepMs: NICE_STEPS_MS.find((s) => s >= tableStep) ?? tableStep };
 }
 
 export function querySeries(db: ConsoleDb, labels: SeriesLabels, q: SeriesQuery): SeriesResult {
@@ -60,6 +61,6 @@ export function querySeries(db: ConsoleDb, labels: SeriesLabels, q: SeriesQuery)
   const result: SeriesResult = { resolution, stepMs, from, to: q.to, points: [] };
   const id = findSeriesId(db, labels);
   if (id === undefined) return result;
-  result.points = resolution === 'raw' ? foldRaw(readRaw(db, id, from, q.to), stepMs) : foldRollups(readRollup(db, resolution, id, from, q.to), stepMs);
+  result.points = readBuckets(db, resolution, id, { from, to: q.to, stepMs });
   return result;
 }

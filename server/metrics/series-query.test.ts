@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { upsertRollups, upsertSeries } from '../db/metric-rows';
+import { openTempConsoleDb } from '../db/temp-console-db';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './rollup';
+import { chooseResolution, querySeries } from './series-query';
+
+const NOW = Date.UTC(2026, 10, 25, 12);
+
+test('chooseResolution: raw for short recent ranges, 1-minute up to 7 days, 1-hour beyond; never over 500 points', () => {
+  const cases: Array<[number, string, number]> = [
+    [15 * MINUTE_MS, 'raw', 10_000],
+    [HOUR_MS, 'raw', 10_000],
+    [6 * HOUR_MS, '1m', MINUTE_MS],
+    [DAY_MS, '1m', 5 * MINUTE_MS],
+    [7 * DAY_MS, '1m', 30 * MINUTE_MS],
+    [30 * DAY_MS, '1h', 2 * HOUR_MS],
+    [90 * DAY_MS, '1h', 6 * HOUR_MS],
+  ];
+  for (const [span, res, step] of cases) {
+    const r = chooseResolution({ from: NOW - span, to: NOW, now: NOW });
+    assert.deepEqual(r, { resolution: res, stepMs: step }, `span ${span / MINUTE_MS} min`);
+    assert.ok(span / r.stepMs <= 500);
+  }
+  // An hour two days ago is no longer in raw: read 1-minute rollups.
+  assert.deepEqual(chooseResolution({ from: NOW - 2 * DAY_MS, to: NOW - 2 * DAY_MS + HOUR_MS, now: NOW }), { resolution: '1m', stepMs: MINUTE_MS });
+  assert.deepEqual(chooseResolution({ from: NOW - 10 * DAY_MS, to: NOW - 9 * DAY_MS, now: NOW }).resolution, '1h');
+});
+
+test('querySeries refuses empty and over-long ranges and answers an unknown series with no points', () => {
+  const t = openTempConsoleDb();
+  try {
+    assert.throws(() => querySeries(t.db, { kind: 'group_lag', cluster: 'c' }, { from: 5, to: 5 }), /range is empty/);
+    assert.throws(() => querySeries(t.db, { kind: 'group_lag', cluster: 'c' }, { from: 0, to: 91 * DAY_MS }), /longer than 90 days/);
+    assert.deepEqual(querySeries(t.db, { kind: 'group_lag', cluster: 'c', group: 'x' }, { from: NOW - HOUR_MS, to: NOW, now: NOW }).points, []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('90 days of 1-hour and 7 days of 1-minute history for several series answer correct, downsampled series', () => {
+  const t = openTempConsoleDb();
+  try {
+    const series = ['a', 'b', 'c', 'd'].map((g) => ({ kind: 'group_lag', cluster: 'c', group: g }));
+    const started = performance.now();
+    t.db.transaction(() => {
+      for (const [i, s] of series.entries()) {
+        const id = upsertSeries(t.db, s, NOW);
+        const hours = [];
+        for (let ts = NOW - 90 * DAY_MS; ts < NOW; ts += HOUR_MS) {
+          const v = (i + 1) * ((ts - (NOW - 90 * DAY_MS)) / HOUR_MS);
+          hours.push({ seriesId: id, ts, avg: v, min: v - 1, max: v + 1, last: v, samples: 360, gaps: 0 });
+        }
+        upsertRollups(t.db, '1h', hours);
+        const minutes = [];
+        for (let ts = NOW - 7 * DAY_MS; ts < NOW; ts += MINUTE_MS) minutes.push({ seriesId: id, ts, avg: i, min: i, max: i, last: i, samples: 6, gaps: 0 });
+        upsertRollups(t.db, '1m', minutes);
+      }
+    })();
+    const insertMs = performance.now() - started;
+
+    const q0 = performance.now();
+    const r90 = series.map((s) => querySeries(t.db, s, { from: NOW - 90 * DAY_MS, to: NOW, now: NOW }));
+    const q90ms = performance.now() - q0;
+    const q1 = performance.now();
+    const r7 = series.map((s) => querySeries(t.db, s, { from: NOW - 7 * DAY_MS, to: NOW, now: NOW }));
+    const q7ms = performance.now() - q1;
+    console.log(`# 90-day history: insert ${insertMs.toFixed(0)} ms; 4 series × 90 d query ${q90ms.toFixed(1)} ms; 4 series × 7 d query ${q7ms.toFixed(1)} ms`);
+
+    for (const [i, r] of r90.entries()) {
+      assert.equal(r.resolution, '1h');
+      assert.equal(r.stepMs, 6 * HOUR_MS);
+      assert.equal(r.points.length, 360);
+      // Bucket k folds hours 6k..6k+5 whose avg is (i+1)·h: mean (i+1)·(6k+2.5), min (i+1)·6k − 1, max (i+1)·(6k+5) + 1.
+      const k = 100;
+      const p = r.points[k]!;
+      assert.equal(p.ts, NOW - 90 * DAY_MS + k * 6 * HOUR_MS);
+      assert.equal(p.avg, (i + 1) * (6 * k + 2.5));
+      assert.equal(p.min, (i + 1) * 6 * k - 1);
+      assert.equal(p.max, (i + 1) * (6 * k + 5) + 1);
+      assert.equal(p.samples, 6 * 360);
+    }
+    for (const [i, r] of r7.entries()) {
+      assert.equal(r.resolution, '1m');
+      assert.equal(r.points.length, 7 * 48);
+      assert.ok(r.points.every((p) => p.avg === i && p.samples === 30 * 6));
+    }
+  } finally {
+    t.cleanup();
+  }
+});
