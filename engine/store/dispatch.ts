@@ -1,0 +1,96 @@
+/**
+ * CommitLogDispatcher (RocketMQ ReputMessageService + CommitLogDispatcherBuildConsumeQueue /
+ * BuildIndex): turns committed CommitLog records into ConsumeQueue units and index entries, then
+ * tells listeners which queues grew. Live, it runs synchronously on each commit over the bytes
+ * just written (no re-read); recovery feeds it records read back from disk. Both paths are
+ * idempotent, so re-dispatching a range is harmless.
+ *
+ * Rules: CQ units only for NOT_TYPE/COMMIT_TYPE records; index for all but ROLLBACK (index-service).
+ */
+import { ConsumeQueueTable } from './consume-queue-table';
+import { ConsumeQueue } from './consume-queue';
+import { IndexService } from './index/index-service';
+import { CHECK_BLANK, CHECK_INVALID, RecordInfo, checkRecord, transactionType } from './message-codec';
+import { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } from './layout/message-layout';
+import { assert } from '../util/assert';
+
+/** Called once per dispatch round for each queue that received units: its new max offset. */
+export type MessageArrivingListener = (topic: string, queueId: number, maxOffset: number) => void;
+
+export class CommitLogDispatcher {
+  readonly info = new RecordInfo();
+  private readonly touched: ConsumeQueue[] = [];
+  private readonly touchedSet = new Set<ConsumeQueue>();
+  private readonly listeners: MessageArrivingListener[] = [];
+  /** Store timestamp of the last dispatched record (checkpoint logicsMsgTimestamp). */
+  lastDispatchedTimestamp = 0;
+  /** End offset of the last dispatched record. */
+  dispatchedOffset = 0;
+
+  constructor(
+    private readonly queues: ConsumeQueueTable,
+    private readonly index: IndexService | null,
+    private readonly delayLevelMs: readonly number[],
+  ) {}
+
+  addListener(l: MessageArrivingListener): void {
+    this.listeners.push(l);
+  }
+
+  removeListener(l: MessageArrivingListener): void {
+    const i = this.listeners.indexOf(l);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  /** Live path: every record in buf[start, end) was just encoded by us; dispatch them all. */
+  dispatchCommitted(buf: Buffer, start: number, end: number, baseOffset: number): void {
+    let pos = start;
+    while (pos < end) {
+      const size = checkRecord(buf, pos, end - pos, false, this.info, this.delayLevelMs);
+      assert(size > 0, `committed bytes at ${baseOffset + pos - start} do not hold a record: ${size === CHECK_INVALID ? this.info.invalidReason : 'blank'}`);
+      this.dispatchRecord(buf, baseOffset + pos - start);
+      pos += size;
+    }
+    this.endRound();
+  }
+
+  /** Dispatch the record described by `this.info` (filled by checkRecord over `buf`). */
+  dispatchRecord(buf: Buffer, phy: number): void {
+    const info = this.info;
+    const tranType = transactionType(info.sysFlag);
+    if (tranType === TRANSACTION_NOT_TYPE || tranType === TRANSACTION_COMMIT_TYPE) {
+      const cq = this.queues.findOrCreate(info.topic, info.queueId);
+      cq.putUnit(phy, info.size, info.tagsCode, info.queueOffset);
+      if (!this.touchedSet.has(cq)) {
+        this.touchedSet.add(cq);
+        this.touched.push(cq);
+      }
+    }
+    if (this.index) this.index.buildIndex(buf, info, phy);
+    this.lastDispatchedTimestamp = info.storeTimestamp;
+    this.dispatchedOffset = phy + info.size;
+  }
+
+  /** Write the round's units and notify listeners. */
+  endRound(): void {
+    for (const cq of this.touched) cq.flushWrites();
+    if (this.listeners.length > 0) {
+      for (const cq of this.touched) {
+        for (const l of this.listeners) notify(l, cq);
+      }
+    }
+    this.touched.length = 0;
+    this.touchedSet.clear();
+  }
+}
+
+/** A listener bug must not break the write path; it is reported as a process warning. */
+function notify(l: MessageArrivingListener, cq: ConsumeQueue): void {
+  try {
+    l(cq.topic, cq.queueId, cq.getMaxOffsetInQueue());
+  } catch (err) {
+    process.emitWarning(`message arriving listener threw: ${(err as Error).message}`);
+  }
+}
+
+export { CHECK_BLANK, CHECK_INVALID };

@@ -1,0 +1,312 @@
+/**
+ * IndexFile: a hash index from `topic#key` to CommitLog offsets, in RocketMQ's layout (header,
+ * hash slots, entries chained newest-first; see layout/index-layout.ts).
+ *
+ * Without mmap, the writable (newest) file keeps its slot table in memory (Int32Array) and buffers
+ * new entries; `flush()` writes entries and slots, fdatasyncs, then writes the header and
+ * fdatasyncs again — so the on-disk header never claims entries that are not durable. Entries are
+ * write-once, which makes crash repair simple: `load(rebuildSlots)` re-derives the slot table from
+ * entries 1..indexCount-1 (the header's count), ignoring anything written after the last header.
+ * Full files are read-only and read with positional reads.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { syncDir } from '../mapped-file';
+import { readLong, writeLong } from '../../util/bytes';
+import { assert } from '../../util/assert';
+import { CorruptSegmentError } from '../errors';
+import { indexChainHopsMax } from '../limits';
+import {
+  ENTRY_KEY_HASH_OFFSET, ENTRY_PHY_OFFSET, ENTRY_PREV_OFFSET, ENTRY_TIME_DIFF_OFFSET, HASH_SLOT_SIZE,
+  IDX_BEGIN_PHY_OFFSET, IDX_BEGIN_TIMESTAMP_OFFSET, IDX_END_PHY_OFFSET, IDX_END_TIMESTAMP_OFFSET,
+  IDX_HASH_SLOT_COUNT_OFFSET, IDX_INDEX_COUNT_OFFSET, INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexFileSize,
+} from '../layout/index-layout';
+
+/** Entries buffered in memory before a write (64 Ki entries = 1.25 MiB). */
+const PENDING_ENTRIES_MAX = 65536;
+/** Slots per dirty-tracking page (4 KiB of slots). */
+const SLOTS_PER_PAGE = 1024;
+
+export class IndexFile {
+  beginTimestamp = 0;
+  endTimestamp = 0;
+  beginPhyOffset = 0;
+  endPhyOffset = 0;
+  hashSlotCount = 0;
+  indexCount = 1;
+  readonly fileSize: number;
+  private slots: Int32Array | null = null;
+  private dirtyPages: Uint8Array | null = null;
+  private pending: Buffer | null = null;
+  /** First entry number held in `pending`. */
+  private pendingFrom = 1;
+  private readonly header = Buffer.alloc(INDEX_HEADER_SIZE);
+  private readonly entry = Buffer.alloc(INDEX_ENTRY_SIZE);
+  private readonly slotBuf = Buffer.alloc(HASH_SLOT_SIZE);
+
+  private constructor(
+    readonly filePath: string,
+    readonly hashSlotNum: number,
+    readonly indexNum: number,
+    private fd: number,
+  ) {
+    this.fileSize = indexFileSize(hashSlotNum, indexNum);
+  }
+
+  /** New writable file; begin/end values carried over from the previous (full) file. */
+  static create(filePath: string, hashSlotNum: number, indexNum: number, prev?: IndexFile): IndexFile {
+    const fd = fs.openSync(filePath, 'wx+');
+    const f = new IndexFile(filePath, hashSlotNum, indexNum, fd);
+    fs.ftruncateSync(fd, f.fileSize);
+    if (prev) {
+      f.beginTimestamp = f.endTimestamp = prev.endTimestamp;
+      f.beginPhyOffset = f.endPhyOffset = prev.endPhyOffset;
+    }
+    f.makeWritable();
+    f.writeHeader();
+    fs.fdatasyncSync(fd);
+    syncDir(path.dirname(filePath));
+    return f;
+  }
+
+  /** Open an existing file. Writable files get their slot table from disk or rebuilt from entries. */
+  static open(filePath: string, hashSlotNum: number, indexNum: number, writable: boolean, rebuildSlots: boolean): IndexFile {
+    const fd = fs.openSync(filePath, 'r+');
+    const f = new IndexFile(filePath, hashSlotNum, indexNum, fd);
+    const size = fs.fstatSync(fd).size;
+    if (size !== f.fileSize) {
+      fs.closeSync(fd);
+      throw new CorruptSegmentError(filePath, 0, `index file length ${size} differs from the configured ${f.fileSize}`);
+    }
+    f.readHeader();
+    if (f.indexCount < 1 || f.indexCount > indexNum) throw new CorruptSegmentError(filePath, IDX_INDEX_COUNT_OFFSET, `bad indexCount ${f.indexCount}`);
+    if (writable && !f.isFull()) {
+      f.makeWritable();
+      if (rebuildSlots) f.rebuildSlots();
+      else f.readSlots();
+    }
+    return f;
+  }
+
+  isFull(): boolean {
+    return this.indexCount >= this.indexNum;
+  }
+
+  isWritable(): boolean {
+    return this.slots !== null;
+  }
+
+  private makeWritable(): void {
+    this.slots = new Int32Array(this.hashSlotNum);
+    this.dirtyPages = new Uint8Array(Math.ceil(this.hashSlotNum / SLOTS_PER_PAGE));
+    this.pending = Buffer.alloc(Math.min(PENDING_ENTRIES_MAX, this.indexNum) * INDEX_ENTRY_SIZE);
+    this.pendingFrom = this.indexCount;
+  }
+
+  private slotsOffset(): number {
+    return INDEX_HEADER_SIZE;
+  }
+  private entryOffset(n: number): number {
+    return INDEX_HEADER_SIZE + this.hashSlotNum * HASH_SLOT_SIZE + n * INDEX_ENTRY_SIZE;
+  }
+
+  private readHeader(): void {
+    fs.readSync(this.fd, this.header, 0, INDEX_HEADER_SIZE, 0);
+    this.beginTimestamp = readLong(this.header, IDX_BEGIN_TIMESTAMP_OFFSET);
+    this.endTimestamp = readLong(this.header, IDX_END_TIMESTAMP_OFFSET);
+    this.beginPhyOffset = readLong(this.header, IDX_BEGIN_PHY_OFFSET);
+    this.endPhyOffset = readLong(this.header, IDX_END_PHY_OFFSET);
+    this.hashSlotCount = this.header.readInt32BE(IDX_HASH_SLOT_COUNT_OFFSET);
+    this.indexCount = this.header.readInt32BE(IDX_INDEX_COUNT_OFFSET);
+  }
+
+  private writeHeader(): void {
+    writeLong(this.header, this.beginTimestamp, IDX_BEGIN_TIMESTAMP_OFFSET);
+    writeLong(this.header, this.endTimestamp, IDX_END_TIMESTAMP_OFFSET);
+    writeLong(this.header, this.beginPhyOffset, IDX_BEGIN_PHY_OFFSET);
+    writeLong(this.header, this.endPhyOffset, IDX_END_PHY_OFFSET);
+    this.header.writeInt32BE(this.hashSlotCount, IDX_HASH_SLOT_COUNT_OFFSET);
+    this.header.writeInt32BE(this.indexCount, IDX_INDEX_COUNT_OFFSET);
+    fs.writeSync(this.fd, this.header, 0, INDEX_HEADER_SIZE, 0);
+  }
+
+  private readSlots(): void {
+    const slots = this.slots!;
+    const bytes = Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength);
+    fs.readSync(this.fd, bytes, 0, bytes.length, this.slotsOffset());
+    for (let i = 0; i < slots.length; i++) {
+      const v = bytes.readInt32BE(i * HASH_SLOT_SIZE);
+      slots[i] = v > 0 && v < this.indexCount ? v : 0;
+    }
+  }
+
+  /** Derive the slot table from entries 1..indexCount-1 (the newest entry of each bucket wins). */
+  private rebuildSlots(): void {
+    const slots = this.slots!;
+    slots.fill(0);
+    const chunk = Buffer.allocUnsafe(INDEX_ENTRY_SIZE * 65536);
+    let used = 0;
+    for (let n = 1; n < this.indexCount; ) {
+      const count = Math.min(65536, this.indexCount - n);
+      fs.readSync(this.fd, chunk, 0, count * INDEX_ENTRY_SIZE, this.entryOffset(n));
+      for (let i = 0; i < count; i++) {
+        const hash = chunk.readInt32BE(i * INDEX_ENTRY_SIZE + ENTRY_KEY_HASH_OFFSET);
+        const slot = hash % this.hashSlotNum;
+        if (slots[slot] === 0) used++;
+        slots[slot] = n + i;
+      }
+      n += count;
+    }
+    this.hashSlotCount = used;
+    this.dirtyPages!.fill(1);
+  }
+
+  /** IndexFile.putKey. Returns false when the file is full. */
+  putKey(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
+    if (this.isFull()) return false;
+    const slots = this.slots;
+    assert(slots !== null, 'putKey on a read-only index file');
+    const slot = keyHash % this.hashSlotNum;
+    let prev = slots[slot] as number;
+    if (prev <= 0 || prev > this.indexCount) prev = 0;
+    let timeDiff = 0;
+    if (this.beginTimestamp > 0) {
+      timeDiff = Math.floor((storeTimestamp - this.beginTimestamp) / 1000);
+      if (timeDiff < 0) timeDiff = 0;
+      else if (timeDiff > 0x7fffffff) timeDiff = 0x7fffffff;
+    }
+    const n = this.indexCount;
+    if ((n - this.pendingFrom + 1) * INDEX_ENTRY_SIZE > this.pending!.length) this.writeEntries();
+    const p = (n - this.pendingFrom) * INDEX_ENTRY_SIZE;
+    const pend = this.pending!;
+    pend.writeInt32BE(keyHash, p + ENTRY_KEY_HASH_OFFSET);
+    writeLong(pend, phyOffset, p + ENTRY_PHY_OFFSET);
+    pend.writeInt32BE(timeDiff, p + ENTRY_TIME_DIFF_OFFSET);
+    pend.writeInt32BE(prev, p + ENTRY_PREV_OFFSET);
+    slots[slot] = n;
+    this.dirtyPages![Math.floor(slot / SLOTS_PER_PAGE)] = 1;
+    if (n <= 1) {
+      this.beginPhyOffset = phyOffset;
+      this.beginTimestamp = storeTimestamp;
+    }
+    if (prev === 0) this.hashSlotCount++;
+    this.indexCount++;
+    this.endPhyOffset = phyOffset;
+    this.endTimestamp = storeTimestamp;
+    return true;
+  }
+
+  private writeEntries(): void {
+    const count = this.indexCount - this.pendingFrom;
+    if (count <= 0) return;
+    fs.writeSync(this.fd, this.pending!, 0, count * INDEX_ENTRY_SIZE, this.entryOffset(this.pendingFrom));
+    this.pendingFrom = this.indexCount;
+  }
+
+  private writeDirtySlots(): void {
+    const slots = this.slots!;
+    const dirty = this.dirtyPages!;
+    const page = Buffer.allocUnsafe(SLOTS_PER_PAGE * HASH_SLOT_SIZE);
+    for (let pg = 0; pg < dirty.length; pg++) {
+      if (!dirty[pg]) continue;
+      const first = pg * SLOTS_PER_PAGE;
+      const count = Math.min(SLOTS_PER_PAGE, this.hashSlotNum - first);
+      for (let i = 0; i < count; i++) page.writeInt32BE(slots[first + i] as number, i * HASH_SLOT_SIZE);
+      fs.writeSync(this.fd, page, 0, count * HASH_SLOT_SIZE, this.slotsOffset() + first * HASH_SLOT_SIZE);
+      dirty[pg] = 0;
+    }
+  }
+
+  /** Make everything durable: entries + slots, fdatasync, header, fdatasync. */
+  flush(): void {
+    if (!this.slots) return;
+    this.writeEntries();
+    this.writeDirtySlots();
+    fs.fdatasyncSync(this.fd);
+    this.writeHeader();
+    fs.fdatasyncSync(this.fd);
+  }
+
+  /** Flush and drop the in-memory tables (file is full). */
+  seal(): void {
+    this.flush();
+    this.slots = null;
+    this.dirtyPages = null;
+    this.pending = null;
+  }
+
+  private readSlot(slot: number): number {
+    if (this.slots) return this.slots[slot] as number;
+    fs.readSync(this.fd, this.slotBuf, 0, HASH_SLOT_SIZE, this.slotsOffset() + slot * HASH_SLOT_SIZE);
+    return this.slotBuf.readInt32BE(0);
+  }
+
+  private readEntry(n: number): Buffer {
+    if (this.pending && n >= this.pendingFrom) {
+      const p = (n - this.pendingFrom) * INDEX_ENTRY_SIZE;
+      return this.pending.subarray(p, p + INDEX_ENTRY_SIZE);
+    }
+    fs.readSync(this.fd, this.entry, 0, INDEX_ENTRY_SIZE, this.entryOffset(n));
+    return this.entry;
+  }
+
+  /**
+   * Drop entries pointing at or after `phyEnd` (CommitLog truncated below what this file had
+   * indexed); rebuilds the slot table. Writable file only.
+   */
+  truncateFrom(phyEnd: number): void {
+    if (!this.slots) return;
+    this.writeEntries();
+    let n = this.indexCount - 1;
+    while (n >= 1) {
+      const e = this.readEntry(n);
+      if (readLong(e, ENTRY_PHY_OFFSET) < phyEnd) {
+        this.endPhyOffset = readLong(e, ENTRY_PHY_OFFSET);
+        this.endTimestamp = this.beginTimestamp + e.readInt32BE(ENTRY_TIME_DIFF_OFFSET) * 1000;
+        break;
+      }
+      n--;
+    }
+    if (n < 1) this.endPhyOffset = Math.min(this.endPhyOffset, this.beginPhyOffset);
+    this.indexCount = n + 1;
+    this.pendingFrom = this.indexCount;
+    this.rebuildSlots();
+    this.flush();
+  }
+
+  isTimeMatched(begin: number, end: number): boolean {
+    return (begin <= this.beginTimestamp && end >= this.beginTimestamp) ||
+      (begin <= this.endTimestamp && end >= this.endTimestamp) ||
+      (this.beginTimestamp <= begin && this.endTimestamp >= end);
+  }
+
+  /** IndexFile.selectPhyOffset: push matching offsets (newest first) until `maxNum` are collected. */
+  selectPhyOffsets(out: number[], keyHash: number, maxNum: number, begin: number, end: number): void {
+    if (this.indexCount <= 1) return;
+    const slot = keyHash % this.hashSlotNum;
+    let n = this.readSlot(slot);
+    if (n <= 0 || n >= this.indexCount) return;
+    for (let hops = 0; hops < indexChainHopsMax && out.length < maxNum; hops++) {
+      const e = this.readEntry(n);
+      const hash = e.readInt32BE(ENTRY_KEY_HASH_OFFSET);
+      const phy = readLong(e, ENTRY_PHY_OFFSET);
+      const timeDiff = e.readInt32BE(ENTRY_TIME_DIFF_OFFSET);
+      const prev = e.readInt32BE(ENTRY_PREV_OFFSET);
+      const time = this.beginTimestamp + timeDiff * 1000;
+      if (hash === keyHash && time >= begin && time <= end) out.push(phy);
+      if (time < begin) break;
+      if (prev <= 0 || prev >= this.indexCount || prev === n) break;
+      n = prev;
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  destroy(): void {
+    this.close();
+    fs.rmSync(this.filePath, { force: true });
+  }
+}

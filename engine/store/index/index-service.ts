@@ -1,0 +1,182 @@
+/**
+ * IndexService: the list of IndexFiles (named by creation time, oldest first), key building and
+ * queries. Keys are `topic#UNIQ_KEY` and `topic#k` for each space-separated k in KEYS, for every
+ * record except ROLLBACK transactional ones; the hash is Java's String.hashCode of the key made
+ * non-negative, computed straight from the record bytes.
+ *
+ * Fed by the dispatcher in CommitLog order. Re-dispatch is idempotent: records at or below the
+ * newest file's endPhyOffset are skipped. On abnormal restart the writable file's slots are rebuilt
+ * from its durable entries and the records after its endPhyOffset are re-dispatched.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IndexFile } from './index-file';
+import { indexDir, indexFileName } from '../file-names';
+import { javaHashContinue, javaHashUtf8, javaStringHashCode } from '../../util/java-hash';
+import { findPropertyValue, PROPERTY_KEYS, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } from '../message-properties';
+import { RecordInfo, transactionType } from '../message-codec';
+import { TRANSACTION_ROLLBACK_TYPE } from '../layout/message-layout';
+import { queryCountMax } from '../limits';
+
+const HASH_SEPARATOR = 0x23; // '#'
+const SPACE = 0x20;
+
+/** abs(hashCode) as RocketMQ's IndexService.indexKeyHashMethod (MIN_VALUE → 0). */
+export function indexKeyHash(key: string): number {
+  return nonNegative(javaStringHashCode(key));
+}
+
+function nonNegative(h: number): number {
+  const a = Math.abs(h);
+  return a > 0x7fffffff ? 0 : a;
+}
+
+export interface QueryOffsetResult {
+  phyOffsets: number[];
+  indexLastUpdateTimestamp: number;
+  indexLastUpdatePhyoffset: number;
+}
+
+export class IndexService {
+  private readonly files: IndexFile[] = [];
+  private readonly dir: string;
+  /** Records at or below this offset are already indexed (-1: none). */
+  private lastIndexedPhy = -1;
+
+  constructor(
+    root: string,
+    private readonly hashSlotNum: number,
+    private readonly indexNum: number,
+  ) {
+    this.dir = indexDir(root);
+  }
+
+  /** Load files; after an abnormal exit the writable file's slots are rebuilt from entries. */
+  load(lastExitOK: boolean): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const names = fs.readdirSync(this.dir).filter((n) => /^[0-9]{17}$/.test(n)).sort();
+    for (let i = 0; i < names.length; i++) {
+      const last = i === names.length - 1;
+      this.files.push(IndexFile.open(path.join(this.dir, names[i] as string), this.hashSlotNum, this.indexNum, last, !lastExitOK));
+    }
+    const last = this.files[this.files.length - 1];
+    if (last && (last.indexCount > 1 || this.files.length > 1)) this.lastIndexedPhy = last.endPhyOffset;
+  }
+
+  /** Offset from which records still need indexing (for recovery), or -1 if nothing is indexed. */
+  getLastIndexedPhy(): number {
+    return this.lastIndexedPhy;
+  }
+
+  getIndexMsgTimestamp(): number {
+    return this.files[this.files.length - 1]?.endTimestamp ?? 0;
+  }
+
+  private writableFile(): IndexFile {
+    let last = this.files[this.files.length - 1];
+    if (last && last.isWritable() && !last.isFull()) return last;
+    if (last && last.isWritable()) last.seal();
+    let name = indexFileName(Date.now());
+    while (this.files.some((f) => path.basename(f.filePath) === name) || fs.existsSync(path.join(this.dir, name))) {
+      name = indexFileName(Number(Date.now()) + 1 + Math.floor(Math.random() * 1000));
+    }
+    const f = IndexFile.create(path.join(this.dir, name), this.hashSlotNum, this.indexNum, last);
+    this.files.push(f);
+    last = f;
+    return last;
+  }
+
+  /** Index one dispatched record whose bytes are in `buf` (positions in `info`). */
+  buildIndex(buf: Buffer, info: RecordInfo, phy: number): void {
+    if (phy <= this.lastIndexedPhy) return;
+    if (transactionType(info.sysFlag) === TRANSACTION_ROLLBACK_TYPE) return;
+    this.lastIndexedPhy = phy;
+    const r = info.range;
+    const topicHash = (Math.imul(javaHashUtf8(0, buf, info.topicStart, info.topicEnd), 31) + HASH_SEPARATOR) | 0;
+    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, r)) {
+      this.putKey(nonNegative(javaHashUtf8(topicHash, buf, r[0] as number, r[1] as number)), phy, info.storeTimestamp);
+    }
+    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_KEYS, r)) {
+      const end = r[1] as number;
+      let s = r[0] as number;
+      while (s < end) {
+        let e = buf.indexOf(SPACE, s);
+        if (e < 0 || e > end) e = end;
+        if (e > s) this.putKey(nonNegative(javaHashUtf8(topicHash, buf, s, e)), phy, info.storeTimestamp);
+        s = e + 1;
+      }
+    }
+  }
+
+  private putKey(hash: number, phy: number, storeTimestamp: number): void {
+    if (!this.writableFile().putKey(hash, phy, storeTimestamp)) {
+      this.writableFile().putKey(hash, phy, storeTimestamp);
+    }
+  }
+
+  /** IndexService.queryOffset: newest first, at most min(maxNum, 64) offsets. */
+  queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): QueryOffsetResult {
+    const limit = Math.max(0, Math.min(maxNum, queryCountMax));
+    const hash = nonNegative(javaHashContinue(javaStringHashCode(topic + '#'), key));
+    const out: number[] = [];
+    const newest = this.files[this.files.length - 1];
+    for (let i = this.files.length - 1; i >= 0 && out.length < limit; i--) {
+      const f = this.files[i] as IndexFile;
+      if (f.isTimeMatched(begin, end)) f.selectPhyOffsets(out, hash, limit, begin, end);
+      if (f.beginTimestamp < begin) break;
+    }
+    return {
+      phyOffsets: [...new Set(out)],
+      indexLastUpdateTimestamp: newest?.endTimestamp ?? 0,
+      indexLastUpdatePhyoffset: newest?.endPhyOffset ?? 0,
+    };
+  }
+
+  /** Make the writable file durable; returns the endTimestamp now covered (checkpoint indexMsgTimestamp). */
+  flush(): number {
+    const last = this.files[this.files.length - 1];
+    if (last && last.isWritable()) last.flush();
+    return last?.endTimestamp ?? 0;
+  }
+
+  /** Delete old files whose every entry points below the CommitLog's new minimum (never the newest). */
+  deleteExpiredFiles(phyMin: number): number {
+    let n = 0;
+    while (this.files.length > 1 && (this.files[0] as IndexFile).endPhyOffset < phyMin) {
+      (this.files.shift() as IndexFile).destroy();
+      n++;
+    }
+    return n;
+  }
+
+  /** Forget entries for CommitLog bytes at or after `phyEnd` (the log was truncated there). */
+  truncateFrom(phyEnd: number): void {
+    while (this.files.length > 0) {
+      const last = this.files[this.files.length - 1] as IndexFile;
+      if (last.endPhyOffset < phyEnd) break;
+      if (last.beginPhyOffset >= phyEnd && this.files.length > 1) {
+        last.destroy();
+        this.files.pop();
+        const prev = this.files[this.files.length - 1] as IndexFile;
+        this.files[this.files.length - 1] = IndexFile.open(prev.filePath, this.hashSlotNum, this.indexNum, true, true);
+        prev.close();
+        continue;
+      }
+      last.truncateFrom(phyEnd);
+      break;
+    }
+    const last = this.files[this.files.length - 1];
+    this.lastIndexedPhy = last && (last.indexCount > 1 || this.files.length > 1) ? last.endPhyOffset : -1;
+  }
+
+  /** Drop every index file (the CommitLog they describe is gone). */
+  destroyAll(): void {
+    for (const f of this.files) f.destroy();
+    this.files.length = 0;
+    this.lastIndexedPhy = -1;
+  }
+
+  close(): void {
+    for (const f of this.files) f.close();
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * CommitLog record codec: the encoder used by CommitLog appends, the validating scanner used by the
+ * dispatcher and by recovery (RocketMQ CommitLog.checkMessageAndReturnSize), and `decodeMessage`,
+ * a full decoder the broker can reuse (pull/query bodies are these very records).
+ * All layout numbers come from layout/message-layout.ts.
+ */
+import { crc32 } from '../util/crc32';
+import { readLong, writeLong } from '../util/bytes';
+import { javaHashUtf8 } from '../util/java-hash';
+import { assert } from '../util/assert';
+import {
+  BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET,
+  END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2,
+  PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6,
+  SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET,
+  calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE,
+} from './layout/message-layout';
+import { decodeProperties, findPropertyValue, PROPERTY_DELAY_TIME_LEVEL, PROPERTY_TAGS } from './message-properties';
+import { bytesToIp, createMessageId } from './message-id';
+import { StoreError } from './errors';
+import { recordBytesMax, topicBytesMaxV1 } from './limits';
+
+export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+
+/** What a producer (via the broker) hands the store for one message. */
+export interface MessageInput {
+  topic: string;
+  queueId: number;
+  body: Buffer;
+  /** Encoded properties string (see encodeProperties). */
+  properties: string;
+  flag?: number;
+  /** Producer sysFlag; the store sets the host-version bits itself. */
+  sysFlag?: number;
+  bornTimestamp?: number;
+  /** Born host: 4 (IPv4) or 16 (IPv6) address bytes; defaults to 0.0.0.0. */
+  bornHost?: Buffer;
+  bornPort?: number;
+  reconsumeTimes?: number;
+  preparedTransactionOffset?: number;
+  /** Sync flush only: false = acknowledge once written to the OS, without waiting for fdatasync (property WAIT=false). */
+  waitStoreMsgOK?: boolean;
+}
+
+/** Mutable plan for one encode, reused across appends (no per-message allocation). */
+export class EncodePlan {
+  buf: Buffer = Buffer.alloc(0);
+  pos = 0;
+  totalSize = 0;
+  magic = MESSAGE_MAGIC_CODE_V1;
+  sysFlag = 0;
+  topicBytes = 0;
+  propertiesBytes = 0;
+  queueOffset = 0;
+  physicalOffset = 0;
+  storeTimestamp = 0;
+  storeHost: Buffer = Buffer.alloc(8);
+}
+
+const ZERO_IP_V4 = Buffer.alloc(4);
+
+/** Size the record and pick magic/sysFlag; returns an error reason or null. */
+export function planRecord(msg: MessageInput, plan: EncodePlan): string | null {
+  plan.topicBytes = Buffer.byteLength(msg.topic, 'utf8');
+  plan.propertiesBytes = msg.properties.length === 0 ? 0 : Buffer.byteLength(msg.properties, 'utf8');
+  plan.magic = plan.topicBytes > topicBytesMaxV1 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1;
+  const bornHost = msg.bornHost ?? ZERO_IP_V4;
+  let sysFlag = (msg.sysFlag ?? 0) & ~(SYSFLAG_BORNHOST_V6 | SYSFLAG_STOREHOST_V6);
+  if (bornHost.length === 16) sysFlag |= SYSFLAG_BORNHOST_V6;
+  else if (bornHost.length !== 4) return 'born host must be 4 or 16 address bytes';
+  if (plan.storeHost.length === 20) sysFlag |= SYSFLAG_STOREHOST_V6;
+  plan.sysFlag = sysFlag;
+  plan.totalSize = calMsgLength(sysFlag, msg.body.length, plan.topicBytes, plan.propertiesBytes, plan.magic);
+  return null;
+}
+
+/** Encode `msg` at plan.buf[plan.pos] per the plan (planRecord first). Fields in wire order. */
+export function encodeRecord(msg: MessageInput, plan: EncodePlan): void {
+  const b = plan.buf;
+  const p = plan.pos;
+  const f = fieldOffsetsFor(plan.sysFlag);
+  b.writeInt32BE(plan.totalSize, p + TOTALSIZE_OFFSET);
+  b.writeInt32BE(plan.magic, p + MAGIC_OFFSET);
+  b.writeInt32BE(crc32(msg.body), p + BODYCRC_OFFSET);
+  b.writeInt32BE(msg.queueId, p + QUEUEID_OFFSET);
+  b.writeInt32BE(msg.flag ?? 0, p + FLAG_OFFSET);
+  writeLong(b, plan.queueOffset, p + QUEUEOFFSET_OFFSET);
+  writeLong(b, plan.physicalOffset, p + PHYSICALOFFSET_OFFSET);
+  b.writeInt32BE(plan.sysFlag, p + SYSFLAG_OFFSET);
+  writeLong(b, msg.bornTimestamp ?? 0, p + BORNTIMESTAMP_OFFSET);
+  const bornHost = msg.bornHost ?? ZERO_IP_V4;
+  bornHost.copy(b, p + BORNHOST_OFFSET);
+  b.writeInt32BE(msg.bornPort ?? 0, p + BORNHOST_OFFSET + bornHost.length);
+  writeLong(b, plan.storeTimestamp, p + f.storeTimestamp);
+  plan.storeHost.copy(b, p + f.storeHost);
+  b.writeInt32BE(msg.reconsumeTimes ?? 0, p + f.reconsumeTimes);
+  writeLong(b, msg.preparedTransactionOffset ?? 0, p + f.preparedTxOffset);
+  b.writeInt32BE(msg.body.length, p + f.bodyLength);
+  msg.body.copy(b, p + f.body);
+  let q = p + f.body + msg.body.length;
+  if (plan.magic === MESSAGE_MAGIC_CODE_V2) {
+    b.writeInt16BE(plan.topicBytes, q);
+    q += TOPICLENGTH_SIZE_V2;
+  } else {
+    b.writeInt8(plan.topicBytes, q);
+    q += TOPICLENGTH_SIZE_V1;
+  }
+  q += b.write(msg.topic, q, plan.topicBytes, 'utf8');
+  b.writeInt16BE(plan.propertiesBytes, q);
+  q += PROPERTIESLENGTH_SIZE;
+  if (plan.propertiesBytes > 0) q += b.write(msg.properties, q, plan.propertiesBytes, 'utf8');
+  assert(q - p === plan.totalSize, `encoded ${q - p} bytes, planned ${plan.totalSize}`);
+}
+
+/** Result of checkRecord: a record is valid (size > 0), the end-of-file blank, or invalid. */
+export const CHECK_INVALID = -1;
+export const CHECK_BLANK = 0;
+
+/** Fields the dispatcher needs, filled in place by checkRecord (one instance reused). */
+export class RecordInfo {
+  size = 0;
+  magic = 0;
+  topic = '';
+  queueId = 0;
+  queueOffset = 0;
+  physicalOffset = 0;
+  sysFlag = 0;
+  storeTimestamp = 0;
+  tagsCode = 0;
+  topicStart = 0;
+  topicEnd = 0;
+  propertiesStart = 0;
+  propertiesEnd = 0;
+  invalidReason = '';
+  /** Scratch for property lookups. */
+  readonly range = new Int32Array(2);
+  private lastTopicBytes = Buffer.alloc(256);
+  private lastTopicLen = -1;
+
+  /** Topic string, reusing the previous string when the bytes are the same (common case). */
+  setTopic(buf: Buffer, start: number, end: number): void {
+    this.topicStart = start;
+    this.topicEnd = end;
+    const len = end - start;
+    if (len === this.lastTopicLen) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (buf[start + i] !== this.lastTopicBytes[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    this.topic = buf.toString('utf8', start, end);
+    if (len <= this.lastTopicBytes.length) {
+      buf.copy(this.lastTopicBytes, 0, start, end);
+      this.lastTopicLen = len;
+    } else this.lastTopicLen = -1;
+  }
+}
+
+/**
+ * Validate the record at buf[pos] (`avail` bytes readable from pos) like checkMessageAndReturnSize:
+ * magic, total size vs. the computed length, and (if checkCRC) the body CRC. Fills `out`.
+ * `delayLevelMs[level-1]` gives the SCHEDULE_TOPIC_XXXX tags code (deliver time).
+ */
+export function checkRecord(
+  buf: Buffer,
+  pos: number,
+  avail: number,
+  checkCRC: boolean,
+  out: RecordInfo,
+  delayLevelMs: readonly number[],
+): number {
+  if (avail < END_FILE_MIN_BLANK_LENGTH) return invalid(out, 'fewer than 8 bytes left');
+  const totalSize = buf.readInt32BE(pos + TOTALSIZE_OFFSET);
+  const magic = buf.readInt32BE(pos + MAGIC_OFFSET);
+  if (magic === BLANK_MAGIC_CODE) {
+    out.size = totalSize;
+    return CHECK_BLANK;
+  }
+  if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return invalid(out, 'bad magic code');
+  if (totalSize <= 0 || totalSize > recordBytesMax) return invalid(out, 'bad total size');
+  if (totalSize > avail) return invalid(out, 'record extends past the readable data');
+  const sysFlag = buf.readInt32BE(pos + SYSFLAG_OFFSET);
+  const f = fieldOffsetsFor(sysFlag);
+  if (f.body > totalSize) return invalid(out, 'record shorter than its header');
+  const bodyLen = buf.readInt32BE(pos + f.bodyLength);
+  if (bodyLen < 0 || f.body + bodyLen > totalSize - TOPICLENGTH_SIZE_V1 - PROPERTIESLENGTH_SIZE) {
+    return invalid(out, 'bad body length');
+  }
+  let q = pos + f.body + bodyLen;
+  let topicLen: number;
+  if (magic === MESSAGE_MAGIC_CODE_V2) {
+    topicLen = buf.readInt16BE(q);
+    q += TOPICLENGTH_SIZE_V2;
+  } else {
+    topicLen = buf.readInt8(q);
+    q += TOPICLENGTH_SIZE_V1;
+  }
+  if (topicLen <= 0 || q + topicLen + PROPERTIESLENGTH_SIZE > pos + totalSize) return invalid(out, 'bad topic length');
+  const topicStart = q;
+  q += topicLen;
+  const propsLen = buf.readInt16BE(q);
+  q += PROPERTIESLENGTH_SIZE;
+  if (propsLen < 0 || calMsgLength(sysFlag, bodyLen, topicLen, propsLen, magic) !== totalSize) {
+    return invalid(out, 'total size does not match the computed length');
+  }
+  if (checkCRC) {
+    const stored = buf.readInt32BE(pos + BODYCRC_OFFSET);
+    if (crc32(buf, pos + f.body, pos + f.body + bodyLen) !== stored) return invalid(out, 'body CRC mismatch');
+  }
+  out.size = totalSize;
+  out.magic = magic;
+  out.sysFlag = sysFlag;
+  out.queueId = buf.readInt32BE(pos + QUEUEID_OFFSET);
+  out.queueOffset = readLong(buf, pos + QUEUEOFFSET_OFFSET);
+  out.physicalOffset = readLong(buf, pos + PHYSICALOFFSET_OFFSET);
+  out.storeTimestamp = readLong(buf, pos + f.storeTimestamp);
+  out.setTopic(buf, topicStart, topicStart + topicLen);
+  out.propertiesStart = q;
+  out.propertiesEnd = q + propsLen;
+  out.tagsCode = tagsCodeOf(buf, out, delayLevelMs);
+  return totalSize;
+}
+
+function invalid(out: RecordInfo, reason: string): number {
+  out.invalidReason = reason;
+  out.size = 0;
+  return CHECK_INVALID;
+}
+
+/** CQ tags code: Java hashCode of TAGS, or the deliver time for SCHEDULE_TOPIC_XXXX. */
+function tagsCodeOf(buf: Buffer, info: RecordInfo, delayLevelMs: readonly number[]): number {
+  const r = info.range;
+  if (info.topic === SCHEDULE_TOPIC) {
+    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_DELAY_TIME_LEVEL, r)) {
+      let level = Number(buf.toString('latin1', r[0], r[1]));
+      if (Number.isInteger(level) && level > 0) {
+        if (level > delayLevelMs.length) level = delayLevelMs.length;
+        return info.storeTimestamp + (delayLevelMs[level - 1] ?? 0);
+      }
+    }
+    return info.storeTimestamp;
+  }
+  if (!findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_TAGS, r)) return 0;
+  return javaHashUtf8(0, buf, r[0] as number, r[1] as number);
+}
+
+export function transactionType(sysFlag: number): number {
+  return sysFlag & SYSFLAG_TRANSACTION_MASK;
+}
+
+/** A fully decoded record (allocates; for API use, not the hot path). */
+export interface DecodedMessage {
+  storeSize: number;
+  magic: number;
+  bodyCRC: number;
+  queueId: number;
+  flag: number;
+  queueOffset: number;
+  commitLogOffset: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  bornHost: string;
+  bornPort: number;
+  storeTimestamp: number;
+  storeHost: string;
+  storePort: number;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+  body: Buffer;
+  topic: string;
+  propertiesString: string;
+  properties: Record<string, string>;
+  /** Offset message id computed from the store host and commit log offset. */
+  msgId: string;
+}
+
+export class RecordDecodeError extends StoreError {
+  override name = 'RecordDecodeError';
+}
+
+/**
+ * Decode one record starting at buf[start]. Validates magic, size and (by default) CRC, throwing
+ * RecordDecodeError on failure. The body is a view into `buf`.
+ */
+export function decodeMessage(buf: Buffer, start = 0, options: { checkCRC?: boolean } = {}): DecodedMessage {
+  const info = new RecordInfo();
+  const r = checkRecord(buf, start, buf.length - start, options.checkCRC ?? true, info, []);
+  if (r === CHECK_BLANK) throw new RecordDecodeError('blank (end-of-file) record, not a message');
+  if (r === CHECK_INVALID) throw new RecordDecodeError(info.invalidReason);
+  const f = fieldOffsetsFor(info.sysFlag);
+  const bornIpLen = f.bornHostSize - HOST_PORT_SIZE;
+  const storeIpLen = f.storeHostSize - HOST_PORT_SIZE;
+  const bodyLen = buf.readInt32BE(start + f.bodyLength);
+  const propertiesString = buf.toString('utf8', info.propertiesStart, info.propertiesEnd);
+  return {
+    storeSize: info.size,
+    magic: info.magic,
+    bodyCRC: buf.readInt32BE(start + BODYCRC_OFFSET),
+    queueId: info.queueId,
+    flag: buf.readInt32BE(start + FLAG_OFFSET),
+    queueOffset: info.queueOffset,
+    commitLogOffset: info.physicalOffset,
+    sysFlag: info.sysFlag,
+    bornTimestamp: readLong(buf, start + BORNTIMESTAMP_OFFSET),
+    bornHost: bytesToIp(buf, start + BORNHOST_OFFSET, bornIpLen),
+    bornPort: buf.readInt32BE(start + BORNHOST_OFFSET + bornIpLen),
+    storeTimestamp: info.storeTimestamp,
+    storeHost: bytesToIp(buf, start + f.storeHost, storeIpLen),
+    storePort: buf.readInt32BE(start + f.storeHost + storeIpLen),
+    reconsumeTimes: buf.readInt32BE(start + f.reconsumeTimes),
+    preparedTransactionOffset: readLong(buf, start + f.preparedTxOffset),
+    body: buf.subarray(start + f.body, start + f.body + bodyLen),
+    topic: info.topic,
+    propertiesString,
+    properties: decodeProperties(propertiesString),
+    msgId: createMessageId(buf.subarray(start + f.storeHost, start + f.storeHost + f.storeHostSize), info.physicalOffset),
+  };
+}
+

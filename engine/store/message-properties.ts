@@ -1,0 +1,84 @@
+/**
+ * Message properties in RocketMQ's encoding (MessageDecoder.messageProperties2String /
+ * string2messageProperties): `name \u0001 value \u0002` per entry. Also a byte-level scanner the
+ * dispatcher uses to find TAGS/KEYS/UNIQ_KEY in a stored record without decoding the string.
+ */
+export const NAME_VALUE_SEPARATOR = '\u0001';
+export const PROPERTY_SEPARATOR = '\u0002';
+const NV_SEP_BYTE = 0x01;
+const PROP_SEP_BYTE = 0x02;
+
+export const PROPERTY_KEYS = 'KEYS';
+export const PROPERTY_TAGS = 'TAGS';
+export const PROPERTY_WAIT_STORE_MSG_OK = 'WAIT';
+export const PROPERTY_DELAY_TIME_LEVEL = 'DELAY';
+export const PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX = 'UNIQ_KEY';
+export const KEY_SEPARATOR = ' ';
+export const TRANSIENT_PREFIX = '__RMQ.TRANSIENT.';
+
+export function encodeProperties(props: Readonly<Record<string, string | undefined>>): string {
+  let s = '';
+  for (const name of Object.keys(props)) {
+    const value = props[name];
+    if (value === undefined || value === null) continue;
+    s += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
+  }
+  return s;
+}
+
+/** Java's parse: chunks of length ≥ 3 with a separator neither first nor last; later duplicates win. */
+export function decodeProperties(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let start = 0;
+  while (start < s.length) {
+    let end = s.indexOf(PROPERTY_SEPARATOR, start);
+    if (end < 0) end = s.length;
+    if (end - start >= 3) {
+      const sep = s.indexOf(NAME_VALUE_SEPARATOR, start);
+      if (sep > start && sep < end - 1) out[s.slice(start, sep)] = s.slice(sep + 1, end);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+const NAME_BYTES = new Map<string, Buffer>();
+function nameBytes(name: string): Buffer {
+  let b = NAME_BYTES.get(name);
+  if (!b) {
+    b = Buffer.from(name, 'latin1');
+    NAME_BYTES.set(name, b);
+  }
+  return b;
+}
+
+/**
+ * Find property `name` in the encoded properties `buf[start, end)` with Java's parse rules.
+ * Writes the value range to out[0], out[1] and returns true, or returns false. No allocation.
+ */
+export function findPropertyValue(buf: Buffer, start: number, end: number, name: string, out: Int32Array): boolean {
+  const nb = nameBytes(name);
+  let found = false;
+  let chunk = start;
+  while (chunk < end) {
+    let chunkEnd = buf.indexOf(PROP_SEP_BYTE, chunk);
+    if (chunkEnd < 0 || chunkEnd > end) chunkEnd = end;
+    if (chunkEnd - chunk >= 3 && chunkEnd - chunk > nb.length + 1 && buf[chunk + nb.length] === NV_SEP_BYTE) {
+      let same = true;
+      for (let i = 0; i < nb.length; i++) {
+        if (buf[chunk + i] !== nb[i]) {
+          same = false;
+          break;
+        }
+      }
+      // The name must not itself contain \u0001 earlier (first separator rule) — names we look up don't.
+      if (same) {
+        out[0] = chunk + nb.length + 1;
+        out[1] = chunkEnd;
+        found = true;
+      }
+    }
+    chunk = chunkEnd + 1;
+  }
+  return found;
+}

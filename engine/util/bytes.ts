@@ -1,0 +1,24 @@
+/**
+ * Big-endian helpers for Java `long` fields held as JS numbers. Offsets and timestamps stay below
+ * 2^53; tags codes and the like may be negative (sign-extended Java ints), which these handle.
+ * No BigInt, no allocation.
+ */
+const TWO_32 = 4294967296;
+
+/** Write a Java long (exact for |value| ≤ 2^53) big-endian at `offset`. */
+export function writeLong(buf: Buffer, value: number, offset: number): void {
+  const hi = Math.floor(value / TWO_32);
+  const lo = value - hi * TWO_32;
+  buf.writeInt32BE(hi | 0, offset);
+  buf.writeUInt32BE(lo >>> 0, offset + 4);
+}
+
+/** Read a Java long big-endian; exact when the value fits in ±2^53. */
+export function readLong(buf: Buffer, offset: number): number {
+  return buf.readInt32BE(offset) * TWO_32 + buf.readUInt32BE(offset + 4);
+}
+
+/** Uppercase hex of `buf[start, end)` (RocketMQ `UtilAll.bytes2string`). */
+export function toHexUpper(buf: Buffer, start = 0, end = buf.length): string {
+  return buf.toString('hex', start, end).toUpperCase();
+}
