@@ -252,11 +252,11 @@ export class IndexFile {
 
   /**
    * Drop entries pointing at or after `phyEnd` (CommitLog truncated below what this file had
-   * indexed); rebuilds the slot table. Writable file only.
+   * indexed); rebuilds the slot table and makes the file writable again.
    */
   truncateFrom(phyEnd: number): void {
-    if (!this.slots) return;
-    this.writeEntries();
+    if (this.slots) this.writeEntries();
+    else this.makeWritable();
     let n = this.indexCount - 1;
     while (n >= 1) {
       const e = this.readEntry(n);
