@@ -82,17 +82,29 @@ export function findSeriesId(db: ConsoleDb, labels: SeriesLabels): number | unde
   return row?.id;
 }
 
-/** Every series of a cluster, optionally of some kinds only, seen at or after `seenSince`. */
-export function listSeries(db: ConsoleDb, filter: { cluster?: string; kinds?: readonly string[]; seenSince?: number } = {}): SeriesRow[] {
+/** Series matching every given filter (kinds: any of them), seen at or after `seenSince`, in id order. */
+export function listSeries(
+  db: ConsoleDb,
+  filter: { cluster?: string; kinds?: readonly string[]; group?: string; topic?: string; broker?: string; seenSince?: number } = {},
+): SeriesRow[] {
   const kinds = filter.kinds ?? [];
   const rows = db
     .prepare(
       `SELECT * FROM metric_series
        WHERE (@cluster IS NULL OR cluster = @cluster) AND last_seen >= @since
+         AND (@grp IS NULL OR grp = @grp) AND (@topic IS NULL OR topic = @topic) AND (@broker IS NULL OR broker = @broker)
          AND (@nkinds = 0 OR kind IN (SELECT value FROM json_each(@kinds)))
        ORDER BY id`,
     )
-    .all({ cluster: filter.cluster ?? null, since: filter.seenSince ?? 0, nkinds: kinds.length, kinds: JSON.stringify(kinds) }) as SeriesDbRow[];
+    .all({
+      cluster: filter.cluster ?? null,
+      grp: filter.group ?? null,
+      topic: filter.topic ?? null,
+      broker: filter.broker ?? null,
+      since: filter.seenSince ?? 0,
+      nkinds: kinds.length,
+      kinds: JSON.stringify(kinds),
+    }) as SeriesDbRow[];
   return rows.map(toSeriesRow);
 }
 

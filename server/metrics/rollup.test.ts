@@ -32,7 +32,7 @@ test('rollUp builds complete buckets only, once; pruneHistory applies 24 h / 7 d
   const t = openTempConsoleDb();
   try {
     const id = upsertSeries(t.db, { kind: 'group_lag', cluster: 'c', group: 'g' }, T0);
-    const rows = [];
+    const rows: Array<{ seriesId: number; ts: number; value: number }> = [];
     for (let ts = T0; ts < T0 + 2 * HOUR_MS + 30_000; ts += 10_000) rows.push({ seriesId: id, ts, value: (ts - T0) / 10_000 });
     t.db.transaction(() => insertRawSamples(t.db, rows))();
     const now = T0 + 2 * HOUR_MS + 30_000;

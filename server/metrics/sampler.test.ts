@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findSeriesId, readRaw, readRollup } from '../db/metric-rows';
+import { findSeriesId, readRaw, readRollup, type SeriesLabels } from '../db/metric-rows';
 import { openTempConsoleDb } from '../db/temp-console-db';
 import { manualClock } from './clock';
 import type { MetricsSnapshot } from './metrics-source';
@@ -41,7 +41,7 @@ test('each tick writes one sample per series at the tick time; a broker that goe
     src.set(twoBrokers(3, 9));
     await sampler.sampleOnce();
 
-    const read = (l: typeof LAG) => readRaw(t.db, findSeriesId(t.db, l)!, T0, T0 + 60_000);
+    const read = (l: SeriesLabels) => readRaw(t.db, findSeriesId(t.db, l)!, T0, T0 + 60_000);
     assert.deepEqual(read(LAG), [{ ts: T0, value: 7 }, { ts: T0 + 10_000, value: null }, { ts: T0 + 20_000, value: 12 }]);
     assert.deepEqual(read(QUEUE_B), [{ ts: T0, value: 4 }, { ts: T0 + 10_000, value: null }, { ts: T0 + 20_000, value: 9 }]);
     assert.deepEqual(read(UP_B).map((p) => p.value), [1, 0, 1]);
