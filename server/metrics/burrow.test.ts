@@ -10,7 +10,9 @@ function win(offsets: number[], lags: number[], extraHeads: number[] = []): Queu
   const commits: Commit[] = offsets.map((offset, i) => ({ at: T0 + i * MIN, offset, lag: lags[i]! }));
   return { commits, heads: [...commits.map((c) => c.offset + c.lag), ...extraHeads], latestLag: commits.at(-1)?.lag ?? null, observedSince: T0 };
 }
-const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+function range<T>(n: number, f: (i: number) => T): T[] {
+  return Array.from({ length: n }, (_, i) => f(i));
+}
 const NOW = T0 + 9 * MIN + 10_000;
 
 test('rule 1: no offsets, or a window filled below minimum-complete, is OK', () => {
