@@ -42,7 +42,7 @@ export class ConsumeQueue {
     readonly queueId: number,
     fileSize: number,
   ) {
-    this.files = new MappedFileQueue(consumeQueueDir(root, topic, queueId), fileSize);
+    this.files = new MappedFileQueue(consumeQueueDir(root, topic, queueId), fileSize, false);
     this.unitsPerFile = fileSize / CQ_STORE_UNIT_SIZE;
   }
 
@@ -148,6 +148,7 @@ export class ConsumeQueue {
     const prev = this.files.files[this.files.files.length - 2];
     if (prev) fs.fdatasyncSync(prev.fd);
     if (last) fs.fdatasyncSync(last.fd);
+    this.files.syncCreated();
     this.dirtySinceSync = false;
   }
 

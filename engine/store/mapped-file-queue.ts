@@ -6,16 +6,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isOffsetFileName } from './file-names';
-import { MappedFile } from './mapped-file';
+import { MappedFile, syncDir } from './mapped-file';
 import { CorruptSegmentError } from './errors';
 import { assert } from '../util/assert';
 
 export class MappedFileQueue {
   readonly files: MappedFile[] = [];
 
+  /** Files created since the last `syncCreated()` (their directory entries are not yet durable). */
+  private createdSinceSync = false;
+
   constructor(
     readonly dir: string,
     readonly fileSize: number,
+    /** Fsync new files and their directory entry at creation (else at `syncCreated`). */
+    private readonly durableCreate = true,
   ) {}
 
   load(): void {
@@ -69,7 +74,8 @@ export class MappedFileQueue {
     const last = this.last();
     assert(!last || from === last.fileFromOffset + this.fileSize, `segment for ${offset} is not next after ${last?.fileFromOffset}`);
     if (this.files.length === 0) fs.mkdirSync(this.dir, { recursive: true });
-    const f = MappedFile.create(this.dir, from, this.fileSize);
+    const f = MappedFile.create(this.dir, from, this.fileSize, this.durableCreate);
+    if (!this.durableCreate) this.createdSinceSync = true;
     this.files.push(f);
     return f;
   }
@@ -86,6 +92,13 @@ export class MappedFileQueue {
       if (offset < last.fileFromOffset + this.fileSize) last.zeroFrom(offset - last.fileFromOffset);
       break;
     }
+  }
+
+  /** Make directory entries of files created since the last call durable. */
+  syncCreated(): void {
+    if (!this.createdSinceSync) return;
+    syncDir(this.dir);
+    this.createdSinceSync = false;
   }
 
   /** Delete the first file (retention). */

@@ -19,12 +19,15 @@ export class MappedFile {
     readonly fd: number,
   ) {}
 
-  static create(dir: string, fileFromOffset: number, fileSize: number): MappedFile {
+  /** Create a preallocated file; `durable` fsyncs it and its directory entry now (CommitLog). */
+  static create(dir: string, fileFromOffset: number, fileSize: number, durable = true): MappedFile {
     const filePath = path.join(dir, offsetToFileName(fileFromOffset));
     const fd = fs.openSync(filePath, 'wx+');
     fs.ftruncateSync(fd, fileSize);
-    fs.fsyncSync(fd);
-    syncDir(dir);
+    if (durable) {
+      fs.fsyncSync(fd);
+      syncDir(dir);
+    }
     return new MappedFile(filePath, fileFromOffset, fileSize, fd);
   }
 
