@@ -12,18 +12,23 @@ import { ResponseCode } from './response-code';
 const INT_RE = /^[+-]?\d{1,10}$/;
 const LONG_RE = /^[+-]?\d{1,19}$/;
 
+/** Own property only: a key like "constructor" must not find Object.prototype's. */
+function own(ext: ExtFields, name: string): string | undefined {
+  return Object.hasOwn(ext, name) ? ext[name] : undefined;
+}
+
 export function optionalString(ext: ExtFields, name: string): string | undefined {
-  return ext[name];
+  return own(ext, name);
 }
 
 export function requiredString(ext: ExtFields, name: string): string {
-  const value = ext[name];
+  const value = own(ext, name);
   if (value === undefined) throw missing(name);
   return value;
 }
 
 export function optionalInt(ext: ExtFields, name: string): number | undefined {
-  const value = ext[name];
+  const value = own(ext, name);
   if (value === undefined) return undefined;
   const n = INT_RE.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw malformed(name, value, 'int');
@@ -38,7 +43,7 @@ export function requiredInt(ext: ExtFields, name: string): number {
 
 /** A Java long as a JS number; values beyond ±2^53 are rejected rather than silently rounded. */
 export function optionalLong(ext: ExtFields, name: string): number | undefined {
-  const value = ext[name];
+  const value = own(ext, name);
   if (value === undefined) return undefined;
   const n = LONG_RE.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) throw malformed(name, value, 'long');
@@ -52,7 +57,7 @@ export function requiredLong(ext: ExtFields, name: string): number {
 }
 
 export function optionalBool(ext: ExtFields, name: string): boolean | undefined {
-  const value = ext[name];
+  const value = own(ext, name);
   if (value === undefined) return undefined;
   return value.toLowerCase() === 'true';
 }

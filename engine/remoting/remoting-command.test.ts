@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { optionalString } from './custom-header';
 import { ProtocolError } from './errors';
 import {
   createRequest,
@@ -109,14 +110,28 @@ test('JSON header leniency: unknown fields ignored, language ordinal, numeric-st
   assert.deepEqual({ ...cmd.extFields }, {});
 });
 
-test('a "__proto__" extField is stored as a plain key, not a prototype', () => {
-  const header = Buffer.from('{"code":1,"opaque":1,"flag":0,"extFields":{"__proto__":"x","topic":"t"}}');
-  const frame = Buffer.alloc(4 + header.length);
-  frame.writeInt32BE(header.length, 0);
-  header.copy(frame, 4);
+test('a "__proto__" extField is an own key, not a prototype; inherited names are not fields', () => {
+  for (const type of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+    const req = createRequest(1, { __proto__: 'x', topic: 't' } as Record<string, unknown>, { serializeType: type });
+    // Object literal __proto__ sets the prototype; build the header the hard way instead.
+    const header: Record<string, unknown> = { topic: 't' };
+    Object.defineProperty(header, '__proto__', { value: 'x', enumerable: true });
+    const out = roundTrip(createRequest(1, header, { serializeType: type }));
+    assert.equal(Object.getPrototypeOf(out.extFields), Object.prototype);
+    assert.ok(Object.hasOwn(out.extFields, '__proto__'));
+    assert.equal(Object.getOwnPropertyDescriptor(out.extFields, '__proto__')?.value, 'x');
+    assert.equal(out.extFields.topic, 't');
+    assert.equal(optionalString(out.extFields, 'constructor'), undefined);
+    assert.equal(req.extFields.topic, 't');
+  }
+  const raw = Buffer.from('{"code":1,"opaque":1,"flag":0,"extFields":{"__proto__":"x","n":5}}');
+  const frame = Buffer.alloc(4 + raw.length);
+  frame.writeInt32BE(raw.length, 0);
+  raw.copy(frame, 4);
   const cmd = decodeCommand(frame);
-  assert.equal(Object.getPrototypeOf(cmd.extFields), null);
-  assert.equal(cmd.extFields.topic, 't');
+  assert.equal(Object.getPrototypeOf(cmd.extFields), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(cmd.extFields, '__proto__')?.value, 'x');
+  assert.equal(cmd.extFields.n, '5');
 });
 
 function frameWith(type: number, header: Buffer, body = Buffer.alloc(0)): Buffer {

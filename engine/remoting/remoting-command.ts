@@ -78,7 +78,10 @@ export interface RemotingCommand {
   opaque: number;
   flag: number;
   remark?: string;
-  /** Custom header, every value a string (the wire form). Null-prototype object. */
+  /**
+   * Custom header, every value a string (the wire form). A plain object whose keys are all own
+   * properties: read with `Object.hasOwn` or the custom-header helpers, not `in`.
+   */
   extFields: ExtFields;
   body?: Buffer;
   /** Serialization of this command's header; replies mirror the request's. */
@@ -93,7 +96,17 @@ export function nextOpaque(): number {
 }
 
 export function emptyExtFields(): ExtFields {
-  return Object.create(null) as ExtFields;
+  return {};
+}
+
+/**
+ * Sets `ext[key] = value` as an own data property even for the key "__proto__" (a plain
+ * assignment would replace the prototype instead). Plain objects keep V8's fast property mode,
+ * which null-prototype dictionaries would not.
+ */
+export function setExtField(ext: ExtFields, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(ext, key, { value, enumerable: true, writable: true, configurable: true });
+  else ext[key] = value;
 }
 
 /**
@@ -107,7 +120,7 @@ export function toExtFields(header?: Readonly<Record<string, unknown>> | null): 
     const value = header[key];
     if (value === null || value === undefined) continue;
     const str = scalarToString(value);
-    if (str !== undefined) ext[key] = str;
+    if (str !== undefined) setExtField(ext, key, str);
   }
   return ext;
 }
@@ -338,18 +351,24 @@ function jsonLanguage(value: unknown): string {
   return 'OTHER';
 }
 
+/**
+ * extFields values normalised to strings in place (JSON.parse made every key, "__proto__"
+ * included, an own data property, so in-place writes are safe and nothing is copied).
+ */
 function jsonExtFields(value: unknown, state: Record<string, number>): ExtFields {
-  const ext = emptyExtFields();
-  if (value === undefined || value === null) return ext;
+  if (value === undefined || value === null) return emptyExtFields();
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ProtocolError('HEADER_FIELD', 'extFields is not an object', state);
   }
-  const src = value as Record<string, unknown>;
-  for (const key of Object.keys(src)) {
-    const str = scalarToString(src[key]);
-    if (str !== undefined) ext[key] = str;
+  const ext = value as Record<string, unknown>;
+  for (const key in ext) {
+    const v = ext[key];
+    if (typeof v === 'string') continue;
+    const str = scalarToString(v);
+    if (str === undefined) delete ext[key];
+    else ext[key] = str;
   }
-  return ext;
+  return ext as ExtFields;
 }
 
 function decodeBinaryHeader(header: Buffer, state: Record<string, number>): RemotingCommand {
@@ -401,7 +420,7 @@ function decodeBinaryExt(ext: Buffer, out: ExtFields, state: Record<string, numb
     if (valueLength < 0 || valueLength > ext.length - pos) {
       throw new ProtocolError('HEADER_BINARY', `ext value length ${valueLength} exceeds header`, { ...state, offset: pos });
     }
-    out[key] = ext.toString('utf8', pos, pos + valueLength);
+    setExtField(out, key, ext.toString('utf8', pos, pos + valueLength));
     pos += valueLength;
   }
 }
