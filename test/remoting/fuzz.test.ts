@@ -112,6 +112,11 @@ function randomBody(r: Rng, p: Pools): Buffer | undefined {
 }
 
 function validFrame(r: Rng, p: Pools): Buffer {
+  return validCommandFrame(r, p).frame;
+}
+
+/** A well-formed frame and whether the server must answer it (known by construction). */
+function validCommandFrame(r: Rng, p: Pools): { frame: Buffer; answer: boolean } {
   const ext: Record<string, unknown> = {};
   for (let i = int(r, 6); i > 0; i--) ext[pick(r, KEYS)] = randomValue(r, p);
   const cmd = createRequest(pick(r, CODES) | 0, ext, {
@@ -121,7 +126,7 @@ function validFrame(r: Rng, p: Pools): Buffer {
     remark: r() < 0.1 ? pick(r, p.strings).slice(0, 50) : undefined,
   });
   if (r() < 0.03) cmd.flag |= FLAG_RESPONSE; // a stray "response" with an unknown opaque
-  return encodeFrame(cmd);
+  return { frame: encodeFrame(cmd), answer: !isResponse(cmd) && !isOneway(cmd) };
 }
 
 /** Mutates inside the frame (never the length prefix), so framing stays intact. */
@@ -243,8 +248,10 @@ test(`fuzz: ${BULK_FRAMES + BAD_CONNECTIONS * (VALID_BEFORE_BAD + 1)}+ random an
     const rejected: Buffer[] = [];
     const t0 = Date.now();
     for (let i = 0; i < BULK_FRAMES; ) {
-      const frame = r() < 0.15 ? mutateInside(r, validFrame(r, pools)) : validFrame(r, pools);
-      const verdict = oracle(frame);
+      const made = validCommandFrame(r, pools);
+      const mutated = r() < 0.15;
+      const frame = mutated ? mutateInside(r, made.frame) : made.frame;
+      const verdict = mutated ? oracle(frame) : made.answer ? 'answer' : 'silent';
       if (verdict === 'close') {
         rejected.push(frame);
         continue;
