@@ -13,3 +13,4 @@ export * from './response-code';
 export { decodeJsonBody, encodeJsonBody, JsonBodyError } from './protocol/json-body';
 export { decodeRegisterBrokerBody, RegisterBodyError } from './protocol/register-broker-body';
 export * from './protocol/route-data';
+export { decodeClusterInfo, decodeTopicList, decodeTopicRouteData } from './protocol/route-codec';

@@ -168,3 +168,51 @@ test('response flag constant matches RocketMQ', () => {
   assert.equal(FLAG_RESPONSE, 1);
   assert.equal(FLAG_ONEWAY, 2);
 });
+
+test('decodes a hand-built ROCKETMQ binary header laid out as RocketMQSerializable writes it', () => {
+  // code 310, language JAVA(0), version 475, opaque 17, flag 0, remark "ok", ext {b: "TopicTest", e: "3"}
+  const ext = Buffer.concat([
+    Buffer.from([0x00, 0x01]), Buffer.from('b'), Buffer.from([0, 0, 0, 9]), Buffer.from('TopicTest'),
+    Buffer.from([0x00, 0x01]), Buffer.from('e'), Buffer.from([0, 0, 0, 1]), Buffer.from('3'),
+  ]);
+  const header = Buffer.concat([
+    Buffer.from([0x01, 0x36]), // code 310
+    Buffer.from([0x00]), // JAVA
+    Buffer.from([0x01, 0xdb]), // version 475
+    Buffer.from([0, 0, 0, 17]), // opaque
+    Buffer.from([0, 0, 0, 0]), // flag
+    Buffer.from([0, 0, 0, 2]), Buffer.from('ok'),
+    Buffer.from([0, 0, 0, ext.length]), ext,
+  ]);
+  const body = Buffer.from('hello');
+  const frame = Buffer.concat([Buffer.from([0x01, 0, 0, header.length]), header, body]);
+  const cmd = decodeCommand(frame);
+  assert.equal(cmd.code, 310);
+  assert.equal(cmd.language, 'JAVA');
+  assert.equal(cmd.version, 475);
+  assert.equal(cmd.opaque, 17);
+  assert.equal(cmd.flag, 0);
+  assert.equal(cmd.remark, 'ok');
+  assert.deepEqual({ ...cmd.extFields }, { b: 'TopicTest', e: '3' });
+  assert.deepEqual(cmd.body, body);
+  assert.equal(cmd.serializeType, SerializeType.ROCKETMQ);
+  // And our encoder produces exactly those bytes for the same command.
+  const again = encodeFrame({ ...cmd, extFields: { b: 'TopicTest', e: '3' } });
+  assert.deepEqual(again.subarray(4), frame);
+});
+
+test('decodes the JSON header of a Java 5.3.3 SEND_MESSAGE_V2 request (remoting.md example)', () => {
+  const json = '{"code":310,"extFields":{"a":"PG","b":"TopicTest","c":"TBW102","d":"4","e":"1","f":"0","g":"1700000000000","h":"0","i":"UNIQ_KEY\\u00017F00\\u0002WAIT\\u0001true\\u0002TAGS\\u0001TagA\\u0002","j":"0","k":"false","m":"false","n":"broker-a"},"flag":0,"language":"JAVA","opaque":17,"serializeTypeCurrentRPC":"JSON","version":475}';
+  const header = Buffer.from(json);
+  const frame = Buffer.alloc(4 + header.length);
+  frame.writeInt32BE(header.length, 0);
+  header.copy(frame, 4);
+  const cmd = decodeCommand(frame);
+  assert.equal(cmd.code, 310);
+  assert.equal(cmd.extFields.i, 'UNIQ_KEY\u00017F00\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002');
+  assert.equal(cmd.extFields.n, 'broker-a');
+  assert.equal(cmd.version, 475);
+  // Our JSON header uses the same fastjson property order.
+  const ours = encodeFrame(createResponse(cmd, 0, { header: { msgId: 'X' } })).subarray(8).toString();
+  assert.equal(ours, '{"code":0,"extFields":{"msgId":"X"},"flag":1,"language":"JAVA","opaque":17,"serializeTypeCurrentRPC":"JSON","version":475}');
+});
