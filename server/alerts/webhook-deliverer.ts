@@ -70,10 +70,11 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
     if (db.open) recordAttempt(db, { deliveryId: d.id, at: started, durationMs: performance.now() - t0, httpStatus, error, outcome });
   }
 
-  async function runDue(): Promise<number> {
+  /** `more` is asked before starting each new request, so stop() does not wait for a whole backlog. */
+  async function drain(more: () => boolean): Promise<number> {
     let made = 0;
     for (;;) {
-      const free = concurrency - inFlight.size;
+      const free = more() ? concurrency - inFlight.size : 0;
       const due = free > 0 && db.open ? listDueDeliveries(db, clock.now(), concurrency * 4).filter((d) => !inFlight.has(d.id)).slice(0, free) : [];
       for (const d of due) {
         const p = attempt(d).finally(() => inFlight.delete(d.id));
@@ -90,7 +91,7 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      loop = loop.then(runDue).catch((err: unknown) => console.error('webhook deliverer:', err)).finally(() => {
+      loop = loop.then(() => drain(() => running)).catch((err: unknown) => console.error('webhook deliverer:', err)).finally(() => {
         const due = db.open ? nextDeliveryDue(db) : undefined;
         schedule(due === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due - clock.now())));
       });
@@ -99,7 +100,7 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
   }
 
   return {
-    runDue,
+    runDue: () => drain(() => true),
     kick: () => schedule(0),
     start() {
       if (running) return;
