@@ -14,12 +14,22 @@
  * and calls `resetWritePosition`.
  */
 import { MappedFileQueue } from './mapped-file-queue';
-import { commitLogDir } from './file-names';
+import * as file_names_ from './file-names';
 import { MessageStoreConfig } from './store-config';
-import { BLANK_MAGIC_CODE, END_FILE_MIN_BLANK_LENGTH, MAGIC_OFFSET, TOTALSIZE_OFFSET, TOTALSIZE_SIZE } from './layout/message-layout';
-import { EncodePlan, MessageInput, encodeRecord } from './message-codec';
-import { recordBytesMax } from './limits';
-import { assert, assertSafeOffset } from '../util/assert';
+import * as message_layout_ from './layout/message-layout';
+import { EncodePlan, MessageInput } from './message-codec';
+import * as message_codec_ from './message-codec';
+import * as limits_ from './limits';
+import { assert } from '../util/assert';
+import * as assert_ from '../util/assert';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { commitLogDir } = file_names_;
+const { BLANK_MAGIC_CODE, END_FILE_MIN_BLANK_LENGTH, MAGIC_OFFSET, TOTALSIZE_OFFSET, TOTALSIZE_SIZE } = message_layout_;
+const { encodeRecord } = message_codec_;
+const { recordBytesMax } = limits_;
+const { assertSafeOffset } = assert_;
 
 /** Receives each committed range: bytes [start, end) of `buf` live at CommitLog offset `baseOffset`. */
 export type CommittedListener = (buf: Buffer, start: number, end: number, baseOffset: number) => void;

@@ -92,3 +92,24 @@ test('a queue starting past 0 fills the space before it with blank units; a gap 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('recovery reads whole units across read chunks (queue larger than one 1 MiB read)', () => {
+  const dir = tmp();
+  try {
+    const units = 60_000; // 1.2 MB: two recovery reads
+    let cq = new ConsumeQueue(dir, 'T', 0, 20 * 100_000);
+    for (let k = 0; k < units; k++) cq.putUnit(k * 10, 10, k, k);
+    cq.flushWrites();
+    cq.close();
+    cq = new ConsumeQueue(dir, 'T', 0, 20 * 100_000);
+    cq.load();
+    cq.recover();
+    assert.equal(cq.getMaxOffsetInQueue(), units);
+    assert.equal(cq.getMaxPhysicOffset(), units * 10);
+    cq.truncateDirty(units * 10 - 5);
+    assert.equal(cq.getMaxOffsetInQueue(), units - 1);
+    cq.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

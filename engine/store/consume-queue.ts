@@ -12,11 +12,19 @@
  */
 import * as fs from 'node:fs';
 import { MappedFileQueue } from './mapped-file-queue';
-import { consumeQueueDir } from './file-names';
-import { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } from './layout/consume-queue-layout';
-import { readLong, writeLong } from '../util/bytes';
+import * as file_names_ from './file-names';
+import * as consume_queue_layout_ from './layout/consume-queue-layout';
+import * as bytes_ from '../util/bytes';
 import { assert } from '../util/assert';
 
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { consumeQueueDir } = file_names_;
+const { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } = consume_queue_layout_;
+const { readLong, writeLong } = bytes_;
+
+/** Bytes read per I/O when recovering (rounded down to whole units). */
+const RECOVER_READ_BYTES = 1 << 20;
 /** Units buffered before a forced write (64 KiB of units). */
 const PENDING_UNITS_MAX = 3276;
 
@@ -66,7 +74,8 @@ export class ConsumeQueue {
     const files = this.files.files;
     if (files.length === 0) return;
     const from = Math.max(0, files.length - 3);
-    const buf = Buffer.allocUnsafe(Math.min(this.files.fileSize, 1 << 20));
+    // Whole units per read: the chunk size must be a multiple of the unit size.
+    const buf = Buffer.allocUnsafe(Math.floor(Math.min(this.files.fileSize, RECOVER_READ_BYTES) / CQ_STORE_UNIT_SIZE) * CQ_STORE_UNIT_SIZE);
     let end = (files[from] as { fileFromOffset: number }).fileFromOffset;
     let lastPhyEnd = 0;
     outer: for (let i = from; i < files.length; i++) {

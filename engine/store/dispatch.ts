@@ -10,9 +10,15 @@
 import { ConsumeQueueTable } from './consume-queue-table';
 import { ConsumeQueue } from './consume-queue';
 import { IndexService } from './index/index-service';
-import { CHECK_BLANK, CHECK_INVALID, RecordInfo, checkRecord, transactionType } from './message-codec';
-import { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } from './layout/message-layout';
+import { RecordInfo } from './message-codec';
+import * as message_codec_ from './message-codec';
+import * as message_layout_ from './layout/message-layout';
 import { assert } from '../util/assert';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { CHECK_BLANK, CHECK_INVALID, checkRecord, transactionType } = message_codec_;
+const { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } = message_layout_;
 
 /** Called once per dispatch round for each queue that received units: its new max offset. */
 export type MessageArrivingListener = (topic: string, queueId: number, maxOffset: number) => void;

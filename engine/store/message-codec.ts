@@ -4,21 +4,25 @@
  * a full decoder the broker can reuse (pull/query bodies are these very records).
  * All layout numbers come from layout/message-layout.ts.
  */
-import { crc32 } from '../util/crc32';
-import { readLong, writeLong } from '../util/bytes';
-import { javaHashUtf8 } from '../util/java-hash';
+import * as crc32_ from '../util/crc32';
+import * as bytes_ from '../util/bytes';
+import * as java_hash_ from '../util/java-hash';
 import { assert } from '../util/assert';
-import {
-  BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET,
-  END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2,
-  PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6,
-  SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET,
-  calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE,
-} from './layout/message-layout';
-import { decodeProperties, findPropertyValue, PROPERTY_DELAY_TIME_LEVEL, PROPERTY_TAGS } from './message-properties';
-import { bytesToIp, createMessageId } from './message-id';
+import * as message_layout_ from './layout/message-layout';
+import * as message_properties_ from './message-properties';
+import * as message_id_ from './message-id';
 import { StoreError } from './errors';
-import { recordBytesMax, topicBytesMaxV1 } from './limits';
+import * as limits_ from './limits';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { crc32 } = crc32_;
+const { readLong, writeLong } = bytes_;
+const { javaHashUtf8 } = java_hash_;
+const { BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET, END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6, SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET, calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE } = message_layout_;
+const { decodeProperties, findPropertyValue, PROPERTY_DELAY_TIME_LEVEL, PROPERTY_TAGS } = message_properties_;
+const { bytesToIp, createMessageId } = message_id_;
+const { recordBytesMax, topicBytesMaxV1 } = limits_;
 
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 

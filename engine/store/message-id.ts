@@ -3,7 +3,11 @@
  * offset long), uppercase; 32 chars for IPv4, 56 for IPv6.
  */
 import * as net from 'node:net';
-import { writeLong, readLong, toHexUpper } from '../util/bytes';
+import * as bytes_ from '../util/bytes';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { writeLong, readLong, toHexUpper } = bytes_;
 
 export const MSG_ID_PORT_SIZE = 4;
 export const MSG_ID_OFFSET_SIZE = 8;

@@ -9,14 +9,25 @@ import { CommitLog } from './commit-log';
 import { ConsumeQueueTable } from './consume-queue-table';
 import { IndexService } from './index/index-service';
 import { MessageStoreConfig } from './store-config';
-import { CHECK_INVALID, CHECK_BLANK, RecordInfo, checkRecord, decodeMessage, DecodedMessage } from './message-codec';
-import { decodeMessageId } from './message-id';
-import { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } from './layout/consume-queue-layout';
-import { SYSFLAG_OFFSET, fieldOffsetsFor } from './layout/message-layout';
+import { RecordInfo, DecodedMessage } from './message-codec';
+import * as message_codec_ from './message-codec';
+import * as message_id_ from './message-id';
+import * as consume_queue_layout_ from './layout/consume-queue-layout';
+import * as message_layout_ from './layout/message-layout';
 import { CorruptSegmentError } from './errors';
-import { pullCountMax, recordBytesMax } from './limits';
-import { readLong } from '../util/bytes';
-import { PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } from './message-properties';
+import * as limits_ from './limits';
+import * as bytes_ from '../util/bytes';
+import * as message_properties_ from './message-properties';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { CHECK_INVALID, CHECK_BLANK, checkRecord, decodeMessage } = message_codec_;
+const { decodeMessageId } = message_id_;
+const { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } = consume_queue_layout_;
+const { SYSFLAG_OFFSET, fieldOffsetsFor } = message_layout_;
+const { pullCountMax, recordBytesMax } = limits_;
+const { readLong } = bytes_;
+const { PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } = message_properties_;
 
 /** RocketMQ GetMessageStatus. */
 export type GetMessageStatus =

@@ -18,17 +18,31 @@ import { CommitLogDispatcher, MessageArrivingListener } from './dispatch';
 import { StoreCheckpoint } from './checkpoint';
 import { FlushService } from './flush';
 import { RetentionService, RetentionResult } from './retention';
-import { recoverStore, RecoveryResult } from './recovery';
-import { MessageStoreConfig, parseDelayLevels, resolveStoreConfig } from './store-config';
-import { abortPath, checkpointPath, configDir } from './file-names';
-import { EncodePlan, MessageInput, planRecord, transactionType, DecodedMessage } from './message-codec';
-import { encodeHost } from './message-id';
-import { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } from './layout/message-layout';
-import { batchCountMax, messageBodyBytesMax, propertiesBytesMax, topicBytesMaxV2 } from './limits';
+import { RecoveryResult } from './recovery';
+import * as recovery_ from './recovery';
+import { MessageStoreConfig } from './store-config';
+import * as store_config_ from './store-config';
+import * as file_names_ from './file-names';
+import { EncodePlan, MessageInput, DecodedMessage } from './message-codec';
+import * as message_codec_ from './message-codec';
+import * as message_id_ from './message-id';
+import * as message_layout_ from './layout/message-layout';
+import * as limits_ from './limits';
 import { PutMessageResult, PutMessageStatus } from './put-result';
 import { StoreClosedError, StoreError } from './errors';
 import { MessageReader, GetMessageResult, QueryMessageResult, TagsCodeFilter } from './message-reader';
-import { toHexUpper } from '../util/bytes';
+import * as bytes_ from '../util/bytes';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { recoverStore } = recovery_;
+const { parseDelayLevels, resolveStoreConfig } = store_config_;
+const { abortPath, checkpointPath, configDir } = file_names_;
+const { planRecord, transactionType } = message_codec_;
+const { encodeHost } = message_id_;
+const { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } = message_layout_;
+const { batchCountMax, messageBodyBytesMax, propertiesBytesMax, topicBytesMaxV2 } = limits_;
+const { toHexUpper } = bytes_;
 
 export type { GetMessageResult, QueryMessageResult, TagsCodeFilter } from './message-reader';
 export type { PutMessageResult, PutMessageStatus, AppendMessageResult } from './put-result';

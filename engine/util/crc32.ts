@@ -6,10 +6,11 @@
 import * as zlib from 'node:zlib';
 
 const CRC_POSITIVE_MASK = 0x7fffffff;
+const zlibCrc32 = zlib.crc32;
 
 /** RocketMQ body CRC of `buf[start, end)`. 0 for an empty range. */
 export function crc32(buf: Buffer, start = 0, end = buf.length): number {
   if (end <= start) return 0;
   const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-  return (zlib.crc32(view) & CRC_POSITIVE_MASK) >>> 0;
+  return (zlibCrc32(view) & CRC_POSITIVE_MASK) >>> 0;
 }

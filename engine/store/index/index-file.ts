@@ -11,16 +11,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { syncDir } from '../mapped-file';
-import { readLong, writeLong } from '../../util/bytes';
+import * as mapped_file_ from '../mapped-file';
+import * as bytes_ from '../../util/bytes';
 import { assert } from '../../util/assert';
 import { CorruptSegmentError } from '../errors';
-import { indexChainHopsMax } from '../limits';
-import {
-  ENTRY_KEY_HASH_OFFSET, ENTRY_PHY_OFFSET, ENTRY_PREV_OFFSET, ENTRY_TIME_DIFF_OFFSET, HASH_SLOT_SIZE,
-  IDX_BEGIN_PHY_OFFSET, IDX_BEGIN_TIMESTAMP_OFFSET, IDX_END_PHY_OFFSET, IDX_END_TIMESTAMP_OFFSET,
-  IDX_HASH_SLOT_COUNT_OFFSET, IDX_INDEX_COUNT_OFFSET, INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexFileSize,
-} from '../layout/index-layout';
+import * as limits_ from '../limits';
+import * as index_layout_ from '../layout/index-layout';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { syncDir } = mapped_file_;
+const { readLong, writeLong } = bytes_;
+const { indexChainHopsMax } = limits_;
+const { ENTRY_KEY_HASH_OFFSET, ENTRY_PHY_OFFSET, ENTRY_PREV_OFFSET, ENTRY_TIME_DIFF_OFFSET, HASH_SLOT_SIZE, IDX_BEGIN_PHY_OFFSET, IDX_BEGIN_TIMESTAMP_OFFSET, IDX_END_PHY_OFFSET, IDX_END_TIMESTAMP_OFFSET, IDX_HASH_SLOT_COUNT_OFFSET, IDX_INDEX_COUNT_OFFSET, INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexFileSize } = index_layout_;
 
 /** Entries buffered in memory before a write (64 Ki entries = 1.25 MiB). */
 const PENDING_ENTRIES_MAX = 65536;

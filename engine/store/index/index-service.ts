@@ -11,12 +11,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IndexFile } from './index-file';
-import { indexDir, indexFileName } from '../file-names';
-import { javaHashContinue, javaHashUtf8, javaStringHashCode } from '../../util/java-hash';
-import { findPropertyValue, PROPERTY_KEYS, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } from '../message-properties';
-import { RecordInfo, transactionType } from '../message-codec';
-import { TRANSACTION_ROLLBACK_TYPE } from '../layout/message-layout';
-import { queryCountMax } from '../limits';
+import * as file_names_ from '../file-names';
+import * as java_hash_ from '../../util/java-hash';
+import * as message_properties_ from '../message-properties';
+import { RecordInfo } from '../message-codec';
+import * as message_codec_ from '../message-codec';
+import * as message_layout_ from '../layout/message-layout';
+import * as limits_ from '../limits';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { indexDir, indexFileName } = file_names_;
+const { javaHashContinue, javaHashUtf8, javaStringHashCode } = java_hash_;
+const { findPropertyValue, PROPERTY_KEYS, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } = message_properties_;
+const { transactionType } = message_codec_;
+const { TRANSACTION_ROLLBACK_TYPE } = message_layout_;
+const { queryCountMax } = limits_;
 
 const HASH_SEPARATOR = 0x23; // '#'
 const SPACE = 0x20;
