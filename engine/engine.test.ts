@@ -18,7 +18,7 @@ test('start creates the data dir, opens both listeners and reports them; stop cl
   await engine.start();
   try {
     assert.ok(fs.statSync(dataDir).isDirectory());
-    assert.deepEqual(fs.readdirSync(dataDir), [], 'the write probe is removed');
+    assert.deepEqual(fs.readdirSync(dataDir), ['store'], 'the store lives in store/ and the write probe is removed');
     const status = engine.status();
     assert.equal(status.dataDir, dataDir);
     assert.ok(status.startedAt > 0 && status.startedAt <= Date.now());

@@ -8,8 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { Broker } from './broker/broker';
+import type { BrokerConfig } from './broker/broker-config';
+import { NameServer } from './namesrv/name-server';
+import type { RemotingServer } from './remoting/remoting-server';
+import type { MessageStoreConfig } from './store/store-config';
 import { ROCKETDECK_VERSION } from './version';
 
 export interface EngineConfig {
@@ -17,8 +21,12 @@ export interface EngineConfig {
   host: string;
   namesrvPort: number;
   brokerPort: number;
+  /** Create unknown topics on route lookup and first send (embedded default: on). */
+  autoCreateTopicEnable?: boolean;
+  /** Broker settings beyond the ones derived from the above. */
+  broker?: Partial<BrokerConfig>;
+  store?: Partial<MessageStoreConfig>;
 }
-
 export type ListenerName = 'namesrv' | 'broker';
 
 export interface ListenerInfo {
@@ -52,7 +60,8 @@ export class BrokerEngine {
   readonly instanceId = randomUUID();
   readonly config: Readonly<EngineConfig>;
   private startedAt = 0;
-  private readonly servers = new Map<ListenerName, { server: net.Server; sockets: Set<net.Socket> }>();
+  private namesrv: NameServer | undefined;
+  private brokerInstance: Broker | undefined;
 
   constructor(config: EngineConfig) {
     this.config = { ...config, dataDir: path.resolve(config.dataDir) };
@@ -62,12 +71,42 @@ export class BrokerEngine {
     return this.startedAt !== 0;
   }
 
+  /** The co-hosted broker (undefined until started). */
+  get broker(): Broker | undefined {
+    return this.brokerInstance;
+  }
+
   async start(): Promise<void> {
     if (this.started) throw new Error('engine already started');
-    ensureWritableDir(this.config.dataDir);
+    const { dataDir, host } = this.config;
+    ensureWritableDir(dataDir);
+    const autoCreate = this.config.autoCreateTopicEnable ?? true;
     try {
-      await this.listen('namesrv', this.config.namesrvPort);
-      await this.listen('broker', this.config.brokerPort);
+      this.namesrv = new NameServer({
+        autoCreateTopicEnable: autoCreate,
+        // A route lookup that created a topic creates it in the co-hosted broker too, so consumers
+        // of a topic nobody has sent to yet can pull from it.
+        onTopicAutoCreated: (topic, route) => {
+          const queues = route.queueDatas.find((q) => q.brokerName === this.brokerInstance?.ctx.config.brokerName);
+          this.brokerInstance?.ensureTopic(topic, queues?.writeQueueNums ?? 4);
+        },
+      });
+      await listenOrExplain('namesrv', host, this.config.namesrvPort, () => this.namesrv!.start(host, this.config.namesrvPort));
+      const advertised = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      this.brokerInstance = await listenOrExplain('broker', host, this.config.brokerPort, () =>
+        Broker.start({
+          storeRoot: path.join(dataDir, 'store'),
+          host,
+          store: this.config.store,
+          config: {
+            autoCreateTopicEnable: autoCreate,
+            brokerIP: advertised,
+            ...this.config.broker,
+            listenPort: this.config.brokerPort,
+            namesrvAddrs: [`${advertised}:${this.namesrv!.port}`],
+          },
+        }),
+      );
     } catch (err) {
       await this.stop();
       throw err;
@@ -75,18 +114,24 @@ export class BrokerEngine {
     this.startedAt = Date.now();
   }
 
-  /** Closes listeners and connections; idempotent. */
+  /** Stops the broker (flushing the store) and then the name server; idempotent. */
   async stop(): Promise<void> {
-    const closing = [...this.servers.values()].map(({ server, sockets }) => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    this.servers.clear();
-    await Promise.all(closing);
+    const broker = this.brokerInstance;
+    const namesrv = this.namesrv;
+    this.brokerInstance = undefined;
+    this.namesrv = undefined;
+    await broker?.stop();
+    await namesrv?.stop();
     this.startedAt = 0;
   }
 
   status(): EngineStatus {
+    const listeners: ListenerInfo[] = [];
+    const add = (name: ListenerName, server: RemotingServer | undefined) => {
+      if (server) listeners.push({ name, host: this.config.host, port: server.port, connections: server.channels.size });
+    };
+    add('namesrv', this.namesrv?.remotingServer);
+    add('broker', this.brokerInstance?.remoting);
     return {
       instanceId: this.instanceId,
       version: ROCKETDECK_VERSION,
@@ -94,32 +139,20 @@ export class BrokerEngine {
       dataDir: this.config.dataDir,
       startedAt: this.startedAt,
       uptimeMs: this.started ? Date.now() - this.startedAt : 0,
-      listeners: [...this.servers.entries()].map(([name, { server, sockets }]) => ({
-        name,
-        host: this.config.host,
-        port: (server.address() as net.AddressInfo).port,
-        connections: sockets.size,
-      })),
+      listeners,
     };
   }
+}
 
-  private listen(name: ListenerName, port: number): Promise<void> {
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer({ noDelay: true }, (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.message;
-        reject(new EngineStartError(`cannot listen on ${this.config.host}:${port} (${LISTENER_LABEL[name]}): ${why}`, { cause: err }));
-      });
-      server.listen(port, this.config.host, () => {
-        this.servers.set(name, { server, sockets });
-        resolve();
-      });
-    });
+/** Runs a listener start, turning "address in use" and friends into a one-line EngineStartError. */
+async function listenOrExplain<T>(name: ListenerName, host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    const why = code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message;
+    throw new EngineStartError(`cannot listen on ${host}:${port} (${LISTENER_LABEL[name]}): ${why}`, { cause: err });
   }
 }
 

@@ -1,0 +1,25 @@
+/** What every request processor of the broker works with. */
+import type { MessageStore } from '../store/message-store';
+import type { BrokerConfig } from './broker-config';
+import type { BrokerStats } from './broker-stats';
+import type { ConsumerManager } from './client/consumer-manager';
+import type { ProducerManager } from './client/producer-manager';
+import type { ConsumerOffsetManager } from './config/consumer-offset-manager';
+import type { SubscriptionGroupManager } from './config/subscription-group-manager';
+import type { TopicConfigManager } from './config/topic-config-manager';
+import type { RebalanceLockManager } from './rebalance-lock-manager';
+
+export interface BrokerContext {
+  config: BrokerConfig;
+  store: MessageStore;
+  topics: TopicConfigManager;
+  groups: SubscriptionGroupManager;
+  offsets: ConsumerOffsetManager;
+  consumers: ConsumerManager;
+  producers: ProducerManager;
+  locks: RebalanceLockManager;
+  stats: BrokerStats;
+  /** Delay levels in ms, index = level − 1. */
+  delayLevelsMs: readonly number[];
+  startedAt: number;
+}

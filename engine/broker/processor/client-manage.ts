@@ -1,0 +1,87 @@
+/**
+ * HEART_BEAT (34) and UNREGISTER_CLIENT (35) (RocketMQ's ClientManageProcessor): who produces and
+ * consumes for which group. A consumer heartbeat creates the group (when allowed) and its
+ * `%RETRY%<group>` topic, and registers the subscriptions the pull path filters by.
+ */
+import { z } from 'zod';
+import { PERM_READ, PERM_WRITE } from '../../common/perm-name';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';
+import { optionalString, requiredString } from '../../remoting/custom-header';
+import { decodeJsonBody } from '../../remoting/protocol/json-body';
+import type { RemotingChannel } from '../../remoting/remoting-channel';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
+import { RequestCode } from '../../remoting/request-code';
+import { ResponseCode } from '../../remoting/response-code';
+import type { BrokerContext } from '../broker-context';
+import { buildSubscriptionData, type SubscriptionData } from '../filter/subscription-data';
+
+const SubscriptionSchema = z.looseObject({
+  topic: z.string().min(1).max(255),
+  subString: z.string().max(16_384).optional(),
+  subVersion: z.number().optional(),
+  expressionType: z.string().optional(),
+});
+
+const HeartbeatSchema = z.looseObject({
+  clientID: z.string().min(1).max(512),
+  consumerDataSet: z
+    .array(
+      z.looseObject({
+        groupName: z.string().min(1).max(255),
+        consumeType: z.string().default('CONSUME_PASSIVELY'),
+        messageModel: z.string().default('CLUSTERING'),
+        consumeFromWhere: z.string().default('CONSUME_FROM_LAST_OFFSET'),
+        subscriptionDataSet: z.array(SubscriptionSchema).max(10_000).default([]),
+      }),
+    )
+    .max(1_000)
+    .default([]),
+  producerDataSet: z.array(z.looseObject({ groupName: z.string().min(1).max(255) })).max(1_000).default([]),
+});
+
+export function clientManageProcessor(ctx: BrokerContext) {
+  return (request: RemotingCommand, channel: RemotingChannel): RemotingCommand => {
+    if (request.code === RequestCode.UNREGISTER_CLIENT) return unregisterClient(ctx, request, channel);
+    return heartbeat(ctx, request, channel);
+  };
+}
+
+function heartbeat(ctx: BrokerContext, request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+  if (!request.body) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'heartbeat without body' });
+  let data: z.infer<typeof HeartbeatSchema>;
+  try {
+    data = HeartbeatSchema.parse(decodeJsonBody(request.body));
+  } catch (err) {
+    return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `bad heartbeat body: ${(err as Error).message.slice(0, 200)}` });
+  }
+  const now = Date.now();
+  const client = { channel, clientId: data.clientID, language: request.language, version: request.version, lastUpdate: now };
+  for (const consumer of data.consumerDataSet) {
+    const groupConfig = ctx.groups.findOrCreate(consumer.groupName);
+    if (!groupConfig) continue;
+    if (consumer.messageModel === 'CLUSTERING' && groupConfig.retryQueueNums > 0) {
+      ctx.topics.createIfMissing(RETRY_GROUP_TOPIC_PREFIX + consumer.groupName, groupConfig.retryQueueNums, PERM_READ | PERM_WRITE);
+    }
+    const subscriptions: SubscriptionData[] = consumer.subscriptionDataSet.map((s) =>
+      buildSubscriptionData(s.topic, s.subString, s.subVersion ?? now),
+    );
+    ctx.consumers.register(consumer.groupName, client, {
+      consumeType: consumer.consumeType,
+      messageModel: consumer.messageModel,
+      consumeFromWhere: consumer.consumeFromWhere,
+      subscriptions,
+    });
+  }
+  for (const producer of data.producerDataSet) ctx.producers.register(producer.groupName, client);
+  return createResponse(request, ResponseCode.SUCCESS, { header: { IS_SUPPORT_HEART_BEAT_V2: 'false', IS_SUB_CHANGE: 'true' } });
+}
+
+function unregisterClient(ctx: BrokerContext, request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+  const ext = request.extFields;
+  requiredString(ext, 'clientID');
+  const producerGroup = optionalString(ext, 'producerGroup');
+  const consumerGroup = optionalString(ext, 'consumerGroup');
+  if (producerGroup) ctx.producers.unregister(producerGroup, channel);
+  if (consumerGroup) ctx.consumers.unregister(consumerGroup, channel);
+  return createResponse(request, ResponseCode.SUCCESS);
+}

@@ -1,0 +1,173 @@
+/**
+ * PULL_MESSAGE (11) (RocketMQ's PullMessageProcessor): permission and subscription checks, the read
+ * from the ConsumeQueue with the tag filter (by tag hash in the queue, then by exact tag on the
+ * record), the commit offset piggybacked on the pull, long polling, and the header every client
+ * needs (nextBeginOffset, minOffset, maxOffset, suggestWhichBrokerId).
+ */
+import { isReadable } from '../../common/perm-name';
+import { optionalLong, optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/custom-header';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
+import { ResponseCode } from '../../remoting/response-code';
+import { checkRecord, RecordInfo } from '../../store/message-codec';
+import { findPropertyValue } from '../../store/message-properties';
+import type { GetMessageResult, GetMessageStatus } from '../../store/message-reader';
+import type { BrokerContext } from '../broker-context';
+import { buildSubscriptionData, SubscriptionParseError, tagFilterOf, type TagFilter } from '../filter/subscription-data';
+import type { PullRequestHoldService } from '../pull-request-hold-service';
+import { PROPERTY_TAGS } from '../put-message';
+
+const FLAG_COMMIT_OFFSET = 0x1;
+const FLAG_SUSPEND = 0x2;
+const FLAG_SUBSCRIPTION = 0x4;
+
+/** Most messages one pull returns, whatever the client asks (RocketMQ maxTransferCountOnMessageInMemory). */
+export const pullBatchCountMax = 32;
+/** Longest hold of a long-polling pull, ms: below the Java client's 30 s pull timeout. */
+export const longPollHoldMsMax = 25_000;
+
+interface PullHeader {
+  group: string;
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  maxMsgNums: number;
+  sysFlag: number;
+  commitOffset: number;
+  suspendTimeoutMillis: number;
+  subscription: string | undefined;
+  subVersion: number;
+  expressionType: string;
+}
+
+function parsePullHeader(request: RemotingCommand): PullHeader {
+  const ext = request.extFields;
+  return {
+    group: requiredString(ext, 'consumerGroup'),
+    topic: requiredString(ext, 'topic'),
+    queueId: requiredInt(ext, 'queueId'),
+    queueOffset: requiredLong(ext, 'queueOffset'),
+    maxMsgNums: requiredInt(ext, 'maxMsgNums'),
+    sysFlag: requiredInt(ext, 'sysFlag'),
+    commitOffset: optionalLong(ext, 'commitOffset') ?? -1,
+    suspendTimeoutMillis: optionalLong(ext, 'suspendTimeoutMillis') ?? 0,
+    subscription: optionalString(ext, 'subscription'),
+    subVersion: optionalLong(ext, 'subVersion') ?? 0,
+    expressionType: optionalString(ext, 'expressionType') ?? 'TAG',
+  };
+}
+
+export class PullMessageProcessor {
+  private readonly info = new RecordInfo();
+
+  constructor(private readonly ctx: BrokerContext, private readonly holds: PullRequestHoldService) {}
+
+  processRequest(request: RemotingCommand): RemotingCommand | Promise<RemotingCommand> {
+    const header = parsePullHeader(request);
+    const checked = this.check(request, header);
+    if ('code' in checked) return checked;
+    if ((header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
+      this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
+    }
+    const first = this.read(request, header, checked.filter);
+    const mayHold = (header.sysFlag & FLAG_SUSPEND) !== 0;
+    if (first.code !== ResponseCode.PULL_NOT_FOUND || !mayHold) return first;
+
+    const holdMs = this.ctx.config.longPollingEnable
+      ? Math.min(Math.max(header.suspendTimeoutMillis, 0), longPollHoldMsMax)
+      : this.ctx.config.shortPollingTimeMills;
+    if (holdMs === 0) return first;
+    return new Promise<RemotingCommand>((resolve) => {
+      const parked = this.holds.hold({
+        topic: header.topic,
+        queueId: header.queueId,
+        offset: header.queueOffset,
+        deadline: Date.now() + holdMs,
+        wake: () => resolve(this.read(request, header, checked.filter)),
+      });
+      if (!parked) resolve(first);
+    });
+  }
+
+  private check(request: RemotingCommand, h: PullHeader): RemotingCommand | { filter: TagFilter } {
+    const { ctx } = this;
+    const fail = (code: number, remark: string) => createResponse(request, code, { remark });
+    const groupConfig = ctx.groups.findOrCreate(h.group);
+    if (!groupConfig) return fail(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${h.group}] does not exist`);
+    if (!groupConfig.consumeEnable) return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.group}`);
+    const topicConfig = ctx.topics.get(h.topic);
+    if (!topicConfig) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
+    if (!isReadable(topicConfig.perm)) return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
+    if (h.queueId < 0 || h.queueId >= topicConfig.readQueueNums) {
+      return fail(ResponseCode.INVALID_PARAMETER, `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${topicConfig.readQueueNums}]`);
+    }
+    if (h.expressionType !== 'TAG') return fail(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, `expression type ${h.expressionType} is not supported yet`);
+    if ((h.sysFlag & FLAG_SUBSCRIPTION) !== 0) {
+      try {
+        return { filter: tagFilterOf(buildSubscriptionData(h.topic, h.subscription, h.subVersion)) };
+      } catch (err) {
+        if (err instanceof SubscriptionParseError) return fail(ResponseCode.SUBSCRIPTION_PARSE_FAILED, `parse the consumer's subscription failed: ${err.message}`);
+        throw err;
+      }
+    }
+    const sub = ctx.consumers.findSubscription(h.group, h.topic);
+    if (!sub) return fail(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist, group: ${h.group} topic: ${h.topic}`);
+    if (sub.subVersion < h.subVersion) return fail(ResponseCode.SUBSCRIPTION_NOT_LATEST, `the consumer's subscription not latest`);
+    return { filter: tagFilterOf(sub) };
+  }
+
+  /** One read from the store, mapped onto the wire (DefaultPullMessageResultHandler). */
+  private read(request: RemotingCommand, h: PullHeader, filter: TagFilter): RemotingCommand {
+    const { ctx } = this;
+    const maxNums = Math.max(1, Math.min(h.maxMsgNums, pullBatchCountMax));
+    const result = ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, maxNums, undefined, filter.all ? undefined : filter.matchesCode);
+    const records = filter.all ? result.messages : this.exactTagMatches(result, filter);
+    let status: GetMessageStatus = result.status;
+    if (status === 'FOUND' && records.length === 0) status = 'NO_MATCHED_MESSAGE';
+    const header = {
+      suggestWhichBrokerId: 0,
+      nextBeginOffset: result.nextBeginOffset,
+      minOffset: result.minOffset,
+      maxOffset: result.maxOffset,
+    };
+    const code = pullStatusToResponseCode(status, h.queueOffset);
+    if (code !== ResponseCode.SUCCESS) return createResponse(request, code, { remark: status, header });
+    const body = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records);
+    ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
+    return createResponse(request, code, { remark: status, header, body });
+  }
+
+  private exactTagMatches(result: GetMessageResult, filter: TagFilter): Buffer[] {
+    const out: Buffer[] = [];
+    const info = this.info;
+    for (const record of result.messages) {
+      if (checkRecord(record, 0, record.length, false, info, []) <= 0) continue;
+      const tag = findPropertyValue(record, info.propertiesStart, info.propertiesEnd, PROPERTY_TAGS, info.range)
+        ? record.toString('utf8', info.range[0], info.range[1])
+        : undefined;
+      if (filter.matchesTag(tag)) out.push(record);
+    }
+    return out;
+  }
+}
+
+/** GetMessageStatus → pull response code (PullMessageProcessor.composeResponseHeader). */
+export function pullStatusToResponseCode(status: GetMessageStatus, requestedOffset: number): number {
+  switch (status) {
+    case 'FOUND':
+      return ResponseCode.SUCCESS;
+    case 'NO_MATCHED_MESSAGE':
+    case 'MESSAGE_WAS_REMOVING':
+      return ResponseCode.PULL_RETRY_IMMEDIATELY;
+    case 'NO_MESSAGE_IN_QUEUE':
+    case 'NO_MATCHED_LOGIC_QUEUE':
+      return requestedOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+    case 'OFFSET_FOUND_NULL':
+    case 'OFFSET_OVERFLOW_ONE':
+      return ResponseCode.PULL_NOT_FOUND;
+    case 'OFFSET_OVERFLOW_BADLY':
+    case 'OFFSET_TOO_SMALL':
+      return ResponseCode.PULL_OFFSET_MOVED;
+    default:
+      return ResponseCode.SYSTEM_ERROR;
+  }
+}
