@@ -221,3 +221,34 @@ test('server can call the client on the client connection (broker → client req
     await server.close();
   }
 });
+
+test('in-flight limit: a connection stops being read while too many requests are pending, then resumes', async () => {
+  const server = await startServer({ inFlightRequestsMax: 10 });
+  const waiting: Array<() => void> = [];
+  let started = 0;
+  server.registerProcessor(8, (req) => {
+    started++;
+    return new Promise((resolve) => waiting.push(() => resolve(createResponse(req, 0))));
+  });
+  const raw = await rawConnect(server.port);
+  try {
+    // One write per request so the limit is hit between chunks, not inside one.
+    for (let i = 0; i < 40; i++) {
+      raw.socket.write(encodeFrame(createRequest(8, null)));
+      await sleep(2);
+    }
+    await sleep(100);
+    assert.ok(started >= 10 && started < 40, `started ${started}`);
+    const [channel] = [...server.channels];
+    assert.ok(channel!.inFlightRequests <= started);
+    for (let i = 0; i < 500 && raw.frames.length < 40; i++) {
+      waiting.splice(0).forEach((answer) => answer());
+      await sleep(10);
+    }
+    assert.equal(started, 40);
+    assert.equal(raw.frames.length, 40);
+  } finally {
+    raw.socket.destroy();
+    await server.close();
+  }
+});
