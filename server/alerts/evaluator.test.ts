@@ -7,7 +7,8 @@ import { listNotifications } from '../db/notification-rows';
 import { openTempConsoleDb } from '../db/temp-console-db';
 import { manualClock } from '../metrics/clock';
 import type { MetricKind } from '../metrics/metric-kinds';
-import { writeSamples } from '../metrics/sampler';
+import { createSampler, writeSamples } from '../metrics/sampler';
+import { createSyntheticSource, simpleSnapshot } from '../metrics/synthetic-source';
 import { createAlertEvaluator } from './evaluator';
 import { createRule, deleteRule, setRuleEnabled, updateRule } from './rules-service';
 import { createSilence } from './silences';
@@ -154,6 +155,33 @@ test('editing a scope resolves instances it no longer covers; disabling and dele
     deleteRule(t.db, rule.id, a);
     assert.deepEqual(listAudit(t.db).map((e) => e.action).slice(0, 2), ['alert.rule.delete', 'alert.rule.update']);
     assert.throws(() => deleteRule(t.db, rule.id, a), /does not exist/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('consumer stalled (Burrow): a consumer that keeps committing one offset while lag grows fires with the reason in words', async () => {
+  const t = openTempConsoleDb();
+  try {
+    const clock = manualClock(T0);
+    const src = createSyntheticSource();
+    const ev = createAlertEvaluator(t.db, { clock, consoleBaseUrl: BASE });
+    const fired: string[] = [];
+    const sampler = createSampler(t.db, src, { clusters: ['DefaultCluster'], clock, afterTick: () => fired.push(...ev.evaluateOnce().map((x) => `${x.to}@${(x.at - T0) / 60_000}`)) });
+    createRule(t.db, { name: 'stalled', forMs: 60_000, condition: { kind: 'consumer_unhealthy', statuses: ['STALL', 'STOP'] } }, { actor: 'a', now: T0 });
+    // 5 healthy minutes, then the offset freezes at 300 while the head keeps growing, then it catches up at minute 20.
+    for (let i = 0; i < 6 * 25; i++) {
+      const committed = i < 30 ? i * 10 : i < 120 ? 300 : i * 10 + 5;
+      src.set(simpleSnapshot({ committed: [committed], head: [i * 10 + 5] }));
+      await sampler.sampleOnce();
+      clock.advance(10_000);
+    }
+    assert.deepEqual(fired.map((f) => f.split('@')[0]), ['pending', 'firing', 'resolved']);
+    const [, firing, resolved] = fired.map((f) => Number(f.split('@')[1]));
+    assert.ok(firing! > 10 && firing! < 16, `fired at minute ${firing}`);
+    assert.equal(resolved, 20);
+    const note = listNotifications(t.db).at(-1)!;
+    assert.match(note.body, /^STALL: orders@broker-a#0: committed offset has not moved for \d+ min while lag is [\d,]+$/);
   } finally {
     t.cleanup();
   }

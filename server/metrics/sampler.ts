@@ -25,6 +25,8 @@ export interface SamplerOptions {
   intervalMs?: number;
   collectTimeoutMs?: number;
   clock?: Clock;
+  /** Called after each tick's samples are committed, e.g. to run the alert evaluator on fresh data. */
+  afterTick?: (report: TickReport) => void;
   /** Called with errors that are not the cluster's fault (e.g. the database). Defaults to console.error. */
   onError?: (err: unknown) => void;
 }
@@ -83,6 +85,7 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
       pruneHistory(db, now);
       lastPrune = now;
     }
+    opts.afterTick?.(report);
     return report;
   }
 
