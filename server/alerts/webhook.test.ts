@@ -23,7 +23,7 @@ interface Receiver {
 
 /** A real HTTP server on 127.0.0.1:0 recording JSON bodies; `respond(n)` picks the status for the n-th request. */
 async function startReceiver(): Promise<Receiver> {
-  const r = { bodies: [] as WebhookPayload[], respond: (): number | 'hang' => 200 } as Receiver;
+  const r: Receiver = { url: '', bodies: [], respond: () => 200, close: () => Promise.resolve() };
   const server = http.createServer((req, res) => {
     let data = '';
     req.on('data', (c: Buffer) => (data += c.toString()));

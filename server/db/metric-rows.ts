@@ -130,6 +130,26 @@ export function readLatestRaw(db: ConsoleDb, seriesId: number, from: number, at:
     .get(seriesId, from, at) as RawPoint | undefined;
 }
 
+/**
+ * The newest non-gap raw value of every series of one kind in a cluster, at or before `at` and not older than
+ * `since`, largest first (top groups by lag, top topics by TPS). Per-queue series are left out unless asked for.
+ */
+export function readLatestByKind(
+  db: ConsoleDb,
+  q: { cluster: string; kind: string; since: number; at: number; limit: number; perQueue?: boolean },
+): Array<SeriesRow & { ts: number; value: number }> {
+  const rows = db
+    .prepare(
+      `SELECT s.*, r.ts AS ts, r.value AS value FROM metric_series s
+       JOIN metric_raw r ON r.series_id = s.id AND r.ts = (
+         SELECT max(ts) FROM metric_raw WHERE series_id = s.id AND ts >= @since AND ts <= @at AND value IS NOT NULL)
+       WHERE s.cluster = @cluster AND s.kind = @kind AND (@perQueue = 1 OR s.queue_id = -1)
+       ORDER BY r.value DESC, s.id LIMIT @limit`,
+    )
+    .all({ cluster: q.cluster, kind: q.kind, since: q.since, at: q.at, limit: q.limit, perQueue: q.perQueue ? 1 : 0 }) as Array<SeriesDbRow & { ts: number; value: number }>;
+  return rows.map((r) => ({ ...toSeriesRow(r), ts: r.ts, value: r.value }));
+}
+
 /** Raw rows of all series with from <= ts < to, ordered by series then time: the input of the 1-minute rollup. */
 export function readRawForRollup(db: ConsoleDb, from: number, to: number): Array<RawPoint & { seriesId: number }> {
   return db

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { upsertRollups, upsertSeries } from '../db/metric-rows';
 import { openTempConsoleDb } from '../db/temp-console-db';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './rollup';
-import { chooseResolution, querySeries } from './series-query';
+import { writeSamples } from './sampler';
+import { chooseResolution, queryQueueBreakdown, querySeries, topByLatestValue } from './series-query';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 
@@ -85,6 +86,29 @@ test('90 days of 1-hour and 7 days of 1-minute history for several series answer
       assert.equal(r.points.length, 7 * 48);
       assert.ok(r.points.every((p) => p.avg === i && p.samples === 30 * 6));
     }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('top series by latest value skip gaps and per-queue series; a queue breakdown names each queue', () => {
+  const t = openTempConsoleDb();
+  try {
+    const at = NOW - 30_000;
+    writeSamples(t.db, [
+      { series: { kind: 'group_lag', cluster: 'c', group: 'a' }, value: 10 },
+      { series: { kind: 'group_lag', cluster: 'c', group: 'b' }, value: 30 },
+      { series: { kind: 'group_lag', cluster: 'c', group: 'c' }, value: 20 },
+      { series: { kind: 'group_lag', cluster: 'c', group: 'a', topic: 't', broker: 'b1', queueId: 0 }, value: 4 },
+      { series: { kind: 'group_lag', cluster: 'c', group: 'a', topic: 't', broker: 'b1', queueId: 1 }, value: 6 },
+    ], at);
+    writeSamples(t.db, [{ series: { kind: 'group_lag', cluster: 'c', group: 'b' }, value: null }], at + 10_000);
+    const top = topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW, limit: 2 });
+    assert.deepEqual(top.map((x) => [x.labels.group, x.value]), [['b', 30], ['c', 20]]);
+    assert.deepEqual(topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW + 10 * MINUTE_MS }), [], 'nothing recent');
+    const b = queryQueueBreakdown(t.db, { kind: 'group_lag', cluster: 'c', group: 'a' }, { from: NOW - 15 * MINUTE_MS, to: NOW, now: NOW });
+    assert.deepEqual(b.series.map((s) => [s.name, s.points[0]?.avg]), [['t@b1#0', 4], ['t@b1#1', 6]]);
+    assert.equal(b.resolution, 'raw');
   } finally {
     t.cleanup();
   }

@@ -5,7 +5,7 @@
  * "nice" steps (10 s, 30 s, 1 min, 5 min, … 1 day). A 90-day chart reads ≈2,160 hourly rows per series.
  */
 import type { ConsoleDb } from '../db/console-db';
-import { findSeriesId, readBuckets, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
+import { findSeriesId, listSeries, readBuckets, readLatestByKind, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
 import { DAY_MS, HOUR_MS, MINUTE_MS, RETENTION_MS } from './rollup';
 import { SAMPLE_INTERVAL_MS_DEFAULT } from './sampler';
 
@@ -63,4 +63,37 @@ export function querySeries(db: ConsoleDb, labels: SeriesLabels, q: SeriesQuery)
   if (id === undefined) return result;
   result.points = readBuckets(db, resolution, id, { from, to: q.to, stepMs });
   return result;
+}
+
+/** Bound on series per breakdown chart: a group on 64 queues is already more lines than anyone can read. */
+export const BREAKDOWN_SERIES_MAX = 128;
+export const TOP_N_MAX = 100;
+
+/** Per-queue series of a group (e.g. group_lag per queue) over a range, each named "topic@broker#queueId". */
+export function queryQueueBreakdown(
+  db: ConsoleDb,
+  s: { kind: 'group_lag' | 'group_lag_ms' | 'group_committed_offset'; cluster: string; group: string },
+  q: SeriesQuery,
+): { stepMs: number; resolution: Resolution; series: Array<{ name: string; labels: SeriesLabels; points: SeriesResult['points'] }> } {
+  const now = q.now ?? Date.now();
+  const queues = listSeries(db, { cluster: s.cluster, group: s.group, kinds: [s.kind], seenSince: q.from })
+    .filter((r) => r.queueId !== undefined)
+    .slice(0, BREAKDOWN_SERIES_MAX);
+  const results = queues.map((r) => ({ labels: r as SeriesLabels, result: querySeries(db, r, { ...q, now }) }));
+  const { resolution, stepMs } = chooseResolution({ ...q, now });
+  return {
+    resolution,
+    stepMs,
+    series: results.map(({ labels, result }) => ({ name: `${labels.topic}@${labels.broker}#${labels.queueId}`, labels, points: result.points })),
+  };
+}
+
+/** Top series of a kind by their latest value in the last `withinMs` (dashboard: top groups by lag, topics by TPS). */
+export function topByLatestValue(db: ConsoleDb, q: { cluster: string; kind: string; now: number; limit?: number; withinMs?: number }): Array<{ labels: SeriesLabels; value: number; ts: number }> {
+  const limit = Math.min(Math.max(1, q.limit ?? 10), TOP_N_MAX);
+  return readLatestByKind(db, { cluster: q.cluster, kind: q.kind, since: q.now - (q.withinMs ?? 5 * MINUTE_MS), at: q.now, limit }).map((r) => {
+    const labels: SeriesLabels = { kind: r.kind, cluster: r.cluster };
+    for (const k of ['broker', 'topic', 'group', 'queueId'] as const) if (r[k] !== undefined) Object.assign(labels, { [k]: r[k] });
+    return { labels, value: r.value, ts: r.ts };
+  });
 }
