@@ -17,7 +17,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageStore } from '../engine/store/message-store';
-import { encodeProperties } from '../engine/store/message-properties';
 import { crc32 } from '../engine/util/crc32';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
@@ -35,7 +34,14 @@ function secs(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-function rawAppend(dir: string, n: number): { mbs: number; msgs: number } {
+/** CPU seconds (user+sys) of this process since `c0`: tells CPU-bound from I/O-bound phases. */
+function cpuSecs(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1e6;
+}
+
+function rawAppend(dir: string, n: number): { mbs: number; msgs: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const file = path.join(dir, 'raw-append');
   const fd = fs.openSync(file, 'w');
   const staging = Buffer.allocUnsafe(STAGING);
@@ -60,7 +66,7 @@ function rawAppend(dir: string, n: number): { mbs: number; msgs: number } {
   fs.closeSync(fd);
   fs.rmSync(file);
   if (sink === 0.5) emit({ sink });
-  return { mbs: (n * BODY) / MB / s, msgs: n / s };
+  return { mbs: (n * BODY) / MB / s, msgs: n / s, cpu: cpuSecs(c0) / s };
 }
 
 function rawFsyncLoop(dir: string, seconds: number): number {
@@ -82,12 +88,14 @@ function rawFsyncLoop(dir: string, seconds: number): number {
   return (loops * 64) / s;
 }
 
+/** Properties as the broker receives them from the wire: one encoded string. */
 function props(i: number): string {
-  return encodeProperties({ KEYS: `key-${i}`, TAGS: 'TagA' });
+  return 'KEYS\u0001key-' + i + '\u0002TAGS\u0001TagA\u0002';
 }
 
-async function asyncAppend(store: MessageStore, n: number): Promise<{ mbs: number; msgs: number }> {
+async function asyncAppend(store: MessageStore, n: number): Promise<{ mbs: number; msgs: number; cpu: number }> {
   const body = Buffer.alloc(BODY, 3);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const CHUNK = 2048;
   for (let i = 0; i < n; ) {
@@ -98,7 +106,7 @@ async function asyncAppend(store: MessageStore, n: number): Promise<{ mbs: numbe
     if (r.status !== 'PUT_OK') throw new Error(`put failed: ${r.status}`);
   }
   const s = secs(t0);
-  return { mbs: (n * BODY) / MB / s, msgs: n / s };
+  return { mbs: (n * BODY) / MB / s, msgs: n / s, cpu: cpuSecs(c0) / s };
 }
 
 async function syncGroupCommit(dir: string, seconds: number): Promise<number> {
@@ -160,7 +168,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   try {
     const raw = rawAppend(base, MESSAGES);
-    emit({ phase: 'raw_append', mb_s: raw.mbs, msgs_s: raw.msgs });
+    emit({ phase: 'raw_append', mb_s: raw.mbs, msgs_s: raw.msgs, cpu_busy: raw.cpu });
     const rawFsync = rawFsyncLoop(base, 3);
     emit({ phase: 'raw_fsync_loop', msgs_s: rawFsync });
 
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
     let store = await MessageStore.open(asyncDir, { flushIntervalCheckpoint: 3_600_000 });
     const asyncRes = await asyncAppend(store, MESSAGES);
     const rssAfter = process.memoryUsage().rss / MB;
-    emit({ phase: 'async_append', mb_s: asyncRes.mbs, msgs_s: asyncRes.msgs, rss_mb: rssAfter, heap_mb: process.memoryUsage().heapUsed / MB });
+    emit({ phase: 'async_append', mb_s: asyncRes.mbs, msgs_s: asyncRes.msgs, cpu_busy: asyncRes.cpu, rss_mb: rssAfter, heap_mb: process.memoryUsage().heapUsed / MB });
 
     const readRate = cqRead(store);
     emit({ phase: 'cq_read', msgs_s: readRate });

@@ -158,3 +158,21 @@ test('offset message id round trip', () => {
   assert.deepEqual(decodeMessageId(id.toLowerCase()), { address: '192.168.1.10', port: 10911, offset: 0x40001000 });
   assert.throws(() => decodeMessageId('XYZ'));
 });
+
+test('scanDispatchProperties finds TAGS/KEYS/UNIQ_KEY/DELAY in one pass with Java parse rules', async () => {
+  const { scanDispatchProperties, DISPATCH_PROP_TAGS, DISPATCH_PROP_KEYS, DISPATCH_PROP_UNIQ_KEY, DISPATCH_PROP_DELAY } = await import('./message-properties');
+  const s = 'TAGSX\u0001no\u0002TAGS\u0001a\u0002\u0001v\u0002KEYS\u0001k1 k2\u0002UNIQ_KEY\u0001U1\u0002TAGS\u0001b\u0002DELAY\u0001\u0002';
+  const b = Buffer.from(s);
+  const out = new Int32Array(8);
+  scanDispatchProperties(b, 0, b.length, out);
+  const v = (slot: number) => (out[2 * slot]! < 0 ? null : b.toString('utf8', out[2 * slot], out[2 * slot + 1]));
+  assert.equal(v(DISPATCH_PROP_TAGS), 'b', 'later duplicate wins');
+  assert.equal(v(DISPATCH_PROP_KEYS), 'k1 k2');
+  assert.equal(v(DISPATCH_PROP_UNIQ_KEY), 'U1');
+  assert.equal(v(DISPATCH_PROP_DELAY), null, 'empty value is dropped');
+  for (const name of ['TAGS', 'KEYS', 'UNIQ_KEY', 'DELAY', 'OTHER']) {
+    const r = new Int32Array(2);
+    const found = findPropertyValue(b, 0, b.length, name, r);
+    assert.equal(found ? b.toString('utf8', r[0], r[1]) : undefined, decodeProperties(s)[name], name);
+  }
+});

@@ -20,7 +20,7 @@ const { crc32 } = crc32_;
 const { readLong, writeLong } = bytes_;
 const { javaHashUtf8 } = java_hash_;
 const { BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET, END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6, SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET, calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE } = message_layout_;
-const { decodeProperties, findPropertyValue, PROPERTY_DELAY_TIME_LEVEL, PROPERTY_TAGS } = message_properties_;
+const { decodeProperties, scanDispatchProperties, DISPATCH_PROP_TAGS, DISPATCH_PROP_DELAY, DISPATCH_PROP_SLOTS } = message_properties_;
 const { bytesToIp, createMessageId } = message_id_;
 const { recordBytesMax, topicBytesMaxV1 } = limits_;
 
@@ -138,6 +138,8 @@ export class RecordInfo {
   invalidReason = '';
   /** Scratch for property lookups. */
   readonly range = new Int32Array(2);
+  /** Value ranges of TAGS/KEYS/UNIQ_KEY/DELAY (scanDispatchProperties layout). */
+  readonly props = new Int32Array(DISPATCH_PROP_SLOTS);
   private lastTopicBytes = Buffer.alloc(256);
   private lastTopicLen = -1;
 
@@ -237,10 +239,12 @@ function invalid(out: RecordInfo, reason: string): number {
 
 /** CQ tags code: Java hashCode of TAGS, or the deliver time for SCHEDULE_TOPIC_XXXX. */
 function tagsCodeOf(buf: Buffer, info: RecordInfo, delayLevelMs: readonly number[]): number {
-  const r = info.range;
+  const p = info.props;
+  scanDispatchProperties(buf, info.propertiesStart, info.propertiesEnd, p);
   if (info.topic === SCHEDULE_TOPIC) {
-    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_DELAY_TIME_LEVEL, r)) {
-      let level = Number(buf.toString('latin1', r[0], r[1]));
+    const ds = p[2 * DISPATCH_PROP_DELAY] as number;
+    if (ds >= 0) {
+      let level = Number(buf.toString('latin1', ds, p[2 * DISPATCH_PROP_DELAY + 1]));
       if (Number.isInteger(level) && level > 0) {
         if (level > delayLevelMs.length) level = delayLevelMs.length;
         return info.storeTimestamp + (delayLevelMs[level - 1] ?? 0);
@@ -248,8 +252,9 @@ function tagsCodeOf(buf: Buffer, info: RecordInfo, delayLevelMs: readonly number
     }
     return info.storeTimestamp;
   }
-  if (!findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_TAGS, r)) return 0;
-  return javaHashUtf8(0, buf, r[0] as number, r[1] as number);
+  const ts = p[2 * DISPATCH_PROP_TAGS] as number;
+  if (ts < 0) return 0;
+  return javaHashUtf8(0, buf, ts, p[2 * DISPATCH_PROP_TAGS + 1] as number);
 }
 
 export function transactionType(sysFlag: number): number {

@@ -82,3 +82,51 @@ export function findPropertyValue(buf: Buffer, start: number, end: number, name:
   }
   return found;
 }
+
+/** Slots of `scanDispatchProperties` output: value range of property i at [2i, 2i+1], -1 if absent. */
+export const DISPATCH_PROP_TAGS = 0;
+export const DISPATCH_PROP_KEYS = 1;
+export const DISPATCH_PROP_UNIQ_KEY = 2;
+export const DISPATCH_PROP_DELAY = 3;
+export const DISPATCH_PROP_SLOTS = 8;
+
+const B_T = 0x54, B_A = 0x41, B_G = 0x47, B_S = 0x53, B_K = 0x4b, B_E = 0x45, B_Y = 0x59, B_U = 0x55,
+  B_N = 0x4e, B_I = 0x49, B_Q = 0x51, B_UND = 0x5f, B_D = 0x44, B_L = 0x4c;
+
+/**
+ * One pass over encoded properties buf[start, end) recording the value ranges of TAGS, KEYS,
+ * UNIQ_KEY and DELAY (Java parse rules; later duplicates win). No allocation.
+ */
+export function scanDispatchProperties(buf: Buffer, start: number, end: number, out: Int32Array): void {
+  out.fill(-1);
+  let chunk = start;
+  while (chunk < end) {
+    let sep = -1;
+    let i = chunk;
+    for (; i < end; i++) {
+      const c = buf[i] as number;
+      if (c === PROP_SEP_BYTE) break;
+      if (c === NV_SEP_BYTE && sep < 0) sep = i;
+    }
+    // chunk = [chunk, i); valid if ≥ 3 bytes and the separator is neither first nor last
+    if (i - chunk >= 3 && sep > chunk && sep < i - 1) {
+      const n = sep - chunk;
+      let slot = -1;
+      const b0 = buf[chunk] as number;
+      if (n === 4) {
+        if (b0 === B_T && buf[chunk + 1] === B_A && buf[chunk + 2] === B_G && buf[chunk + 3] === B_S) slot = DISPATCH_PROP_TAGS;
+        else if (b0 === B_K && buf[chunk + 1] === B_E && buf[chunk + 2] === B_Y && buf[chunk + 3] === B_S) slot = DISPATCH_PROP_KEYS;
+      } else if (n === 8) {
+        if (b0 === B_U && buf[chunk + 1] === B_N && buf[chunk + 2] === B_I && buf[chunk + 3] === B_Q && buf[chunk + 4] === B_UND &&
+          buf[chunk + 5] === B_K && buf[chunk + 6] === B_E && buf[chunk + 7] === B_Y) slot = DISPATCH_PROP_UNIQ_KEY;
+      } else if (n === 5) {
+        if (b0 === B_D && buf[chunk + 1] === B_E && buf[chunk + 2] === B_L && buf[chunk + 3] === B_A && buf[chunk + 4] === B_Y) slot = DISPATCH_PROP_DELAY;
+      }
+      if (slot >= 0) {
+        out[2 * slot] = sep + 1;
+        out[2 * slot + 1] = i;
+      }
+    }
+    chunk = i + 1;
+  }
+}

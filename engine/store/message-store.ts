@@ -28,7 +28,7 @@ import * as message_codec_ from './message-codec';
 import * as message_id_ from './message-id';
 import * as message_layout_ from './layout/message-layout';
 import * as limits_ from './limits';
-import { PutMessageResult, PutMessageStatus } from './put-result';
+import { PutMessageResult, PutMessageStatus, LazyAppendResult } from './put-result';
 import { StoreClosedError, StoreError } from './errors';
 import { MessageReader, GetMessageResult, QueryMessageResult, TagsCodeFilter } from './message-reader';
 import * as bytes_ from '../util/bytes';
@@ -42,6 +42,9 @@ const { planRecord, transactionType } = message_codec_;
 const { encodeHost } = message_id_;
 const { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } = message_layout_;
 const { batchCountMax, messageBodyBytesMax, propertiesBytesMax, topicBytesMaxV2 } = limits_;
+
+type ResolvePut = (r: PutMessageResult) => void;
+type RejectPut = (e: Error) => void;
 const { toHexUpper } = bytes_;
 
 export type { GetMessageResult, QueryMessageResult, TagsCodeFilter } from './message-reader';
@@ -69,6 +72,13 @@ export class MessageStore {
   private closed = false;
   private checkpointRunning: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
+  // One executor for every ack promise (no per-message closure): it parks resolve/reject here.
+  private parkedResolve: ResolvePut | null = null;
+  private parkedReject: RejectPut | null = null;
+  private readonly parkExecutor = (resolve: ResolvePut, reject: RejectPut): void => {
+    this.parkedResolve = resolve;
+    this.parkedReject = reject;
+  };
 
   private constructor(readonly rootDir: string, config: MessageStoreConfig, lastExitOK: boolean) {
     this.config = config;
@@ -148,12 +158,10 @@ export class MessageStore {
     }
     const result: PutMessageResult = {
       status: 'PUT_OK',
-      appendResult: { wroteOffset: phy, wroteBytes: plan.totalSize, msgId: this.offsetMsgId(phy), storeTimestamp, logicsOffset: queueOffset, msgNum: 1 },
+      appendResult: new LazyAppendResult(phy, plan.totalSize, storeTimestamp, queueOffset, 1, this.msgIdPrefix, null),
     };
-    const end = phy + plan.totalSize;
-    const needFlush = msg.waitStoreMsgOK !== false;
     this.scheduleCommit();
-    return new Promise((resolve, reject) => this.flushService.enqueue(end, needFlush, resolve, reject, result));
+    return this.ack(phy + plan.totalSize, msg.waitStoreMsgOK !== false, result);
   }
 
   /**
@@ -178,7 +186,7 @@ export class MessageStore {
     const diskRefused = this.checkDiskBeforeReserve(total);
     if (diskRefused) return Promise.resolve(diskRefused);
     const storeTimestamp = this.commitLog.nextStoreTimestamp();
-    const ids: string[] = [];
+    const recordOffsets: number[] = [];
     let first = 0;
     let firstQueueOffset = 0;
     try {
@@ -189,18 +197,24 @@ export class MessageStore {
         this.plan.queueOffset = this.assignQueueOffset(m);
         this.plan.storeTimestamp = storeTimestamp;
         if (i === 0) firstQueueOffset = this.plan.queueOffset;
-        ids.push(this.offsetMsgId(this.commitLog.append(m, this.plan)));
+        recordOffsets.push(this.commitLog.append(m, this.plan));
       }
     } catch (err) {
       return Promise.reject(this.writeFailed(err as Error));
     }
     const result: PutMessageResult = {
       status: 'PUT_OK',
-      appendResult: { wroteOffset: first, wroteBytes: total, msgId: ids.join(','), storeTimestamp, logicsOffset: firstQueueOffset, msgNum: msgs.length },
+      appendResult: new LazyAppendResult(first, total, storeTimestamp, firstQueueOffset, msgs.length, this.msgIdPrefix, recordOffsets),
     };
-    const needFlush = msgs.every((m) => m.waitStoreMsgOK !== false);
     this.scheduleCommit();
-    return new Promise((resolve, reject) => this.flushService.enqueue(first + total, needFlush, resolve, reject, result));
+    return this.ack(first + total, msgs.every((m) => m.waitStoreMsgOK !== false), result);
+  }
+
+  /** Promise for an append ending at `end`, settled by the flush service. */
+  private ack(end: number, needFlush: boolean, result: PutMessageResult): Promise<PutMessageResult> {
+    const p = new Promise<PutMessageResult>(this.parkExecutor);
+    this.flushService.enqueue(end, needFlush, this.parkedResolve as ResolvePut, this.parkedReject as RejectPut, result);
+    return p;
   }
 
   private checkPut(msg: MessageInput): PutMessageResult | null {
@@ -226,10 +240,6 @@ export class MessageStore {
     if (t !== TRANSACTION_NOT_TYPE && t !== TRANSACTION_COMMIT_TYPE) return 0;
     const cq = this.queues.findOrCreate(msg.topic, msg.queueId);
     return cq.nextAssignOffset++;
-  }
-
-  private offsetMsgId(phy: number): string {
-    return this.msgIdPrefix + phy.toString(16).toUpperCase().padStart(16, '0');
   }
 
   private scheduleCommit(): void {

@@ -7,6 +7,11 @@ const TWO_32 = 4294967296;
 
 /** Write a Java long (exact for |value| ≤ 2^53) big-endian at `offset`. */
 export function writeLong(buf: Buffer, value: number, offset: number): void {
+  if (value >= 0 && value < TWO_32) {
+    buf.writeInt32BE(0, offset);
+    buf.writeUInt32BE(value, offset + 4);
+    return;
+  }
   const hi = Math.floor(value / TWO_32);
   const lo = value - hi * TWO_32;
   buf.writeInt32BE(hi | 0, offset);

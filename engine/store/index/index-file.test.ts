@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { IndexFile } from './index-file';
 import { IndexService, indexKeyHash } from './index-service';
 import { INDEX_HEADER_SIZE, INDEX_ENTRY_SIZE, indexFileSize } from '../layout/index-layout';
+import { RecordInfo } from '../message-codec';
+import { scanDispatchProperties } from '../message-properties';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'rd-idx-'));
@@ -63,7 +65,7 @@ test('IndexService against a model: collisions, rolling files, newest first, reo
     let svc = new IndexService(dir, 7, 40);
     svc.load(true);
     const model = new Map<string, number[]>();
-    const info = { sysFlag: 0, storeTimestamp: 0, topicStart: 0, topicEnd: 0, propertiesStart: 0, propertiesEnd: 0, range: new Int32Array(2) };
+    const info = new RecordInfo();
     const base = Date.now();
     for (let i = 0; i < 300; i++) {
       const key = `k${Math.floor(rnd() * 30)}`;
@@ -73,7 +75,8 @@ test('IndexService against a model: collisions, rolling files, newest first, reo
       info.propertiesStart = 1;
       info.propertiesEnd = rec.length;
       info.storeTimestamp = base + i * 10;
-      svc.buildIndex(rec, info as never, 1000 + i);
+      scanDispatchProperties(rec, 1, rec.length, info.props);
+      svc.buildIndex(rec, info, 1000 + i);
       const l = model.get(key) ?? [];
       l.unshift(1000 + i);
       model.set(key, l);

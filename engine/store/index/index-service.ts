@@ -23,7 +23,7 @@ import * as limits_ from '../limits';
 // of an imported binding to a getter call).
 const { indexDir, indexFileName } = file_names_;
 const { javaHashContinue, javaHashUtf8, javaStringHashCode } = java_hash_;
-const { findPropertyValue, PROPERTY_KEYS, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX } = message_properties_;
+const { DISPATCH_PROP_KEYS, DISPATCH_PROP_UNIQ_KEY } = message_properties_;
 const { transactionType } = message_codec_;
 const { TRANSACTION_ROLLBACK_TYPE } = message_layout_;
 const { queryCountMax } = limits_;
@@ -101,17 +101,17 @@ export class IndexService {
     if (phy <= this.lastIndexedPhy) return;
     if (transactionType(info.sysFlag) === TRANSACTION_ROLLBACK_TYPE) return;
     this.lastIndexedPhy = phy;
-    const r = info.range;
+    const p = info.props;
     const topicHash = (Math.imul(javaHashUtf8(0, buf, info.topicStart, info.topicEnd), 31) + HASH_SEPARATOR) | 0;
-    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, r)) {
-      this.putKey(nonNegative(javaHashUtf8(topicHash, buf, r[0] as number, r[1] as number)), phy, info.storeTimestamp);
-    }
-    if (findPropertyValue(buf, info.propertiesStart, info.propertiesEnd, PROPERTY_KEYS, r)) {
-      const end = r[1] as number;
-      let s = r[0] as number;
+    const us = p[2 * DISPATCH_PROP_UNIQ_KEY] as number;
+    if (us >= 0) this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, p[2 * DISPATCH_PROP_UNIQ_KEY + 1] as number)), phy, info.storeTimestamp);
+    const ks = p[2 * DISPATCH_PROP_KEYS] as number;
+    if (ks >= 0) {
+      const end = p[2 * DISPATCH_PROP_KEYS + 1] as number;
+      let s = ks;
       while (s < end) {
-        let e = buf.indexOf(SPACE, s);
-        if (e < 0 || e > end) e = end;
+        let e = s;
+        while (e < end && buf[e] !== SPACE) e++;
         if (e > s) this.putKey(nonNegative(javaHashUtf8(topicHash, buf, s, e)), phy, info.storeTimestamp);
         s = e + 1;
       }
