@@ -1,0 +1,78 @@
+/**
+ * The wiring the server process needs, in one place: the console database, the sampler fed by a MetricsSource,
+ * the alert evaluator run right after each sampler tick (so it always sees fresh samples), and the webhook
+ * deliverer nudged whenever an evaluation enqueued something. server/main.ts creates it after the HTTP listener is
+ * up (it needs the console URL for links) and closes it on shutdown.
+ */
+import { type ConsoleDb, openConsoleDb } from '../db/console-db';
+import { type Clock, systemClock } from '../metrics/clock';
+import type { MetricsSource } from '../metrics/metrics-source';
+import { createSampler, type Sampler, type TickReport } from '../metrics/sampler';
+import { type AlertEvaluator, createAlertEvaluator } from './evaluator';
+import { createWebhookDeliverer, type WebhookDeliverer } from './webhook-deliverer';
+
+export interface MonitoringOptions {
+  dataDir: string;
+  source: MetricsSource;
+  clusters: readonly string[] | (() => readonly string[]);
+  /** Base URL of the console, for links in notifications. */
+  consoleBaseUrl: string;
+  sampleIntervalMs?: number;
+  clock?: Clock;
+  onError?: (err: unknown) => void;
+}
+
+export interface Monitoring {
+  db: ConsoleDb;
+  sampler: Sampler;
+  evaluator: AlertEvaluator;
+  deliverer: WebhookDeliverer;
+  start(): void;
+  /** One sampler tick (which evaluates the rules) and the webhook deliveries it made due. For tests and "refresh now". */
+  runOnce(): Promise<TickReport>;
+  /** Stops everything, waits for work in flight, closes the database. */
+  close(): Promise<void>;
+}
+
+export function createMonitoring(opts: MonitoringOptions): Monitoring {
+  const clock = opts.clock ?? systemClock;
+  const onError = opts.onError ?? ((err: unknown) => console.error('monitoring:', err));
+  const db = openConsoleDb(opts.dataDir);
+  const deliverer = createWebhookDeliverer(db, { clock });
+  const evaluator = createAlertEvaluator(db, { clock, consoleBaseUrl: opts.consoleBaseUrl, onNotified: () => deliverer.kick(), onError });
+  const sampler = createSampler(db, opts.source, {
+    clusters: opts.clusters,
+    clock,
+    onError,
+    ...(opts.sampleIntervalMs === undefined ? {} : { intervalMs: opts.sampleIntervalMs }),
+    afterTick: () => {
+      // An evaluation error must not fail the tick that already stored its samples.
+      try {
+        evaluator.evaluateOnce();
+      } catch (err) {
+        onError(err);
+      }
+    },
+  });
+  return {
+    db,
+    sampler,
+    evaluator,
+    deliverer,
+    start() {
+      deliverer.start();
+      sampler.start();
+    },
+    async runOnce() {
+      const report = await sampler.sampleOnce();
+      await deliverer.runDue();
+      return report;
+    },
+    async close() {
+      await sampler.stop();
+      evaluator.stop();
+      await deliverer.stop();
+      if (db.open) db.close();
+    },
+  };
+}
