@@ -3,7 +3,19 @@
  * Label columns use '' (and -1 for queueId) for "not part of this series", so the UNIQUE key works
  * (SQLite treats NULLs as distinct) and a lookup is one index probe.
  */
+import type Database from 'better-sqlite3';
 import type { ConsoleDb } from './console-db';
+
+/** Prepared statements per connection: preparing costs more than running these small statements. */
+const statements = new WeakMap<ConsoleDb, Map<string, Database.Statement>>();
+
+function stmt(db: ConsoleDb, sql: string): Database.Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let s = byText.get(sql);
+  if (!s) byText.set(sql, (s = db.prepare(sql)));
+  return s;
+}
 
 export interface SeriesLabels {
   kind: string;
@@ -64,8 +76,8 @@ function toSeriesRow(r: SeriesDbRow): SeriesRow {
 
 /** Returns the id of the series, creating it, and records that it was seen at `at`. */
 export function upsertSeries(db: ConsoleDb, labels: SeriesLabels, at: number): number {
-  const row = db
-    .prepare(
+  const row = stmt(
+      db,
       `INSERT INTO metric_series (kind, cluster, broker, topic, grp, queue_id, last_seen)
        VALUES (@kind, @cluster, @broker, @topic, @grp, @queue_id, @at)
        ON CONFLICT (kind, cluster, broker, topic, grp, queue_id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
@@ -75,9 +87,14 @@ export function upsertSeries(db: ConsoleDb, labels: SeriesLabels, at: number): n
   return row.id;
 }
 
+/** Marks series as seen at `at` in one statement (the sampler's per-tick refresh for series it already knows). */
+export function touchSeries(db: ConsoleDb, ids: readonly number[], at: number): void {
+  if (ids.length === 0) return;
+  stmt(db, 'UPDATE metric_series SET last_seen = max(last_seen, ?) WHERE id IN (SELECT value FROM json_each(?))').run(at, JSON.stringify(ids));
+}
+
 export function findSeriesId(db: ConsoleDb, labels: SeriesLabels): number | undefined {
-  const row = db
-    .prepare('SELECT id FROM metric_series WHERE kind=@kind AND cluster=@cluster AND broker=@broker AND topic=@topic AND grp=@grp AND queue_id=@queue_id')
+  const row = stmt(db, 'SELECT id FROM metric_series WHERE kind=@kind AND cluster=@cluster AND broker=@broker AND topic=@topic AND grp=@grp AND queue_id=@queue_id')
     .get(labelParams(labels)) as { id: number } | undefined;
   return row?.id;
 }
@@ -88,8 +105,8 @@ export function listSeries(
   filter: { cluster?: string; kinds?: readonly string[]; group?: string; topic?: string; broker?: string; seenSince?: number } = {},
 ): SeriesRow[] {
   const kinds = filter.kinds ?? [];
-  const rows = db
-    .prepare(
+  const rows = stmt(
+      db,
       `SELECT * FROM metric_series
        WHERE (@cluster IS NULL OR cluster = @cluster) AND last_seen >= @since
          AND (@grp IS NULL OR grp = @grp) AND (@topic IS NULL OR topic = @topic) AND (@broker IS NULL OR broker = @broker)
@@ -109,24 +126,23 @@ export function listSeries(
 }
 
 export function listClusters(db: ConsoleDb): string[] {
-  return (db.prepare('SELECT DISTINCT cluster FROM metric_series ORDER BY cluster').all() as Array<{ cluster: string }>).map((r) => r.cluster);
+  return (stmt(db, 'SELECT DISTINCT cluster FROM metric_series ORDER BY cluster').all() as Array<{ cluster: string }>).map((r) => r.cluster);
 }
 
 /** Inserts raw samples; a second sample for the same series and millisecond replaces the first. Call inside a transaction for batches. */
 export function insertRawSamples(db: ConsoleDb, rows: ReadonlyArray<{ seriesId: number; ts: number; value: number | null }>): void {
-  const stmt = db.prepare('INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
-  for (const r of rows) stmt.run(r.seriesId, r.ts, r.value);
+  const insert = stmt(db, 'INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
+  for (const r of rows) insert.run(r.seriesId, r.ts, r.value);
 }
 
 /** Raw points of one series with from <= ts < to, oldest first. */
 export function readRaw(db: ConsoleDb, seriesId: number, from: number, to: number): RawPoint[] {
-  return db.prepare('SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').all(seriesId, from, to) as RawPoint[];
+  return stmt(db, 'SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').all(seriesId, from, to) as RawPoint[];
 }
 
 /** The newest raw point of a series with from <= ts <= at (a gap counts: it says "we looked and could not see"). */
 export function readLatestRaw(db: ConsoleDb, seriesId: number, from: number, at: number): RawPoint | undefined {
-  return db
-    .prepare('SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1')
+  return stmt(db, 'SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1')
     .get(seriesId, from, at) as RawPoint | undefined;
 }
 
@@ -138,8 +154,8 @@ export function readLatestByKind(
   db: ConsoleDb,
   q: { cluster: string; kind: string; since: number; at: number; limit: number; perQueue?: boolean },
 ): Array<SeriesRow & { ts: number; value: number }> {
-  const rows = db
-    .prepare(
+  const rows = stmt(
+      db,
       `SELECT s.*, r.ts AS ts, r.value AS value FROM metric_series s
        JOIN metric_raw r ON r.series_id = s.id AND r.ts = (
          SELECT max(ts) FROM metric_raw WHERE series_id = s.id AND ts >= @since AND ts <= @at AND value IS NOT NULL)
@@ -152,14 +168,12 @@ export function readLatestByKind(
 
 /** Raw rows of all series with from <= ts < to, ordered by series then time: the input of the 1-minute rollup. */
 export function readRawForRollup(db: ConsoleDb, from: number, to: number): Array<RawPoint & { seriesId: number }> {
-  return db
-    .prepare('SELECT series_id AS seriesId, ts, value FROM metric_raw WHERE ts >= ? AND ts < ? ORDER BY series_id, ts')
+  return stmt(db, 'SELECT series_id AS seriesId, ts, value FROM metric_raw WHERE ts >= ? AND ts < ? ORDER BY series_id, ts')
     .all(from, to) as Array<RawPoint & { seriesId: number }>;
 }
 
 export function readRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, seriesId: number, from: number, to: number): RollupPoint[] {
-  return db
-    .prepare(`SELECT ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts`)
+  return stmt(db, `SELECT ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts`)
     .all(seriesId, from, to) as RollupPoint[];
 }
 
@@ -177,51 +191,50 @@ export function readBuckets(db: ConsoleDb, resolution: Resolution, seriesId: num
     ? 'avg(value) AS avg, min(value) AS min, max(value) AS max, count(value) AS samples, count(*) - count(value) AS gaps'
     : 'sum(avg * samples) / nullif(sum(samples), 0) AS avg, min(min) AS min, max(max) AS max, sum(samples) AS samples, sum(gaps) AS gaps';
   const where = 'series_id = @id AND ts >= @from AND ts < @to';
-  const buckets = db.prepare(`SELECT (ts - ts % @step) AS ts, ${agg} FROM ${table} WHERE ${where} GROUP BY 1 ORDER BY 1`).all(params) as Array<Omit<RollupPoint, 'last'>>;
+  const buckets = stmt(db, `SELECT (ts - ts % @step) AS ts, ${agg} FROM ${table} WHERE ${where} GROUP BY 1 ORDER BY 1`).all(params) as Array<Omit<RollupPoint, 'last'>>;
   const lastCol = raw ? 'value' : 'last';
-  const lasts = db
-    .prepare(`SELECT (ts - ts % @step) AS b, max(ts) AS t, ${lastCol} AS last FROM ${table} WHERE ${where} AND ${lastCol} IS NOT NULL GROUP BY 1`)
+  const lasts = stmt(db, `SELECT (ts - ts % @step) AS b, max(ts) AS t, ${lastCol} AS last FROM ${table} WHERE ${where} AND ${lastCol} IS NOT NULL GROUP BY 1`)
     .all(params) as Array<{ b: number; last: number }>;
   const lastBy = new Map(lasts.map((r) => [r.b, r.last]));
   return buckets.map((b) => ({ ts: b.ts, avg: b.avg, min: b.min, max: b.max, last: lastBy.get(b.ts) ?? null, samples: b.samples, gaps: b.gaps }));
 }
 
 export function readRollupForRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, from: number, to: number): Array<RollupPoint & { seriesId: number }> {
-  return db
-    .prepare(`SELECT series_id AS seriesId, ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE ts >= ? AND ts < ? ORDER BY series_id, ts`)
+  return stmt(db, `SELECT series_id AS seriesId, ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE ts >= ? AND ts < ? ORDER BY series_id, ts`)
     .all(from, to) as Array<RollupPoint & { seriesId: number }>;
 }
 
 export function upsertRollups(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, rows: ReadonlyArray<RollupPoint & { seriesId: number }>): void {
-  const stmt = db.prepare(
+  const upsert = stmt(
+    db,
     `INSERT OR REPLACE INTO ${ROLLUP_TABLE[resolution]} (series_id, ts, avg, min, max, last, samples, gaps)
      VALUES (@seriesId, @ts, @avg, @min, @max, @last, @samples, @gaps)`,
   );
-  for (const r of rows) stmt.run(r);
+  for (const r of rows) upsert.run(r);
 }
 
 export function readRollupMark(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>): number | undefined {
-  const row = db.prepare('SELECT done_until FROM metric_rollup_mark WHERE resolution = ?').get(resolution) as { done_until: number } | undefined;
+  const row = stmt(db, 'SELECT done_until FROM metric_rollup_mark WHERE resolution = ?').get(resolution) as { done_until: number } | undefined;
   return row?.done_until;
 }
 
 export function writeRollupMark(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, doneUntil: number): void {
-  db.prepare('INSERT OR REPLACE INTO metric_rollup_mark (resolution, done_until) VALUES (?, ?)').run(resolution, doneUntil);
+  stmt(db, 'INSERT OR REPLACE INTO metric_rollup_mark (resolution, done_until) VALUES (?, ?)').run(resolution, doneUntil);
 }
 
 export function oldestTs(db: ConsoleDb, resolution: Resolution): number | undefined {
   const table = resolution === 'raw' ? 'metric_raw' : ROLLUP_TABLE[resolution];
-  const row = db.prepare(`SELECT min(ts) AS ts FROM ${table}`).get() as { ts: number | null };
+  const row = stmt(db, `SELECT min(ts) AS ts FROM ${table}`).get() as { ts: number | null };
   return row.ts ?? undefined;
 }
 
 /** Deletes points older than `before`; returns how many went. */
 export function prunePoints(db: ConsoleDb, resolution: Resolution, before: number): number {
   const table = resolution === 'raw' ? 'metric_raw' : ROLLUP_TABLE[resolution];
-  return db.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(before).changes;
+  return stmt(db, `DELETE FROM ${table} WHERE ts < ?`).run(before).changes;
 }
 
 /** Forgets series not seen since `before` (their points cascade). */
 export function pruneSeries(db: ConsoleDb, before: number): number {
-  return db.prepare('DELETE FROM metric_series WHERE last_seen < ?').run(before).changes;
+  return stmt(db, 'DELETE FROM metric_series WHERE last_seen < ?').run(before).changes;
 }

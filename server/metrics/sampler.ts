@@ -7,7 +7,7 @@
  * interval instead of piling up collects. A cluster that exceeds `collectTimeoutMs` counts as unreachable.
  */
 import type { ConsoleDb } from '../db/console-db';
-import { insertRawSamples, listSeries, type SeriesLabels, upsertSeries } from '../db/metric-rows';
+import { insertRawSamples, listSeries, type SeriesLabels, touchSeries, upsertSeries } from '../db/metric-rows';
 import { type Clock, systemClock } from './clock';
 import type { MetricsSource } from './metrics-source';
 import { pruneHistory, RETENTION_MS, rollUp } from './rollup';
@@ -60,12 +60,15 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let lastPrune = -Infinity;
+  const ids: SeriesIdCache = new Map();
 
   async function tick(): Promise<TickReport> {
     const at = clock.now();
     const list = clusters();
     const results = await Promise.all(list.map((c) => collectWithTimeout(source, c, collectTimeoutMs)));
-    const known = listSeries(db, { seenSince: at - RETENTION_MS.raw });
+    // Recently seen series are only needed to write gaps; skip the read on the common all-reachable tick.
+    const needKnown = results.some((r) => !r.ok || r.snapshot.missingBrokers.length > 0);
+    const known = needKnown ? listSeries(db, { seenSince: at - RETENTION_MS.raw }) : [];
     const report: TickReport = { at, samples: 0, gaps: 0, unreachableClusters: [] };
     const samples: Sample[] = [];
     for (const [i, r] of results.entries()) {
@@ -76,13 +79,13 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
         samples.push(...unreachableClusterSamples(cluster, known));
       }
     }
-    writeSamples(db, samples, at);
+    writeSamples(db, samples, at, ids);
     report.samples = samples.length;
     report.gaps = samples.filter((s) => s.value === null).length;
     const now = clock.now();
     rollUp(db, now);
     if (now - lastPrune >= PRUNE_EVERY_MS) {
-      pruneHistory(db, now);
+      if (pruneHistory(db, now).series > 0) ids.clear();
       lastPrune = now;
     }
     opts.afterTick?.(report);
@@ -135,22 +138,29 @@ async function collectWithTimeout(source: MetricsSource, cluster: string, timeou
   }
 }
 
+/**
+ * Series ids by label key, kept across ticks so a tick does one upsert per new series instead of one per sample.
+ * Cleared whenever series may have been pruned, so a stale id is never used.
+ */
+export type SeriesIdCache = Map<string, number>;
+
 /** One transaction for the whole tick: readers see all of a tick or none of it, and it costs one WAL commit. */
-export function writeSamples(db: ConsoleDb, samples: readonly Sample[], at: number): void {
+export function writeSamples(db: ConsoleDb, samples: readonly Sample[], at: number, cache: SeriesIdCache = new Map()): void {
   db.transaction(() => {
-    const ids = new Map<string, number>();
-    const rows = samples.map((s) => ({ seriesId: seriesIdFor(db, s.series, s.value === null ? 0 : at, ids), ts: at, value: s.value }));
+    const seen: number[] = [];
+    const rows = samples.map((s) => {
+      const key = labelKey(s.series);
+      let id = cache.get(key);
+      // A gap does not refresh last_seen (at 0), so a series that only ever gets gaps ages out after a day.
+      if (id === undefined) cache.set(key, (id = upsertSeries(db, s.series, s.value === null ? 0 : at)));
+      else if (s.value !== null) seen.push(id);
+      return { seriesId: id, ts: at, value: s.value };
+    });
+    touchSeries(db, seen, at);
     insertRawSamples(db, rows);
   })();
 }
 
-/** A gap does not refresh last_seen (at = 0), so a series that only ever gets gaps ages out after a day. */
-function seriesIdFor(db: ConsoleDb, s: SeriesLabels, at: number, cache: Map<string, number>): number {
-  const key = `${s.kind}|${s.cluster}|${s.broker ?? ''}|${s.topic ?? ''}|${s.group ?? ''}|${s.queueId ?? -1}|${at}`;
-  let id = cache.get(key);
-  if (id === undefined) {
-    id = upsertSeries(db, s, at);
-    cache.set(key, id);
-  }
-  return id;
+function labelKey(s: SeriesLabels): string {
+  return `${s.kind}|${s.cluster}|${s.broker ?? ''}|${s.topic ?? ''}|${s.group ?? ''}|${s.queueId ?? -1}`;
 }
