@@ -130,16 +130,20 @@ async function syncGroupCommit(dir: string, seconds: number): Promise<number> {
   return count / s;
 }
 
+/** A consumer of all queues: round-robin pulls of 32, each queue consumed sequentially. */
 function cqRead(store: MessageStore): number {
   let total = 0;
   const t0 = process.hrtime.bigint();
-  for (let q = 0; q < QUEUES; q++) {
-    let off = store.getMinOffsetInQueue(TOPIC, q);
-    for (;;) {
-      const g = store.getMessage(TOPIC, q, off, 32);
-      if (g.status !== 'FOUND') break;
+  const next = Array.from({ length: QUEUES }, (_, q) => store.getMinOffsetInQueue(TOPIC, q));
+  let active = QUEUES;
+  while (active > 0) {
+    active = 0;
+    for (let q = 0; q < QUEUES; q++) {
+      const g = store.getMessage(TOPIC, q, next[q] as number, 32);
+      if (g.status !== 'FOUND') continue;
+      active++;
       total += g.messages.length;
-      off = g.nextBeginOffset;
+      next[q] = g.nextBeginOffset;
     }
   }
   const s = secs(t0);

@@ -231,6 +231,24 @@ export function checkRecord(
   return totalSize;
 }
 
+/**
+ * Cheap check of a record about to be served (no property parsing): size field, magic, physical
+ * offset field and, if asked, the body CRC. Returns null if fine, else the reason.
+ */
+export function verifyServedRecord(buf: Buffer, pos: number, expectedSize: number, phy: number, checkCRC: boolean): string | null {
+  if (expectedSize < END_FILE_MIN_BLANK_LENGTH || pos + expectedSize > buf.length) return 'record extends past the readable data';
+  if (buf.readInt32BE(pos + TOTALSIZE_OFFSET) !== expectedSize) return 'total size does not match the consume queue';
+  const magic = buf.readInt32BE(pos + MAGIC_OFFSET);
+  if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return 'bad magic code';
+  if (readLong(buf, pos + PHYSICALOFFSET_OFFSET) !== phy) return 'physical offset field does not match its position';
+  const f = fieldOffsetsFor(buf.readInt32BE(pos + SYSFLAG_OFFSET));
+  if (f.body > expectedSize) return 'record shorter than its header';
+  const bodyLen = buf.readInt32BE(pos + f.bodyLength);
+  if (bodyLen < 0 || f.body + bodyLen > expectedSize) return 'bad body length';
+  if (checkCRC && crc32(buf, pos + f.body, pos + f.body + bodyLen) !== buf.readInt32BE(pos + BODYCRC_OFFSET)) return 'body CRC mismatch';
+  return null;
+}
+
 function invalid(out: RecordInfo, reason: string): number {
   out.invalidReason = reason;
   out.size = 0;

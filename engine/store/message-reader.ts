@@ -2,8 +2,9 @@
  * Read side of the MessageStore (DefaultMessageStore.getMessage / lookMessageByOffset /
  * queryMessage / getOffsetInQueueByTime). Pull results are raw CommitLog records — the pull wire
  * format — read with one positional read per contiguous run of records and returned as views.
- * Every served record is checked (size, magic, and CRC when checkCRCOnRead): a corrupt record is
- * never served; it raises CorruptSegmentError naming the segment file and offset.
+ * Every served record is checked (size, magic, own offset; the body CRC always for single lookups and
+ * for pulls when checkCRCOnRead): a record failing the check is never served — CorruptSegmentError
+ * names the segment file and offset.
  */
 import { CommitLog } from './commit-log';
 import { ConsumeQueueTable } from './consume-queue-table';
@@ -21,7 +22,7 @@ import * as message_properties_ from './message-properties';
 
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
-const { CHECK_INVALID, CHECK_BLANK, checkRecord, decodeMessage } = message_codec_;
+const { checkRecord, decodeMessage, verifyServedRecord } = message_codec_;
 const { decodeMessageId } = message_id_;
 const { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } = consume_queue_layout_;
 const { SYSFLAG_OFFSET, fieldOffsetsFor } = message_layout_;
@@ -69,6 +70,9 @@ export interface QueueUnit {
   tagsCode: number;
 }
 
+/** CommitLog bytes fetched per read-window fill. */
+const READ_WINDOW_BYTES = 1024 * 1024;
+
 /** Bytes of record header read to find a store timestamp (covers IPv6 hosts). */
 const STORE_TS_PROBE_BYTES = 96;
 
@@ -80,6 +84,10 @@ export class MessageReader {
   private readonly selPhy: number[] = [];
   private readonly selSize: number[] = [];
   private readonly selQueueOffset: number[] = [];
+  // Read window over the CommitLog (committed bytes never change, so it needs no invalidation).
+  private window = Buffer.alloc(0);
+  private windowStart = 0;
+  private windowLen = 0;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -142,8 +150,40 @@ export class MessageReader {
     return res;
   }
 
-  /** Read the selected records, one I/O per contiguous run, checking each. */
+  /**
+   * Read the selected records and check each. Records of interleaved queues sit close together in
+   * the CommitLog, so a read window (one positional read of up to READ_WINDOW_BYTES) usually serves
+   * several pulls of several queues; records are then copied out into one result buffer (views
+   * into it are returned, so the window can be reused). A selection wider than the window falls
+   * back to one read per contiguous run.
+   */
   private readSelected(res: GetMessageResult): void {
+    const count = this.selPhy.length;
+    if (count === 0) return;
+    const first = this.selPhy[0] as number;
+    const lastEnd = (this.selPhy[count - 1] as number) + (this.selSize[count - 1] as number);
+    if (lastEnd - first > READ_WINDOW_BYTES) return this.readRuns(res);
+    if (first < this.windowStart || lastEnd > this.windowStart + this.windowLen) {
+      // A fresh buffer per fill: returned records are views into it, so it is never overwritten.
+      this.window = Buffer.allocUnsafe(READ_WINDOW_BYTES);
+      this.windowLen = this.commitLog.read(first, this.window, 0, READ_WINDOW_BYTES);
+      this.windowStart = first;
+    }
+    const w = this.window;
+    for (let k = 0; k < count; k++) {
+      const phy = this.selPhy[k] as number;
+      const size = this.selSize[k] as number;
+      const pos = phy - this.windowStart;
+      if (pos + size > this.windowLen) return; // not readable (concurrently deleted): stop here
+      this.checkServed(w, pos, size, phy);
+      res.messages.push(w.subarray(pos, pos + size));
+      res.queueOffsets.push(this.selQueueOffset[k] as number);
+      res.bufferTotalSize += size;
+    }
+  }
+
+  /** One I/O per contiguous run of selected records. */
+  private readRuns(res: GetMessageResult): void {
     const count = this.selPhy.length;
     let i = 0;
     while (i < count) {
@@ -159,7 +199,7 @@ export class MessageReader {
       let pos = 0;
       for (let k = i; k < j; k++) {
         const size = this.selSize[k] as number;
-        if (pos + size > got) return; // not readable (concurrently deleted): stop here
+        if (pos + size > got) return;
         this.checkServed(buf, pos, size, start + pos);
         res.messages.push(buf.subarray(pos, pos + size));
         res.queueOffsets.push(this.selQueueOffset[k] as number);
@@ -170,11 +210,11 @@ export class MessageReader {
     }
   }
 
-  private checkServed(buf: Buffer, pos: number, expectedSize: number, phy: number): void {
-    const r = checkRecord(buf, pos, expectedSize, this.config.checkCRCOnRead, this.info, []);
-    if (r !== expectedSize || this.info.physicalOffset !== phy) {
+  /** A served record must carry the expected size, a message magic, its own offset and (optionally) a valid body CRC. */
+  private checkServed(buf: Buffer, pos: number, expectedSize: number, phy: number, checkCRC = this.config.checkCRCOnRead): void {
+    const why = verifyServedRecord(buf, pos, expectedSize, phy, checkCRC);
+    if (why !== null) {
       const file = this.commitLog.queue.findFile(phy);
-      const why = r === CHECK_INVALID ? this.info.invalidReason : r === CHECK_BLANK ? 'blank record where a message was expected' : `record size ${r} or offset ${this.info.physicalOffset} does not match the consume queue`;
       throw new CorruptSegmentError(file?.filePath ?? 'commitlog', phy - (file?.fileFromOffset ?? 0), why);
     }
   }
@@ -187,7 +227,7 @@ export class MessageReader {
     if (this.commitLog.read(phy, buf, 0, size) !== size) return null;
     const r = checkRecord(buf, 0, size, false, this.info, []);
     if (r !== size || this.info.physicalOffset !== phy) return null;
-    this.checkServed(buf, 0, size, phy);
+    this.checkServed(buf, 0, size, phy, true); // single lookups always verify the body CRC
     return buf;
   }
 

@@ -155,13 +155,29 @@ test('damage below the checkpointed offset is reported with file and offset, not
 test('a corrupt record is never served: reads raise CorruptSegmentError naming the file', async () => {
   const dir = tempDir();
   try {
-    const s = await MessageStore.open(dir, cfg());
+    const s = await MessageStore.open(dir, cfg({ checkCRCOnRead: true }));
     const offsets: number[] = [];
     for (let i = 0; i < 10; i++) offsets.push((await s.putMessage(message('T', 0, `m${i}`, 300))).appendResult!.wroteOffset);
-    flipByte(dir, offsets[4]! + 100); // bit rot under a running store
+    flipByte(dir, offsets[4]! + 100); // bit rot in a body under a running store
     assert.throws(() => s.getMessage('T', 0, 0, 32), (e: unknown) => e instanceof CorruptSegmentError && e.file === segmentPath(dir, offsets[4]!));
     assert.throws(() => s.lookMessageByOffset(offsets[4]!), CorruptSegmentError);
     assert.equal(s.getMessage('T', 0, 0, 4).messages.length, 4, 'records before it are still served');
+    await s.close();
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('without checkCRCOnRead, pulls still refuse a record whose header is damaged; lookups check the CRC', async () => {
+  const dir = tempDir();
+  try {
+    const s = await MessageStore.open(dir, cfg());
+    const offsets: number[] = [];
+    for (let i = 0; i < 10; i++) offsets.push((await s.putMessage(message('T', 0, `m${i}`, 300))).appendResult!.wroteOffset);
+    flipByte(dir, offsets[6]! + 5); // magic
+    flipByte(dir, offsets[2]! + 150); // body
+    assert.throws(() => s.getMessage('T', 0, 5, 32), (e: unknown) => e instanceof CorruptSegmentError && /magic/.test((e as Error).message));
+    assert.throws(() => s.lookMessageByOffset(offsets[2]!), /CRC/);
     await s.close();
   } finally {
     removeDir(dir);
