@@ -7,6 +7,7 @@
 import type { ConsoleDb } from '../db/console-db';
 import { findSeriesId, listSeries, readLatestRaw, readRaw, type SeriesLabels } from '../db/metric-rows';
 import { formatCount, formatDuration, formatNumber } from '../metrics/format';
+import type { GroupHealth } from '../metrics/burrow';
 import { loadGroupHealth } from '../metrics/group-health';
 import { RETENTION_MS } from '../metrics/rollup';
 import { CONDITION_TARGET, type AlertRuleDefinition, type Condition, type Scope } from './rule-schema';
@@ -27,6 +28,35 @@ export interface ConditionResult {
 export interface ConditionContext {
   /** A sample older than this is no sample at all (the sampler stopped seeing the series). */
   staleMs: number;
+  /** Reuse of group health between evaluations (it is the one expensive condition). */
+  health?: HealthCache;
+}
+
+/**
+ * Group health is recomputed at most every `everyMs` per group (Burrow's evaluator runs every 60 s too): one
+ * evaluation reads every queue's last 20 minutes, which for hundreds of queues is the evaluator's biggest cost.
+ */
+export interface HealthCache {
+  everyMs: number;
+  entries: Map<string, { at: number; health: GroupHealth }>;
+}
+
+const HEALTH_CACHE_ENTRIES_MAX = 10_000;
+
+export function createHealthCache(everyMs = 60_000): HealthCache {
+  return { everyMs, entries: new Map() };
+}
+
+function groupHealth(db: ConsoleDb, cluster: string, group: string, at: number, cache: HealthCache | undefined): GroupHealth {
+  const key = `${cluster}|${group}`;
+  const hit = cache?.entries.get(key);
+  if (hit && at >= hit.at && at - hit.at < cache!.everyMs) return hit.health;
+  const health = loadGroupHealth(db, { cluster, group, now: at });
+  if (cache) {
+    if (cache.entries.size >= HEALTH_CACHE_ENTRIES_MAX) cache.entries.clear();
+    cache.entries.set(key, { at, health });
+  }
+  return health;
 }
 
 export const CONDITION_STALE_MS_DEFAULT = 60_000;
@@ -95,7 +125,7 @@ export function evaluateCondition(db: ConsoleDb, condition: Condition, inst: Ins
     case 'dlq_new_messages':
       return dlqIncrease(db, { kind: 'dlq_max_offset', cluster, group }, at, condition.windowMs, ctx);
     case 'consumer_unhealthy': {
-      const g = loadGroupHealth(db, { cluster, group: group ?? '', now: at });
+      const g = groupHealth(db, cluster, group ?? '', at, ctx.health);
       if (g.queueCount === 0) return unknown('no queue offsets recorded');
       return { active: (condition.statuses as readonly string[]).includes(g.status), value: g.totalLag, reason: `${g.status}: ${g.reason}` };
     }

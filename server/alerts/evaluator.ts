@@ -9,7 +9,7 @@
 import { type AlertStateName, deleteState, insertEvent, listStates, type StateRow, upsertState } from '../db/alert-rows';
 import type { ConsoleDb } from '../db/console-db';
 import { type Clock, systemClock } from '../metrics/clock';
-import { CONDITION_STALE_MS_DEFAULT, discoverInstances, evaluateCondition, inScope, type Instance } from './conditions';
+import { CONDITION_STALE_MS_DEFAULT, createHealthCache, discoverInstances, evaluateCondition, type HealthCache, inScope, type Instance } from './conditions';
 import { enqueueNotifications } from './notify';
 import type { AlertRule } from './rule-schema';
 import { listRules } from './rules-service';
@@ -24,6 +24,8 @@ export interface EvaluatorOptions {
   consoleBaseUrl: string;
   intervalMs?: number;
   staleMs?: number;
+  /** How often group health (consumer stalled/stopped rules) is recomputed per group; default 60 s, like Burrow. */
+  healthEveryMs?: number;
   /** Called after a transaction that enqueued webhook deliveries (wire it to WebhookDeliverer.kick). */
   onNotified?: () => void;
   onError?: (err: unknown) => void;
@@ -55,6 +57,7 @@ export function createAlertEvaluator(db: ConsoleDb, opts: EvaluatorOptions): Ale
   const intervalMs = opts.intervalMs ?? EVALUATION_INTERVAL_MS_DEFAULT;
   const onError = opts.onError ?? ((err: unknown) => console.error('alert evaluator:', err));
   let timer: NodeJS.Timeout | undefined;
+  const health = createHealthCache(opts.healthEveryMs);
 
   function evaluateOnce(): Transition[] {
     const now = clock.now();
@@ -63,7 +66,7 @@ export function createAlertEvaluator(db: ConsoleDb, opts: EvaluatorOptions): Ale
       const silences = activeSilences(db, now);
       const out: Transition[] = [];
       for (const rule of listRules(db, { enabledOnly: true })) {
-        const r = evaluateRule(db, rule, now, { silences, staleMs: opts.staleMs ?? CONDITION_STALE_MS_DEFAULT, baseUrl: opts.consoleBaseUrl });
+        const r = evaluateRule(db, rule, now, { silences, staleMs: opts.staleMs ?? CONDITION_STALE_MS_DEFAULT, baseUrl: opts.consoleBaseUrl, health });
         out.push(...r.transitions);
         webhooks += r.webhooks;
       }
@@ -97,6 +100,7 @@ interface RuleContext {
   silences: readonly Silence[];
   staleMs: number;
   baseUrl: string;
+  health: HealthCache;
 }
 
 /** One rule, every instance: the discovered ones plus any with a stored state (so a vanished or out-of-scope instance can resolve). */
@@ -110,7 +114,7 @@ function evaluateRule(db: ConsoleDb, rule: AlertRule, now: number, ctx: RuleCont
     const prev = stored.get(inst.key);
     const covered = inScope(rule.scope, inst.labels);
     const result = covered
-      ? evaluateCondition(db, rule.condition, inst, now, { staleMs: ctx.staleMs })
+      ? evaluateCondition(db, rule.condition, inst, now, { staleMs: ctx.staleMs, health: ctx.health })
       : { active: false, value: prev?.value ?? null, reason: 'no longer in the rule\'s scope' };
     const before = prev ?? { state: 'inactive' as const, since: now, activeSince: null };
     const next = nextState(before, result.active, now, rule.forMs);

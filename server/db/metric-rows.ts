@@ -140,6 +140,28 @@ export function readRaw(db: ConsoleDb, seriesId: number, from: number, to: numbe
   return stmt(db, 'SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').all(seriesId, from, to) as RawPoint[];
 }
 
+/**
+ * Two series sampled by the same ticks, joined on time and thinned to the last tick of each `stepMs` bucket:
+ * (bucket start, last tick ts, a, b) for from <= ts < to, oldest first; b is null where the second series has no
+ * sample at that tick. Used for (committed offset, lag) pairs, where one point per Burrow min-distance is enough.
+ */
+export function readLastPairsPerBucket(
+  db: ConsoleDb,
+  ids: { a: number; b: number },
+  range: { from: number; to: number; stepMs: number },
+): Array<{ bucket: number; ts: number; a: number | null; b: number | null }> {
+  return stmt(
+    db,
+    `WITH last AS (
+       SELECT ts - ts % @step AS bucket, max(ts) AS ts FROM metric_raw
+       WHERE series_id = @a AND ts >= @from AND ts < @to GROUP BY 1)
+     SELECT last.bucket AS bucket, last.ts AS ts, x.value AS a, y.value AS b FROM last
+     JOIN metric_raw x ON x.series_id = @a AND x.ts = last.ts
+     LEFT JOIN metric_raw y ON y.series_id = @b AND y.ts = last.ts
+     ORDER BY last.ts`,
+  ).all({ a: ids.a, b: ids.b, from: range.from, to: range.to, step: Math.trunc(range.stepMs) }) as Array<{ bucket: number; ts: number; a: number | null; b: number | null }>;
+}
+
 /** The newest raw point of a series with from <= ts <= at (a gap counts: it says "we looked and could not see"). */
 export function readLatestRaw(db: ConsoleDb, seriesId: number, from: number, at: number): RawPoint | undefined {
   return stmt(db, 'SELECT ts, value FROM metric_raw WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT 1')

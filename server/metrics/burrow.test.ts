@@ -8,7 +8,7 @@ const T0 = Date.UTC(2026, 10, 25, 14, 0);
 /** Ten commits one minute apart from T0, offsets and lags as given; heads = offset + lag. */
 function win(offsets: number[], lags: number[], extraHeads: number[] = []): QueueWindow {
   const commits: Commit[] = offsets.map((offset, i) => ({ at: T0 + i * MIN, offset, lag: lags[i]! }));
-  return { commits, heads: [...commits.map((c) => c.offset + c.lag), ...extraHeads], latestLag: commits.at(-1)?.lag ?? null, observedSince: T0 };
+  return { commits, heads: [...commits.map((c) => c.offset + c.lag), ...extraHeads], latestLag: commits.at(-1)?.lag ?? null, observedSince: T0, truncated: false };
 }
 function range<T>(n: number, f: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => f(i));
@@ -16,10 +16,13 @@ function range<T>(n: number, f: (i: number) => T): T[] {
 const NOW = T0 + 9 * MIN + 10_000;
 
 test('rule 1: no offsets, or a window filled below minimum-complete, is OK', () => {
-  assert.deepEqual(evaluateQueue({ commits: [], heads: [], latestLag: null, observedSince: null }, NOW), { status: 'OK', reason: 'no offsets yet', lag: 0, complete: 0 });
+  assert.deepEqual(evaluateQueue({ commits: [], heads: [], latestLag: null, observedSince: null, truncated: false }, NOW), { status: 'OK', reason: 'no offsets yet', lag: 0, complete: 0 });
   const r = evaluateQueue(win([1, 1, 1, 1], [5, 5, 5, 5]), NOW);
   assert.equal(r.status, 'OK');
   assert.equal(r.reason, 'not enough data yet: 4 of 10 offsets in the window');
+  // The same four commits in a window the lookback cut short are not "new queue" evidence: the silence rule applies.
+  const cut = { ...win([1, 2, 3, 4], [5, 5, 5, 5]), truncated: true };
+  assert.equal(evaluateQueue(cut, T0 + 20 * MIN).status, 'STOP');
 });
 
 test('rule 2: current lag 0 is OK even when offsets never moved', () => {
@@ -85,6 +88,8 @@ test('buildWindow: min-distance folds close commits into one slot keeping its ti
   assert.deepEqual(w.commits, [{ at: T0, offset: 2, lag: 8 }, { at: T0 + 60_000, offset: 3, lag: 7 }]);
   assert.deepEqual(w.heads, [10, 10, 10, 12]);
   assert.equal(w.latestLag, 9);
+  assert.equal(w.truncated, false);
+  assert.equal(buildWindow(obs, undefined, T0 - 30_000).truncated, true, 'observed since the start of the lookback');
   const many = buildWindow(range(30, (i) => ({ at: T0 + i * MIN, committedOffset: i, lag: 1, consumerOnline: true })), { intervals: 10, minDistanceMs: MIN, minimumComplete: 1 });
   assert.deepEqual(many.commits.map((c) => c.offset), range(10, (i) => 20 + i));
 });

@@ -8,7 +8,7 @@
  * overwrites the slot's offset and lag but keeps its time. Broker head offsets (committed + lag) are kept for every
  * sample, online or not.
  *
- * Queue rules, in Burrow's order: (1) too few commits → OK; (2) current lag 0 → OK; (3) silent for longer than the
+ * Queue rules, in Burrow's order: (1) too few commits (in a window not cut short by the lookback) → OK; (2) current lag 0 → OK; (3) silent for longer than the
  * window spans → STOP, unless a recent head offset ≤ the last commit (it was caught up moments ago); (4) lag 0
  * anywhere in the window → OK; (5) an offset lower than the one before → REWIND; (6) every offset equal → STALL;
  * (7) lag never fell while offsets moved → WARN; (8) OK.
@@ -55,6 +55,12 @@ export interface QueueWindow {
   latestLag: number | null;
   /** Time of the first usable observation; null when none. */
   observedSince: number | null;
+  /**
+   * True when the queue was already observed at the start of the lookback, so older commits were cut off by the
+   * read, not absent. Burrow keeps its ring forever; we read a bounded lookback, so "too few commits" is only
+   * evidence of a new queue when the window was not truncated.
+   */
+  truncated: boolean;
 }
 
 export interface QueueHealth {
@@ -66,7 +72,7 @@ export interface QueueHealth {
 }
 
 /** Builds a queue's window from observations in time order. Pure. */
-export function buildWindow(observations: readonly QueueObservation[], opts: BurrowOptions = BURROW_DEFAULTS): QueueWindow {
+export function buildWindow(observations: readonly QueueObservation[], opts: BurrowOptions = BURROW_DEFAULTS, lookbackStart = -Infinity): QueueWindow {
   const commits: Commit[] = [];
   const heads: number[] = [];
   let latestLag: number | null = null;
@@ -85,7 +91,8 @@ export function buildWindow(observations: readonly QueueObservation[], opts: Bur
       commits.push({ at: o.at, offset: o.committedOffset, lag: o.lag });
     }
   }
-  return { commits: commits.slice(-opts.intervals), heads: heads.slice(-opts.intervals), latestLag, observedSince };
+  const truncated = observedSince !== null && observedSince < lookbackStart + opts.minDistanceMs;
+  return { commits: commits.slice(-opts.intervals), heads: heads.slice(-opts.intervals), latestLag, observedSince, truncated };
 }
 
 /** Burrow's partition rules over one window. Pure. */
@@ -103,12 +110,15 @@ export function evaluateQueue(w: QueueWindow, now: number, opts: BurrowOptions =
   }
   const lag = last.lag;
   const result = (status: HealthStatus, reason: string): QueueHealth => ({ status, reason, lag, complete });
-  if (complete < opts.minimumComplete) return result('OK', `not enough data yet: ${commits.length} of ${opts.intervals} offsets in the window`);
+  // A window the lookback cut short (truncated and not full) lost commits to the read, not to a new queue.
+  const cut = w.truncated && commits.length < opts.intervals;
+  if (complete < opts.minimumComplete && !cut) return result('OK', `not enough data yet: ${commits.length} of ${opts.intervals} offsets in the window`);
   if (lag === 0) return result('OK', 'caught up');
   const silentMs = now - last.at;
   const spanMs = last.at - first.at;
   if (silentMs > spanMs && !w.heads.some((h) => h <= last.offset)) {
-    return result('STOP', `no commits for ${formatDuration(silentMs)} (longer than the ${formatDuration(spanMs)} window) while lag is ${formatCount(lag)}`);
+    const window = cut ? '' : ` (longer than the ${formatDuration(spanMs)} window)`;
+    return result('STOP', `no commits for ${formatDuration(silentMs)}${window} while lag is ${formatCount(lag)}`);
   }
   if (commits.some((c) => c.lag === 0)) return result('OK', `caught up within the last ${formatDuration(now - first.at)}`);
   for (let i = 1; i < commits.length; i++) {

@@ -35,13 +35,17 @@ test('sampled history of a consumer that keeps committing the same offset with l
   }
 });
 
-test('a consumer that goes offline with lag reads STOP once silent longer than its window', async () => {
-  const { t, now } = await run(150, (i) => simpleSnapshot({ committed: [Math.min(i, 60) * 10], head: [Math.min(i, 60) * 10 + 40], online: i < 60 ? 1 : 0 }));
+test('a consumer that goes offline with lag reads STOP once silent longer than its window, and stays STOP', async () => {
+  // Online and consuming for 10 minutes, then offline with lag 40 for 50 minutes.
+  const { t } = await run(360, (i) => simpleSnapshot({ committed: [Math.min(i, 60) * 10], head: [Math.min(i, 60) * 10 + 40], online: i < 60 ? 1 : 0 }));
   try {
-    const g = loadGroupHealth(t.db, { cluster: 'DefaultCluster', group: 'billing', now });
-    assert.equal(g.status, 'STOP');
-    assert.match(g.reason, /no commits for 16 min \(longer than the 9 min window\) while lag is 40/);
-    assert.equal(loadGroupHealth(t.db, { cluster: 'DefaultCluster', group: 'nobody', now }).reason, 'no queues');
+    const at = (min: number) => loadGroupHealth(t.db, { cluster: 'DefaultCluster', group: 'billing', now: T0 + min * 60_000 });
+    assert.notEqual(at(15).status, 'STOP', 'silent 5 min, window 9 min');
+    assert.equal(at(20).reason, 'orders@broker-a#0: no commits for 11 min (longer than the 9 min window) while lag is 40');
+    const later = [25, 28, 30, 35, 45, 59].map((m) => at(m));
+    assert.deepEqual(later.map((g) => g.status), Array(6).fill('STOP'), later.map((g) => g.reason).join(' | '));
+    assert.match(at(59).reason, /no consumer has committed for 20 min while lag is 40$/);
+    assert.equal(loadGroupHealth(t.db, { cluster: 'DefaultCluster', group: 'nobody', now: T0 }).reason, 'no queues');
   } finally {
     t.cleanup();
   }

@@ -43,6 +43,7 @@ export interface TopicSnapshot {
   produceTps: number;
 }
 
+/** One consumer group. Include the queues of its retry topic (%RETRY%<group>) too: Burrow-style health covers them. */
 export interface GroupSnapshot {
   group: string;
   /** False when a broker serving the group's topics was missing: totals are then partial and recorded as gaps. */
@@ -54,7 +55,10 @@ export interface GroupSnapshot {
   /** Age of the oldest unconsumed message, ms (0 when caught up). */
   lagMs: number;
   queues: QueueSnapshot[];
-  /** Max offset of %DLQ%<group>; undefined when the DLQ topic does not exist yet. */
+  /**
+   * Max offset of %DLQ%<group>, summed over its queues. Report 0 while the DLQ topic does not exist yet, so the first
+   * dead letter is seen as new; leave undefined only when it could not be read.
+   */
   dlqMaxOffset?: number;
 }
 
