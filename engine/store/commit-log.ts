@@ -20,7 +20,7 @@ import * as message_layout_ from './layout/message-layout';
 import { EncodePlan, MessageInput } from './message-codec';
 import * as message_codec_ from './message-codec';
 import * as limits_ from './limits';
-import { assert } from '../util/assert';
+import { assert, fail } from '../util/assert';
 import * as assert_ from '../util/assert';
 
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
@@ -111,7 +111,7 @@ export class CommitLog {
    * with a blank record if they do not fit. Returns the physical offset where they will start.
    */
   reserve(totalBytes: number): number {
-    assert(totalBytes <= this.maxBatchBytes(), `batch of ${totalBytes} bytes exceeds ${this.maxBatchBytes()}`);
+    if (totalBytes > this.maxBatchBytes()) fail(`batch of ${totalBytes} bytes exceeds ${this.maxBatchBytes()}`);
     const pos = this.writeOffset % this.segmentSize;
     const remaining = this.segmentSize - pos;
     if (totalBytes + END_FILE_MIN_BLANK_LENGTH > remaining) {
@@ -140,7 +140,7 @@ export class CommitLog {
   append(msg: MessageInput, plan: EncodePlan): number {
     const phy = this.writeOffset;
     assert(this.stagingBase + this.stagingLen === phy, 'staging out of step with the write position');
-    plan.buf = this.staging;
+    plan.setBuffer(this.staging);
     plan.pos = this.stagingLen;
     plan.physicalOffset = phy;
     encodeRecord(msg, plan);

@@ -13,7 +13,7 @@ import { IndexService } from './index/index-service';
 import { RecordInfo } from './message-codec';
 import * as message_codec_ from './message-codec';
 import * as message_layout_ from './layout/message-layout';
-import { assert } from '../util/assert';
+import { assert, fail } from '../util/assert';
 
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
@@ -53,7 +53,7 @@ export class CommitLogDispatcher {
     let pos = start;
     while (pos < end) {
       const size = checkRecord(buf, pos, end - pos, false, this.info, this.delayLevelMs);
-      assert(size > 0, `committed bytes at ${baseOffset + pos - start} do not hold a record: ${size === CHECK_INVALID ? this.info.invalidReason : 'blank'}`);
+      if (size <= 0) fail(`committed bytes at ${baseOffset + pos - start} do not hold a record: ${size === CHECK_INVALID ? this.info.invalidReason : 'blank'}`);
       this.dispatchRecord(buf, baseOffset + pos - start);
       pos += size;
     }

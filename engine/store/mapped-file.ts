@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { offsetToFileName } from './file-names';
 import { CorruptSegmentError } from './errors';
-import { assert } from '../util/assert';
+import { assert, fail } from '../util/assert';
 
 export class MappedFile {
   private constructor(
@@ -43,7 +43,7 @@ export class MappedFile {
 
   /** Write buf[off, off+len) at position `pos` within this file; all or throw. */
   write(buf: Buffer, off: number, len: number, pos: number): void {
-    assert(pos >= 0 && pos + len <= this.fileSize, `write [${pos}, ${pos + len}) outside ${this.filePath}`);
+    if (pos < 0 || pos + len > this.fileSize) fail(`write [${pos}, ${pos + len}) outside ${this.filePath}`);
     let done = 0;
     while (done < len) done += fs.writeSync(this.fd, buf, off + done, len - done, pos + done);
   }

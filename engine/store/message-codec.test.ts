@@ -38,7 +38,7 @@ function encode(msg: MessageInput, opts: { queueOffset: number; phy: number; sto
   const plan = new EncodePlan();
   plan.storeHost = opts.storeHost;
   assert.equal(planRecord(msg, plan), null);
-  plan.buf = Buffer.alloc(plan.totalSize + 10);
+  plan.setBuffer(Buffer.alloc(plan.totalSize + 10));
   plan.pos = 5;
   plan.queueOffset = opts.queueOffset;
   plan.physicalOffset = opts.phy;

@@ -7,7 +7,7 @@
 import * as crc32_ from '../util/crc32';
 import * as bytes_ from '../util/bytes';
 import * as java_hash_ from '../util/java-hash';
-import { assert } from '../util/assert';
+import { assert, fail } from '../util/assert';
 import * as message_layout_ from './layout/message-layout';
 import * as message_properties_ from './message-properties';
 import * as message_id_ from './message-id';
@@ -17,7 +17,7 @@ import * as limits_ from './limits';
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
 const { crc32 } = crc32_;
-const { readLong, writeLong } = bytes_;
+const { readLong, setLong, dataViewOf } = bytes_;
 const { javaHashUtf8 } = java_hash_;
 const { BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET, END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6, SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET, calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE } = message_layout_;
 const { decodeProperties, scanDispatchProperties, DISPATCH_PROP_TAGS, DISPATCH_PROP_DELAY, DISPATCH_PROP_SLOTS } = message_properties_;
@@ -48,7 +48,8 @@ export interface MessageInput {
 
 /** Mutable plan for one encode, reused across appends (no per-message allocation). */
 export class EncodePlan {
-  buf: Buffer = Buffer.alloc(0);
+  private target: Buffer = Buffer.alloc(0);
+  private targetView: DataView = new DataView(new ArrayBuffer(0));
   pos = 0;
   totalSize = 0;
   magic = MESSAGE_MAGIC_CODE_V1;
@@ -59,13 +60,34 @@ export class EncodePlan {
   physicalOffset = 0;
   storeTimestamp = 0;
   storeHost: Buffer = Buffer.alloc(8);
+  // Last topic seen and its UTF-8 length (topics repeat, so byteLength is computed once per run).
+  lastTopic = '';
+  lastTopicBytes = 0;
+
+  /** Buffer the next encode writes into (with its DataView). */
+  get buf(): Buffer {
+    return this.target;
+  }
+  get view(): DataView {
+    return this.targetView;
+  }
+  setBuffer(buf: Buffer): void {
+    if (buf !== this.target) {
+      this.target = buf;
+      this.targetView = dataViewOf(buf);
+    }
+  }
 }
 
 const ZERO_IP_V4 = Buffer.alloc(4);
 
 /** Size the record and pick magic/sysFlag; returns an error reason or null. */
 export function planRecord(msg: MessageInput, plan: EncodePlan): string | null {
-  plan.topicBytes = Buffer.byteLength(msg.topic, 'utf8');
+  if (msg.topic !== plan.lastTopic) {
+    plan.lastTopic = msg.topic;
+    plan.lastTopicBytes = Buffer.byteLength(msg.topic, 'utf8');
+  }
+  plan.topicBytes = plan.lastTopicBytes;
   plan.propertiesBytes = msg.properties.length === 0 ? 0 : Buffer.byteLength(msg.properties, 'utf8');
   plan.magic = plan.topicBytes > topicBytesMaxV1 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1;
   const bornHost = msg.bornHost ?? ZERO_IP_V4;
@@ -78,42 +100,54 @@ export function planRecord(msg: MessageInput, plan: EncodePlan): string | null {
   return null;
 }
 
+/** Short ASCII strings are copied by a plain loop (cheaper than Buffer#write's dispatch). */
+const SHORT_STRING_CHARS = 64;
+
+/** Write a string whose UTF-8 length is known; ASCII strings (bytes == length) skip UTF-8 encoding. */
+function writeString(b: Buffer, s: string, at: number, bytes: number): number {
+  if (bytes !== s.length) return b.write(s, at, bytes, 'utf8');
+  if (bytes > SHORT_STRING_CHARS) return b.write(s, at, bytes, 'latin1');
+  for (let i = 0; i < bytes; i++) b[at + i] = s.charCodeAt(i);
+  return bytes;
+}
+
 /** Encode `msg` at plan.buf[plan.pos] per the plan (planRecord first). Fields in wire order. */
 export function encodeRecord(msg: MessageInput, plan: EncodePlan): void {
   const b = plan.buf;
+  const v = plan.view;
   const p = plan.pos;
   const f = fieldOffsetsFor(plan.sysFlag);
-  b.writeInt32BE(plan.totalSize, p + TOTALSIZE_OFFSET);
-  b.writeInt32BE(plan.magic, p + MAGIC_OFFSET);
-  b.writeInt32BE(crc32(msg.body), p + BODYCRC_OFFSET);
-  b.writeInt32BE(msg.queueId, p + QUEUEID_OFFSET);
-  b.writeInt32BE(msg.flag ?? 0, p + FLAG_OFFSET);
-  writeLong(b, plan.queueOffset, p + QUEUEOFFSET_OFFSET);
-  writeLong(b, plan.physicalOffset, p + PHYSICALOFFSET_OFFSET);
-  b.writeInt32BE(plan.sysFlag, p + SYSFLAG_OFFSET);
-  writeLong(b, msg.bornTimestamp ?? 0, p + BORNTIMESTAMP_OFFSET);
+  v.setInt32(p + TOTALSIZE_OFFSET, plan.totalSize);
+  v.setInt32(p + MAGIC_OFFSET, plan.magic);
+  v.setInt32(p + BODYCRC_OFFSET, crc32(msg.body));
+  v.setInt32(p + QUEUEID_OFFSET, msg.queueId);
+  v.setInt32(p + FLAG_OFFSET, msg.flag ?? 0);
+  setLong(v, p + QUEUEOFFSET_OFFSET, plan.queueOffset);
+  setLong(v, p + PHYSICALOFFSET_OFFSET, plan.physicalOffset);
+  v.setInt32(p + SYSFLAG_OFFSET, plan.sysFlag);
+  setLong(v, p + BORNTIMESTAMP_OFFSET, msg.bornTimestamp ?? 0);
   const bornHost = msg.bornHost ?? ZERO_IP_V4;
-  bornHost.copy(b, p + BORNHOST_OFFSET);
-  b.writeInt32BE(msg.bornPort ?? 0, p + BORNHOST_OFFSET + bornHost.length);
-  writeLong(b, plan.storeTimestamp, p + f.storeTimestamp);
-  plan.storeHost.copy(b, p + f.storeHost);
-  b.writeInt32BE(msg.reconsumeTimes ?? 0, p + f.reconsumeTimes);
-  writeLong(b, msg.preparedTransactionOffset ?? 0, p + f.preparedTxOffset);
-  b.writeInt32BE(msg.body.length, p + f.bodyLength);
-  msg.body.copy(b, p + f.body);
+  b.set(bornHost, p + BORNHOST_OFFSET);
+  v.setInt32(p + BORNHOST_OFFSET + bornHost.length, msg.bornPort ?? 0);
+  setLong(v, p + f.storeTimestamp, plan.storeTimestamp);
+  b.set(plan.storeHost, p + f.storeHost);
+  v.setInt32(p + f.reconsumeTimes, msg.reconsumeTimes ?? 0);
+  setLong(v, p + f.preparedTxOffset, msg.preparedTransactionOffset ?? 0);
+  v.setInt32(p + f.bodyLength, msg.body.length);
+  b.set(msg.body, p + f.body);
   let q = p + f.body + msg.body.length;
   if (plan.magic === MESSAGE_MAGIC_CODE_V2) {
-    b.writeInt16BE(plan.topicBytes, q);
+    v.setInt16(q, plan.topicBytes);
     q += TOPICLENGTH_SIZE_V2;
   } else {
-    b.writeInt8(plan.topicBytes, q);
+    v.setInt8(q, plan.topicBytes);
     q += TOPICLENGTH_SIZE_V1;
   }
-  q += b.write(msg.topic, q, plan.topicBytes, 'utf8');
-  b.writeInt16BE(plan.propertiesBytes, q);
+  q += writeString(b, msg.topic, q, plan.topicBytes);
+  v.setInt16(q, plan.propertiesBytes);
   q += PROPERTIESLENGTH_SIZE;
-  if (plan.propertiesBytes > 0) q += b.write(msg.properties, q, plan.propertiesBytes, 'utf8');
-  assert(q - p === plan.totalSize, `encoded ${q - p} bytes, planned ${plan.totalSize}`);
+  if (plan.propertiesBytes > 0) q += writeString(b, msg.properties, q, plan.propertiesBytes);
+  if (q - p !== plan.totalSize) fail(`encoded ${q - p} bytes, planned ${plan.totalSize}`);
 }
 
 /** Result of checkRecord: a record is valid (size > 0), the end-of-file blank, or invalid. */

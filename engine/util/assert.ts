@@ -16,3 +16,8 @@ export function assertSafeOffset(value: number, what: string): void {
     throw new AssertionError(`${what} is not a safe non-negative integer: ${value}`);
   }
 }
+
+/** Throw an AssertionError. Hot paths write `if (!cond) fail(\`…\`)` so the message is only built on failure. */
+export function fail(message: string): never {
+  throw new AssertionError(message);
+}

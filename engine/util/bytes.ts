@@ -27,3 +27,25 @@ export function readLong(buf: Buffer, offset: number): number {
 export function toHexUpper(buf: Buffer, start = 0, end = buf.length): string {
   return buf.toString('hex', start, end).toUpperCase();
 }
+
+/** DataView over a Buffer's bytes (DataView accessors are much cheaper than Buffer's on hot paths). */
+export function dataViewOf(buf: Buffer): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** writeLong for a DataView. */
+export function setLong(dv: DataView, offset: number, value: number): void {
+  if (value >= 0 && value < TWO_32) {
+    dv.setUint32(offset, 0);
+    dv.setUint32(offset + 4, value);
+    return;
+  }
+  const hi = Math.floor(value / TWO_32);
+  dv.setInt32(offset, hi | 0);
+  dv.setUint32(offset + 4, (value - hi * TWO_32) >>> 0);
+}
+
+/** readLong for a DataView. */
+export function getLong(dv: DataView, offset: number): number {
+  return dv.getInt32(offset) * TWO_32 + dv.getUint32(offset + 4);
+}
