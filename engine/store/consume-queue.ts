@@ -21,7 +21,7 @@ import { assert } from '../util/assert';
 // of an imported binding to a getter call).
 const { consumeQueueDir } = file_names_;
 const { CQ_BLANK_UNIT_SIZE_FIELD, CQ_PHY_OFFSET, CQ_SIZE_OFFSET, CQ_STORE_UNIT_SIZE, CQ_TAGS_OFFSET } = consume_queue_layout_;
-const { readLong, writeLong } = bytes_;
+const { readLong, setLong, dataViewOf } = bytes_;
 
 /** Bytes read per I/O when recovering (rounded down to whole units). */
 const RECOVER_READ_BYTES = 1 << 20;
@@ -40,6 +40,7 @@ export class ConsumeQueue {
   /** Next offset to hand to an append (assigned before dispatch). */
   nextAssignOffset = 0;
   private readonly pending = Buffer.alloc(PENDING_UNITS_MAX * CQ_STORE_UNIT_SIZE);
+  private readonly pendingView = dataViewOf(this.pending);
   private pendingStart = 0;
   private pendingCount = 0;
   private dirtySinceSync = false;
@@ -127,9 +128,9 @@ export class ConsumeQueue {
   private appendUnit(phy: number, size: number, tagsCode: number): void {
     if (this.pendingCount === PENDING_UNITS_MAX) this.flushWrites();
     const p = this.pendingCount * CQ_STORE_UNIT_SIZE;
-    writeLong(this.pending, phy, p + CQ_PHY_OFFSET);
-    this.pending.writeInt32BE(size, p + CQ_SIZE_OFFSET);
-    writeLong(this.pending, tagsCode, p + CQ_TAGS_OFFSET);
+    setLong(this.pendingView, p + CQ_PHY_OFFSET, phy);
+    this.pendingView.setInt32(p + CQ_SIZE_OFFSET, size);
+    setLong(this.pendingView, p + CQ_TAGS_OFFSET, tagsCode);
     this.pendingCount++;
     this.writtenUnits++;
   }

@@ -17,7 +17,7 @@ import * as limits_ from './limits';
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
 const { crc32 } = crc32_;
-const { readLong, setLong, dataViewOf } = bytes_;
+const { readLong, setLong, getLong, dataViewOf } = bytes_;
 const { javaHashUtf8 } = java_hash_;
 const { BLANK_MAGIC_CODE, BODYCRC_OFFSET, BORNHOST_OFFSET, BORNTIMESTAMP_OFFSET, END_FILE_MIN_BLANK_LENGTH, FLAG_OFFSET, MAGIC_OFFSET, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, PHYSICALOFFSET_OFFSET, PROPERTIESLENGTH_SIZE, QUEUEID_OFFSET, QUEUEOFFSET_OFFSET, SYSFLAG_BORNHOST_V6, SYSFLAG_OFFSET, SYSFLAG_STOREHOST_V6, TOPICLENGTH_SIZE_V1, TOPICLENGTH_SIZE_V2, TOTALSIZE_OFFSET, calMsgLength, fieldOffsetsFor, SYSFLAG_TRANSACTION_MASK, HOST_PORT_SIZE } = message_layout_;
 const { decodeProperties, scanDispatchProperties, DISPATCH_PROP_TAGS, DISPATCH_PROP_DELAY, DISPATCH_PROP_SLOTS } = message_properties_;
@@ -150,6 +150,17 @@ export function encodeRecord(msg: MessageInput, plan: EncodePlan): void {
   if (q - p !== plan.totalSize) fail(`encoded ${q - p} bytes, planned ${plan.totalSize}`);
 }
 
+// DataView of the buffer checkRecord last saw (the same staging/recovery buffer repeats).
+let lastViewBuf: Buffer | null = null;
+let lastView: DataView = new DataView(new ArrayBuffer(0));
+function viewFor(buf: Buffer): DataView {
+  if (buf !== lastViewBuf) {
+    lastViewBuf = buf;
+    lastView = dataViewOf(buf);
+  }
+  return lastView;
+}
+
 /** Result of checkRecord: a record is valid (size > 0), the end-of-file blank, or invalid. */
 export const CHECK_INVALID = -1;
 export const CHECK_BLANK = 0;
@@ -213,9 +224,10 @@ export function checkRecord(
   out: RecordInfo,
   delayLevelMs: readonly number[],
 ): number {
+  const v = viewFor(buf);
   if (avail < END_FILE_MIN_BLANK_LENGTH) return invalid(out, 'fewer than 8 bytes left');
-  const totalSize = buf.readInt32BE(pos + TOTALSIZE_OFFSET);
-  const magic = buf.readInt32BE(pos + MAGIC_OFFSET);
+  const totalSize = v.getInt32(pos + TOTALSIZE_OFFSET);
+  const magic = v.getInt32(pos + MAGIC_OFFSET);
   if (magic === BLANK_MAGIC_CODE) {
     out.size = totalSize;
     return CHECK_BLANK;
@@ -223,41 +235,41 @@ export function checkRecord(
   if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return invalid(out, 'bad magic code');
   if (totalSize <= 0 || totalSize > recordBytesMax) return invalid(out, 'bad total size');
   if (totalSize > avail) return invalid(out, 'record extends past the readable data');
-  const sysFlag = buf.readInt32BE(pos + SYSFLAG_OFFSET);
+  const sysFlag = v.getInt32(pos + SYSFLAG_OFFSET);
   const f = fieldOffsetsFor(sysFlag);
   if (f.body > totalSize) return invalid(out, 'record shorter than its header');
-  const bodyLen = buf.readInt32BE(pos + f.bodyLength);
+  const bodyLen = v.getInt32(pos + f.bodyLength);
   if (bodyLen < 0 || f.body + bodyLen > totalSize - TOPICLENGTH_SIZE_V1 - PROPERTIESLENGTH_SIZE) {
     return invalid(out, 'bad body length');
   }
   let q = pos + f.body + bodyLen;
   let topicLen: number;
   if (magic === MESSAGE_MAGIC_CODE_V2) {
-    topicLen = buf.readInt16BE(q);
+    topicLen = v.getInt16(q);
     q += TOPICLENGTH_SIZE_V2;
   } else {
-    topicLen = buf.readInt8(q);
+    topicLen = v.getInt8(q);
     q += TOPICLENGTH_SIZE_V1;
   }
   if (topicLen <= 0 || q + topicLen + PROPERTIESLENGTH_SIZE > pos + totalSize) return invalid(out, 'bad topic length');
   const topicStart = q;
   q += topicLen;
-  const propsLen = buf.readInt16BE(q);
+  const propsLen = v.getInt16(q);
   q += PROPERTIESLENGTH_SIZE;
   if (propsLen < 0 || calMsgLength(sysFlag, bodyLen, topicLen, propsLen, magic) !== totalSize) {
     return invalid(out, 'total size does not match the computed length');
   }
   if (checkCRC) {
-    const stored = buf.readInt32BE(pos + BODYCRC_OFFSET);
+    const stored = v.getInt32(pos + BODYCRC_OFFSET);
     if (crc32(buf, pos + f.body, pos + f.body + bodyLen) !== stored) return invalid(out, 'body CRC mismatch');
   }
   out.size = totalSize;
   out.magic = magic;
   out.sysFlag = sysFlag;
-  out.queueId = buf.readInt32BE(pos + QUEUEID_OFFSET);
-  out.queueOffset = readLong(buf, pos + QUEUEOFFSET_OFFSET);
-  out.physicalOffset = readLong(buf, pos + PHYSICALOFFSET_OFFSET);
-  out.storeTimestamp = readLong(buf, pos + f.storeTimestamp);
+  out.queueId = v.getInt32(pos + QUEUEID_OFFSET);
+  out.queueOffset = getLong(v, pos + QUEUEOFFSET_OFFSET);
+  out.physicalOffset = getLong(v, pos + PHYSICALOFFSET_OFFSET);
+  out.storeTimestamp = getLong(v, pos + f.storeTimestamp);
   out.setTopic(buf, topicStart, topicStart + topicLen);
   out.propertiesStart = q;
   out.propertiesEnd = q + propsLen;

@@ -21,7 +21,7 @@ import * as index_layout_ from '../layout/index-layout';
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
 const { syncDir } = mapped_file_;
-const { readLong, writeLong } = bytes_;
+const { readLong, writeLong, setLong, dataViewOf } = bytes_;
 const { indexChainHopsMax } = limits_;
 const { ENTRY_KEY_HASH_OFFSET, ENTRY_PHY_OFFSET, ENTRY_PREV_OFFSET, ENTRY_TIME_DIFF_OFFSET, HASH_SLOT_SIZE, IDX_BEGIN_PHY_OFFSET, IDX_BEGIN_TIMESTAMP_OFFSET, IDX_END_PHY_OFFSET, IDX_END_TIMESTAMP_OFFSET, IDX_HASH_SLOT_COUNT_OFFSET, IDX_INDEX_COUNT_OFFSET, INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexFileSize } = index_layout_;
 
@@ -41,6 +41,7 @@ export class IndexFile {
   private slots: Int32Array | null = null;
   private dirtyPages: Uint8Array | null = null;
   private pending: Buffer | null = null;
+  private pendingView: DataView | null = null;
   /** First entry number held in `pending`. */
   private pendingFrom = 1;
   private readonly header = Buffer.alloc(INDEX_HEADER_SIZE);
@@ -103,6 +104,7 @@ export class IndexFile {
     this.slots = new Int32Array(this.hashSlotNum);
     this.dirtyPages = new Uint8Array(Math.ceil(this.hashSlotNum / SLOTS_PER_PAGE));
     this.pending = Buffer.alloc(Math.min(PENDING_ENTRIES_MAX, this.indexNum) * INDEX_ENTRY_SIZE);
+    this.pendingView = dataViewOf(this.pending);
     this.pendingFrom = this.indexCount;
   }
 
@@ -181,11 +183,11 @@ export class IndexFile {
     const n = this.indexCount;
     if ((n - this.pendingFrom + 1) * INDEX_ENTRY_SIZE > this.pending!.length) this.writeEntries();
     const p = (n - this.pendingFrom) * INDEX_ENTRY_SIZE;
-    const pend = this.pending!;
-    pend.writeInt32BE(keyHash, p + ENTRY_KEY_HASH_OFFSET);
-    writeLong(pend, phyOffset, p + ENTRY_PHY_OFFSET);
-    pend.writeInt32BE(timeDiff, p + ENTRY_TIME_DIFF_OFFSET);
-    pend.writeInt32BE(prev, p + ENTRY_PREV_OFFSET);
+    const pv = this.pendingView!;
+    pv.setInt32(p + ENTRY_KEY_HASH_OFFSET, keyHash);
+    setLong(pv, p + ENTRY_PHY_OFFSET, phyOffset);
+    pv.setInt32(p + ENTRY_TIME_DIFF_OFFSET, timeDiff);
+    pv.setInt32(p + ENTRY_PREV_OFFSET, prev);
     slots[slot] = n;
     this.dirtyPages![Math.floor(slot / SLOTS_PER_PAGE)] = 1;
     if (n <= 1) {
@@ -236,6 +238,7 @@ export class IndexFile {
     this.slots = null;
     this.dirtyPages = null;
     this.pending = null;
+    this.pendingView = null;
   }
 
   private readSlot(slot: number): number {
