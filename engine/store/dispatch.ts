@@ -13,7 +13,7 @@ import { IndexService } from './index/index-service';
 import { RecordInfo } from './message-codec';
 import * as message_codec_ from './message-codec';
 import * as message_layout_ from './layout/message-layout';
-import { assert, fail } from '../util/assert';
+import { fail } from '../util/assert';
 
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { offsetToFileName } from './file-names';
 import { CorruptSegmentError } from './errors';
-import { assert, fail } from '../util/assert';
+import { fail } from '../util/assert';
 
 export class MappedFile {
   private constructor(

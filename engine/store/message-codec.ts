@@ -7,7 +7,7 @@
 import * as crc32_ from '../util/crc32';
 import * as bytes_ from '../util/bytes';
 import * as java_hash_ from '../util/java-hash';
-import { assert, fail } from '../util/assert';
+import { fail } from '../util/assert';
 import * as message_layout_ from './layout/message-layout';
 import * as message_properties_ from './message-properties';
 import * as message_id_ from './message-id';
