@@ -162,6 +162,17 @@ export class ConsumeQueue {
     this.dirtySinceSync = false;
   }
 
+  /** sync() with the fdatasyncs off the event loop. */
+  async syncAsync(): Promise<void> {
+    if (!this.dirtySinceSync) return;
+    this.dirtySinceSync = false;
+    const n = this.files.files.length;
+    for (const f of this.files.files.slice(Math.max(0, n - 2))) {
+      await new Promise<void>((resolve, reject) => fs.fdatasync(f.fd, (err) => (err ? reject(err) : resolve())));
+    }
+    this.files.syncCreated();
+  }
+
   /**
    * Read up to `count` units starting at logical `offset` into `buf` (stops at a file boundary).
    * Returns the number of units read. Only written units are visible.

@@ -218,3 +218,30 @@ test('lost ConsumeQueue and index files are rebuilt from the CommitLog after a c
     removeDir(dir);
   }
 });
+
+test('after a crash, recovery starts from the checkpoint, not from the first segment', async () => {
+  const dir = tempDir();
+  try {
+    const s = await MessageStore.open(dir, cfg());
+    let i = 0;
+    for (; i < 150; i++) await s.putMessage(message('T', i % 2, `m${i}`, 300));
+    await new Promise((r) => setTimeout(r, 3200)); // checkpoint minimum = last store time − 3 s
+    const lateStart = s.getMaxPhyOffset();
+    for (; i < 260; i++) await s.putMessage(message('T', i % 2, `m${i}`, 300));
+    await s.flushCheckpoint();
+    for (; i < 270; i++) await s.putMessage(message('T', i % 2, `m${i}`, 300));
+    s.abandon();
+    const r = await MessageStore.open(dir, cfg());
+    try {
+      assert.equal(r.recovery.abnormal, true);
+      assert.ok(r.recovery.scanFrom > 0, 'did not rescan from the first segment');
+      assert.ok(r.recovery.scanFrom <= lateStart, 'started at or before the records stored after the pause');
+      assert.ok(r.recovery.recordsScanned < 270);
+      expectPrefix(r, 270);
+    } finally {
+      await r.close();
+    }
+  } finally {
+    removeDir(dir);
+  }
+});

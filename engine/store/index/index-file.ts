@@ -25,6 +25,10 @@ const { readLong, writeLong, setLong, dataViewOf } = bytes_;
 const { indexChainHopsMax } = limits_;
 const { ENTRY_KEY_HASH_OFFSET, ENTRY_PHY_OFFSET, ENTRY_PREV_OFFSET, ENTRY_TIME_DIFF_OFFSET, HASH_SLOT_SIZE, IDX_BEGIN_PHY_OFFSET, IDX_BEGIN_TIMESTAMP_OFFSET, IDX_END_PHY_OFFSET, IDX_END_TIMESTAMP_OFFSET, IDX_HASH_SLOT_COUNT_OFFSET, IDX_INDEX_COUNT_OFFSET, INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexFileSize } = index_layout_;
 
+function fdatasyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
 /** Entries buffered in memory before a write (64 Ki entries = 1.25 MiB). */
 const PENDING_ENTRIES_MAX = 65536;
 /** Slots per dirty-tracking page (4 KiB of slots). */
@@ -47,6 +51,8 @@ export class IndexFile {
   private readonly header = Buffer.alloc(INDEX_HEADER_SIZE);
   private readonly entry = Buffer.alloc(INDEX_ENTRY_SIZE);
   private readonly slotBuf = Buffer.alloc(HASH_SLOT_SIZE);
+  /** Bumped by every flush; an async flush that was overtaken does not write its older header. */
+  private flushGeneration = 0;
 
   private constructor(
     readonly filePath: string,
@@ -125,13 +131,18 @@ export class IndexFile {
     this.indexCount = this.header.readInt32BE(IDX_INDEX_COUNT_OFFSET);
   }
 
+  /** Encode the current header fields into `out` (40 bytes). */
+  private encodeHeader(out: Buffer): void {
+    writeLong(out, this.beginTimestamp, IDX_BEGIN_TIMESTAMP_OFFSET);
+    writeLong(out, this.endTimestamp, IDX_END_TIMESTAMP_OFFSET);
+    writeLong(out, this.beginPhyOffset, IDX_BEGIN_PHY_OFFSET);
+    writeLong(out, this.endPhyOffset, IDX_END_PHY_OFFSET);
+    out.writeInt32BE(this.hashSlotCount, IDX_HASH_SLOT_COUNT_OFFSET);
+    out.writeInt32BE(this.indexCount, IDX_INDEX_COUNT_OFFSET);
+  }
+
   private writeHeader(): void {
-    writeLong(this.header, this.beginTimestamp, IDX_BEGIN_TIMESTAMP_OFFSET);
-    writeLong(this.header, this.endTimestamp, IDX_END_TIMESTAMP_OFFSET);
-    writeLong(this.header, this.beginPhyOffset, IDX_BEGIN_PHY_OFFSET);
-    writeLong(this.header, this.endPhyOffset, IDX_END_PHY_OFFSET);
-    this.header.writeInt32BE(this.hashSlotCount, IDX_HASH_SLOT_COUNT_OFFSET);
-    this.header.writeInt32BE(this.indexCount, IDX_INDEX_COUNT_OFFSET);
+    this.encodeHeader(this.header);
     fs.writeSync(this.fd, this.header, 0, INDEX_HEADER_SIZE, 0);
   }
 
@@ -225,11 +236,30 @@ export class IndexFile {
   /** Make everything durable: entries + slots, fdatasync, header, fdatasync. */
   flush(): void {
     if (!this.slots) return;
+    this.flushGeneration++;
     this.writeEntries();
     this.writeDirtySlots();
     fs.fdatasyncSync(this.fd);
     this.writeHeader();
     fs.fdatasyncSync(this.fd);
+  }
+
+  /**
+   * flush() without blocking the event loop on fdatasync: entries and slots are written, then the
+   * header as it was at that moment is written only after they are durable. Entries added
+   * meanwhile are not claimed by that header. A newer flush/seal/close supersedes this one.
+   */
+  async flushAsync(): Promise<void> {
+    if (!this.slots) return;
+    const generation = ++this.flushGeneration;
+    this.writeEntries();
+    this.writeDirtySlots();
+    const snapshot = Buffer.alloc(INDEX_HEADER_SIZE);
+    this.encodeHeader(snapshot);
+    await fdatasyncAsync(this.fd);
+    if (generation !== this.flushGeneration || this.fd < 0) return;
+    fs.writeSync(this.fd, snapshot, 0, INDEX_HEADER_SIZE, 0);
+    await fdatasyncAsync(this.fd);
   }
 
   /** Flush and drop the in-memory tables (file is full). */
@@ -307,6 +337,7 @@ export class IndexFile {
   }
 
   close(): void {
+    this.flushGeneration++;
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
   }

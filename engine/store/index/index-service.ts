@@ -142,6 +142,15 @@ export class IndexService {
     };
   }
 
+  /** flush() with the fdatasyncs off the event loop; resolves to the endTimestamp it made durable. */
+  async flushAsync(): Promise<number> {
+    const last = this.files[this.files.length - 1];
+    if (!last) return 0;
+    const ts = last.endTimestamp;
+    if (last.isWritable()) await last.flushAsync();
+    return ts;
+  }
+
   /** Make the writable file durable; returns the endTimestamp now covered (checkpoint indexMsgTimestamp). */
   flush(): number {
     const last = this.files[this.files.length - 1];
