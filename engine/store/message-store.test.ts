@@ -293,8 +293,10 @@ test('illegal messages are refused with RocketMQ statuses; a closed store is una
     assert.equal((await s.putMessage({ ...message('T', -1, 'q') })).status, 'MESSAGE_ILLEGAL');
     assert.equal((await s.putMessage({ ...message('', 0, 'q') })).status, 'MESSAGE_ILLEGAL');
     assert.equal(s.getMaxOffsetInQueue('T', 0), 0, 'refused messages take no offset');
+    await assert.rejects(MessageStore.open(dir, smallConfig()), /already open/);
     await s.close();
     assert.equal((await s.putMessage(message('T', 0, 'late'))).status, 'SERVICE_NOT_AVAILABLE');
+    assert.equal(fs.readFileSync(path.join(dir, 'lock'), 'utf8'), 'lock');
     assert.ok(!fs.existsSync(path.join(dir, 'abort')), 'clean close removes the abort file');
   } finally {
     removeDir(dir);

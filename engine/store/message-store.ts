@@ -11,6 +11,7 @@
  * `close()` commits, flushes everything, writes the checkpoint and removes the abort file.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CommitLog } from './commit-log';
 import { ConsumeQueueTable } from './consume-queue-table';
 import { IndexService } from './index/index-service';
@@ -37,11 +38,14 @@ import * as bytes_ from '../util/bytes';
 // of an imported binding to a getter call).
 const { recoverStore } = recovery_;
 const { parseDelayLevels, resolveStoreConfig } = store_config_;
-const { abortPath, checkpointPath, configDir } = file_names_;
+const { abortPath, checkpointPath, configDir, lockPath } = file_names_;
 const { planRecord, transactionType } = message_codec_;
 const { encodeHost } = message_id_;
 const { TRANSACTION_COMMIT_TYPE, TRANSACTION_NOT_TYPE } = message_layout_;
 const { batchCountMax, messageBodyBytesMax, propertiesBytesMax, topicBytesMaxV2 } = limits_;
+
+/** Store dirs open in this process (a second open of the same dir would corrupt it). */
+const OPEN_DIRS = new Set<string>();
 
 type ResolvePut = (r: PutMessageResult) => void;
 type RejectPut = (e: Error) => void;
@@ -106,13 +110,24 @@ export class MessageStore {
   /** Open (and recover) the store in `rootDir`. Throws CorruptSegmentError for damage outside the tail. */
   static async open(rootDir: string, config: Partial<MessageStoreConfig> = {}): Promise<MessageStore> {
     const resolved = resolveStoreConfig(config);
-    const lastExitOK = !fs.existsSync(abortPath(rootDir));
-    const store = new MessageStore(rootDir, resolved, lastExitOK);
-    store.start();
-    return store;
+    const key = path.resolve(rootDir);
+    if (OPEN_DIRS.has(key)) throw new StoreError(`message store ${key} is already open in this process`);
+    OPEN_DIRS.add(key);
+    try {
+      const lastExitOK = !fs.existsSync(abortPath(rootDir));
+      const store = new MessageStore(rootDir, resolved, lastExitOK);
+      store.start();
+      return store;
+    } catch (err) {
+      OPEN_DIRS.delete(key);
+      throw err;
+    }
   }
 
   private start(): void {
+    // RocketMQ's `lock` file (Java also holds an OS lock on it; Node has no flock, so the guard
+    // against a second store on this dir is per process only) and the abort marker with our pid.
+    fs.writeFileSync(lockPath(this.rootDir), 'lock');
     fs.writeFileSync(abortPath(this.rootDir), String(process.pid));
     this.flushService.start(this.commitLog.getMaxOffset());
     this.retention.checkDiskFull(true);
@@ -466,6 +481,7 @@ export class MessageStore {
     this.index?.close();
     this.checkpoint.close();
     if (clean) fs.rmSync(abortPath(this.rootDir), { force: true });
+    OPEN_DIRS.delete(path.resolve(this.rootDir));
   }
 
   /**
@@ -481,6 +497,7 @@ export class MessageStore {
     this.queues.close();
     this.index?.close();
     this.checkpoint.close();
+    OPEN_DIRS.delete(path.resolve(this.rootDir));
   }
 
   assertOpen(): void {
