@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,6 +19,8 @@ export interface RocketDeckProcess {
   output(): string;
   /** SIGTERM and wait for exit; returns the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash) and wait for the process to be gone; the data dir is kept. */
+  kill(): Promise<void>;
 }
 
 export interface ExitResult {
@@ -82,7 +85,23 @@ export async function startRocketDeck(extraArgs: string[] = [], opts: { dataDir?
       if (ownsDir) fs.rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
   };
+}
+
+/** A port that was free a moment ago (for restarts that must come back on the same ports). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs the server expecting it to exit by itself (start-up failures). */
