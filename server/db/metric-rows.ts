@@ -188,12 +188,6 @@ export function readLatestByKind(
   return rows.map((r) => ({ ...toSeriesRow(r), ts: r.ts, value: r.value }));
 }
 
-/** Raw rows of all series with from <= ts < to, ordered by series then time: the input of the 1-minute rollup. */
-export function readRawForRollup(db: ConsoleDb, from: number, to: number): Array<RawPoint & { seriesId: number }> {
-  return stmt(db, 'SELECT series_id AS seriesId, ts, value FROM metric_raw WHERE ts >= ? AND ts < ? ORDER BY series_id, ts')
-    .all(from, to) as Array<RawPoint & { seriesId: number }>;
-}
-
 export function readRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, seriesId: number, from: number, to: number): RollupPoint[] {
   return stmt(db, `SELECT ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts`)
     .all(seriesId, from, to) as RollupPoint[];
@@ -221,11 +215,6 @@ export function readBuckets(db: ConsoleDb, resolution: Resolution, seriesId: num
   return buckets.map((b) => ({ ts: b.ts, avg: b.avg, min: b.min, max: b.max, last: lastBy.get(b.ts) ?? null, samples: b.samples, gaps: b.gaps }));
 }
 
-export function readRollupForRollup(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, from: number, to: number): Array<RollupPoint & { seriesId: number }> {
-  return stmt(db, `SELECT series_id AS seriesId, ts, avg, min, max, last, samples, gaps FROM ${ROLLUP_TABLE[resolution]} WHERE ts >= ? AND ts < ? ORDER BY series_id, ts`)
-    .all(from, to) as Array<RollupPoint & { seriesId: number }>;
-}
-
 export function upsertRollups(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>, rows: ReadonlyArray<RollupPoint & { seriesId: number }>): void {
   const upsert = stmt(
     db,
@@ -233,6 +222,40 @@ export function upsertRollups(db: ConsoleDb, resolution: Exclude<Resolution, 'ra
      VALUES (@seriesId, @ts, @avg, @min, @max, @last, @samples, @gaps)`,
   );
   for (const r of rows) upsert.run(r);
+}
+
+/**
+ * Builds rollup buckets of `stepMs` from the finer table for from <= ts < to, for series ids in [seriesFrom, seriesTo),
+ * inside SQLite: avg weighted by sample count, min of mins, max of maxes, the last non-gap value, sample and gap
+ * counts. Rows are reached per series through the primary key, so a slice of series costs only its own rows.
+ * `last` comes from a second aggregate because SQLite takes a bare column from the max() row only when max() is the
+ * query's one aggregate. Returns the number of buckets written.
+ */
+export function rollupInSql(
+  db: ConsoleDb,
+  into: Exclude<Resolution, 'raw'>,
+  range: { from: number; to: number; stepMs: number; seriesFrom?: number; seriesTo?: number },
+): number {
+  const source = into === '1m' ? 'metric_raw' : 'metric_1m';
+  const agg =
+    into === '1m'
+      ? 'avg(r.value) AS avg, min(r.value) AS min, max(r.value) AS max, count(r.value) AS samples, count(*) - count(r.value) AS gaps'
+      : 'sum(r.avg * r.samples) / nullif(sum(r.samples), 0) AS avg, min(r.min) AS min, max(r.max) AS max, sum(r.samples) AS samples, sum(r.gaps) AS gaps';
+  const lastCol = into === '1m' ? 'value' : 'last';
+  const rows = `metric_series s JOIN ${source} r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to WHERE s.id >= @lo AND s.id < @hi`;
+  return stmt(
+    db,
+    `INSERT OR REPLACE INTO ${ROLLUP_TABLE[into]} (series_id, ts, avg, min, max, last, samples, gaps)
+     SELECT a.series_id, a.b, a.avg, a.min, a.max, l.last, a.samples, a.gaps
+     FROM (SELECT s.id AS series_id, r.ts - r.ts % @step AS b, ${agg} FROM ${rows} GROUP BY 1, 2) a
+     LEFT JOIN (SELECT s.id AS series_id, r.ts - r.ts % @step AS b, max(r.ts) AS t, r.${lastCol} AS last FROM ${rows}
+                AND r.${lastCol} IS NOT NULL GROUP BY 1, 2) l
+       ON l.series_id = a.series_id AND l.b = a.b`,
+  ).run({ from: range.from, to: range.to, step: Math.trunc(range.stepMs), lo: range.seriesFrom ?? 0, hi: range.seriesTo ?? Number.MAX_SAFE_INTEGER }).changes;
+}
+
+export function maxSeriesId(db: ConsoleDb): number {
+  return (stmt(db, 'SELECT coalesce(max(id), 0) AS id FROM metric_series').get() as { id: number }).id;
 }
 
 export function readRollupMark(db: ConsoleDb, resolution: Exclude<Resolution, 'raw'>): number | undefined {

@@ -5,18 +5,7 @@
  * bucket is complete (its end is in the past); a mark per resolution records how far that has gone.
  */
 import type { ConsoleDb } from '../db/console-db';
-import {
-  oldestTs,
-  prunePoints,
-  pruneSeries,
-  type RawPoint,
-  readRawForRollup,
-  readRollupForRollup,
-  readRollupMark,
-  type RollupPoint,
-  upsertRollups,
-  writeRollupMark,
-} from '../db/metric-rows';
+import { maxSeriesId, oldestTs, prunePoints, pruneSeries, type RawPoint, readRollupMark, type RollupPoint, rollupInSql, writeRollupMark } from '../db/metric-rows';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -28,7 +17,10 @@ export const BUCKET_MS = { '1m': MINUTE_MS, '1h': HOUR_MS } as const;
 /** One rollup transaction covers at most this much time, so catching up after downtime never holds the lock long. */
 const ROLLUP_CHUNK_MS = 6 * HOUR_MS;
 
-type Keyed<T> = T & { seriesId: number };
+/*
+ * foldRaw and foldRollups are the reference model of a rollup, in plain code: rollUp does the same inside SQLite
+ * (rollupInSql) and the tests check the two agree on random series. Also handy for folding points in memory.
+ */
 
 /** Folds raw points (one series, oldest first) into buckets of `bucketMs`. Pure. */
 export function foldRaw(points: readonly RawPoint[], bucketMs: number): RollupPoint[] {
@@ -61,30 +53,30 @@ function finish(b: RollupPoint & { sum: number }): RollupPoint {
   return { ts: b.ts, avg: b.samples > 0 ? b.sum / b.samples : null, min: b.min, max: b.max, last: b.last, samples: b.samples, gaps: b.gaps };
 }
 
-function groupBySeries<T extends { seriesId: number }>(rows: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (const r of rows) {
-    const last = out.at(-1);
-    if (last && last[0]?.seriesId === r.seriesId) last.push(r);
-    else out.push([r]);
-  }
-  return out;
-}
+/** Series per rollup transaction: bounds how long one slice holds the thread (≈25 ms for 500 series). */
+export const ROLLUP_SERIES_PER_SLICE = 500;
 
-/** Builds every complete 1-minute and 1-hour bucket not built yet. Returns how many buckets were written. */
-export function rollUp(db: ConsoleDb, now: number): { minute: number; hour: number } {
-  const minute = rollUpLevel(db, now, '1m', (from, to) => {
-    const rows = readRawForRollup(db, from, to);
-    return groupBySeries(rows).flatMap((pts) => foldRaw(pts, MINUTE_MS).map((b) => ({ ...b, seriesId: pts[0]!.seriesId })));
-  });
-  const hour = rollUpLevel(db, now, '1h', (from, to) => {
-    const rows = readRollupForRollup(db, '1m', from, to);
-    return groupBySeries(rows).flatMap((pts) => foldRollups(pts, HOUR_MS).map((b) => ({ ...b, seriesId: pts[0]!.seriesId })));
-  });
+/**
+ * Builds every complete 1-minute and 1-hour bucket not built yet, in slices of series, awaiting `pause` between
+ * slices so a large rollup (the hourly one over thousands of series takes a second) never blocks the process's
+ * event loop — the broker lives in the same process. Returns how many buckets were written.
+ */
+export async function rollUp(
+  db: ConsoleDb,
+  now: number,
+  opts: { pause?: () => Promise<void>; seriesPerSlice?: number } = {},
+): Promise<{ minute: number; hour: number }> {
+  const slicing = { pause: opts.pause ?? yieldToEventLoop, perSlice: opts.seriesPerSlice ?? ROLLUP_SERIES_PER_SLICE };
+  const minute = await rollUpLevel(db, now, '1m', slicing);
+  const hour = await rollUpLevel(db, now, '1h', slicing);
   return { minute, hour };
 }
 
-function rollUpLevel(db: ConsoleDb, now: number, level: '1m' | '1h', build: (from: number, to: number) => Array<Keyed<RollupPoint>>): number {
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function rollUpLevel(db: ConsoleDb, now: number, level: '1m' | '1h', slicing: { pause: () => Promise<void>; perSlice: number }): Promise<number> {
   const bucket = BUCKET_MS[level];
   const until = Math.floor(now / bucket) * bucket;
   const source = level === '1m' ? 'raw' : '1m';
@@ -93,13 +85,15 @@ function rollUpLevel(db: ConsoleDb, now: number, level: '1m' | '1h', build: (fro
   let from = Math.max(start, until - RETENTION_MS[source]);
   let written = 0;
   while (from < until) {
-    const [a, to] = [from, Math.min(until, from + ROLLUP_CHUNK_MS)];
-    db.transaction(() => {
-      const rows = build(a, to);
-      upsertRollups(db, level, rows);
-      writeRollupMark(db, level, to);
-      written += rows.length;
-    })();
+    const to = Math.min(until, from + ROLLUP_CHUNK_MS);
+    const maxId = maxSeriesId(db);
+    for (let lo = 0; lo <= maxId; lo += slicing.perSlice) {
+      if (lo > 0) await slicing.pause();
+      if (!db.open) return written;
+      written += db.transaction(() => rollupInSql(db, level, { from, to, stepMs: bucket, seriesFrom: lo, seriesTo: lo + slicing.perSlice }))();
+    }
+    // Only once every slice of the range is in: a crash in between redoes the range (the upserts are idempotent).
+    writeRollupMark(db, level, to);
     from = to;
   }
   return written;

@@ -25,7 +25,7 @@ test('each tick writes one sample per series at the tick time; a broker that goe
   try {
     const clock = manualClock(T0);
     const src = createSyntheticSource([twoBrokers(3, 4)]);
-    const sampler = createSampler(t.db, src, { clusters: ['DefaultCluster'], clock });
+    const sampler = createSampler(t.db, src, { clusters: ['DefaultCluster'], clock, queueEveryMs: 10_000 });
     const r1 = await sampler.sampleOnce();
     assert.equal(r1.gaps, 0);
     clock.advance(10_000);
@@ -45,6 +45,24 @@ test('each tick writes one sample per series at the tick time; a broker that goe
     assert.deepEqual(read(LAG), [{ ts: T0, value: 7 }, { ts: T0 + 10_000, value: null }, { ts: T0 + 20_000, value: 12 }]);
     assert.deepEqual(read(QUEUE_B), [{ ts: T0, value: 4 }, { ts: T0 + 10_000, value: null }, { ts: T0 + 20_000, value: 9 }]);
     assert.deepEqual(read(UP_B).map((p) => p.value), [1, 0, 1]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('per-queue series are recorded once a minute, group and broker series every tick', async () => {
+  const t = openTempConsoleDb();
+  try {
+    const clock = manualClock(T0);
+    const src = createSyntheticSource([twoBrokers(3, 4)]);
+    const sampler = createSampler(t.db, src, { clusters: ['DefaultCluster'], clock });
+    for (let i = 0; i < 13; i++) {
+      await sampler.sampleOnce();
+      clock.advance(10_000);
+    }
+    const ts = (l: SeriesLabels) => readRaw(t.db, findSeriesId(t.db, l)!, T0, T0 + 10 * 60_000).map((p) => (p.ts - T0) / 1000);
+    assert.deepEqual(ts(QUEUE_B), [0, 60, 120]);
+    assert.equal(ts(LAG).length, 13);
   } finally {
     t.cleanup();
   }

@@ -1,7 +1,8 @@
 /**
  * The sampler: every `intervalMs` (10 s by default) it asks the injected MetricsSource for a snapshot of each
- * cluster, turns snapshots into samples (gaps where the source could not see) and writes them all in one
- * transaction stamped with the tick's time. After writing it builds finished rollups and, once a minute, prunes.
+ * cluster, turns snapshots into samples (gaps where the source could not see) stamped with the tick's time, and
+ * writes them in batched transactions of up to 1,000 samples, yielding to the event loop between batches (the broker
+ * shares this thread). Then it builds finished rollups (also sliced) and, once a minute, prunes.
  *
  * Ticks never overlap: the next one is scheduled when the previous finished, so a slow cluster stretches the
  * interval instead of piling up collects. A cluster that exceeds `collectTimeoutMs` counts as unreachable.
@@ -10,19 +11,29 @@ import type { ConsoleDb } from '../db/console-db';
 import { insertRawSamples, listSeries, type SeriesLabels, touchSeries, upsertSeries } from '../db/metric-rows';
 import { type Clock, systemClock } from './clock';
 import type { MetricsSource } from './metrics-source';
-import { pruneHistory, RETENTION_MS, rollUp } from './rollup';
+import { pruneHistory, RETENTION_MS, rollUp, yieldToEventLoop } from './rollup';
 import { type Sample, snapshotToSamples, unreachableClusterSamples } from './snapshot-samples';
 
 export const SAMPLE_INTERVAL_MS_DEFAULT = 10_000;
 /** Bounds: faster than 1 s would flood the raw table; slower than 5 min makes 1-minute rollups meaningless. */
 export const SAMPLE_INTERVAL_MS_MIN = 1_000;
 export const SAMPLE_INTERVAL_MS_MAX = 300_000;
+/**
+ * Per-queue series (committed offset, lag per queue) are recorded once a minute, not every tick: they are most of
+ * the series, and each tick's commit dirties one B-tree page per series written (rows are clustered by series), so
+ * this is what keeps a tick cheap with hundreds of queues. Once a minute is also Burrow's min-distance.
+ */
+export const QUEUE_SAMPLE_EVERY_MS_DEFAULT = 60_000;
 const PRUNE_EVERY_MS = 60_000;
+/** Samples per write transaction (≈1 ms per 100 on a laptop-class disk). */
+const WRITE_SLICE_SAMPLES = 1_000;
 
 export interface SamplerOptions {
   /** Clusters to sample; a function so clusters added in the console are picked up on the next tick. */
   clusters: readonly string[] | (() => readonly string[]);
   intervalMs?: number;
+  /** Cadence of per-queue series; at least intervalMs. */
+  queueEveryMs?: number;
   collectTimeoutMs?: number;
   clock?: Clock;
   /** Called after each tick's samples are committed, e.g. to run the alert evaluator on fresh data. */
@@ -52,6 +63,7 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
   if (!(intervalMs >= SAMPLE_INTERVAL_MS_MIN && intervalMs <= SAMPLE_INTERVAL_MS_MAX)) {
     throw new RangeError(`sampler interval ${intervalMs} ms is outside ${SAMPLE_INTERVAL_MS_MIN}..${SAMPLE_INTERVAL_MS_MAX} ms`);
   }
+  const queueEveryMs = Math.max(intervalMs, opts.queueEveryMs ?? QUEUE_SAMPLE_EVERY_MS_DEFAULT);
   const collectTimeoutMs = opts.collectTimeoutMs ?? Math.max(1_000, intervalMs - 500);
   const clock = opts.clock ?? systemClock;
   const onError = opts.onError ?? ((err: unknown) => console.error('metrics sampler:', err));
@@ -60,12 +72,16 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let lastPrune = -Infinity;
+  let lastQueues = -Infinity;
   const ids: SeriesIdCache = new Map();
 
   async function tick(): Promise<TickReport> {
     const at = clock.now();
     const list = clusters();
     const results = await Promise.all(list.map((c) => collectWithTimeout(source, c, collectTimeoutMs)));
+    // Half an interval of slack so timer drift does not skip a minute.
+    const queues = at - lastQueues >= queueEveryMs - intervalMs / 2;
+    if (queues) lastQueues = at;
     // Recently seen series are only needed to write gaps; skip the read on the common all-reachable tick.
     const needKnown = results.some((r) => !r.ok || r.snapshot.missingBrokers.length > 0);
     const known = needKnown ? listSeries(db, { seenSince: at - RETENTION_MS.raw }) : [];
@@ -73,17 +89,23 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
     const samples: Sample[] = [];
     for (const [i, r] of results.entries()) {
       const cluster = list[i]!;
-      if (r.ok && r.snapshot.cluster === cluster) samples.push(...snapshotToSamples(r.snapshot, known));
+      if (r.ok && r.snapshot.cluster === cluster) samples.push(...snapshotToSamples(r.snapshot, known, { queues }));
       else {
         report.unreachableClusters.push(cluster);
-        samples.push(...unreachableClusterSamples(cluster, known));
+        samples.push(...unreachableClusterSamples(cluster, known, { queues }));
       }
     }
-    writeSamples(db, samples, at, ids);
+    // Slices of samples, yielding between them: a tick with thousands of per-queue series would otherwise hold the
+    // thread (and the broker sharing it) for hundreds of ms. The evaluator runs after the last slice.
+    for (let i = 0; i < samples.length; i += WRITE_SLICE_SAMPLES) {
+      if (i > 0) await yieldToEventLoop();
+      if (!db.open) return report;
+      writeSamples(db, samples.slice(i, i + WRITE_SLICE_SAMPLES), at, ids);
+    }
     report.samples = samples.length;
     report.gaps = samples.filter((s) => s.value === null).length;
     const now = clock.now();
-    rollUp(db, now);
+    await rollUp(db, now);
     if (now - lastPrune >= PRUNE_EVERY_MS) {
       if (pruneHistory(db, now).series > 0) ids.clear();
       lastPrune = now;
@@ -144,7 +166,7 @@ async function collectWithTimeout(source: MetricsSource, cluster: string, timeou
  */
 export type SeriesIdCache = Map<string, number>;
 
-/** One transaction for the whole tick: readers see all of a tick or none of it, and it costs one WAL commit. */
+/** One transaction per call: one WAL commit for the whole batch. */
 export function writeSamples(db: ConsoleDb, samples: readonly Sample[], at: number, cache: SeriesIdCache = new Map()): void {
   db.transaction(() => {
     const seen: number[] = [];

@@ -14,8 +14,12 @@ export interface Sample {
 
 const BROKER_GAUGES = ['broker_tps_in', 'broker_tps_out', 'broker_disk_ratio', 'broker_put_latency_ms'] as const;
 
-/** Samples for one snapshot. `known` are series seen recently, used to write gaps for queues on missing brokers. */
-export function snapshotToSamples(snap: MetricsSnapshot, known: readonly SeriesLabels[]): Sample[] {
+/**
+ * Samples for one snapshot. `known` are series seen recently, used to write gaps for queues on missing brokers.
+ * `queues: false` leaves out per-queue series (the sampler records those at a slower cadence).
+ */
+export function snapshotToSamples(snap: MetricsSnapshot, known: readonly SeriesLabels[], opts: { queues?: boolean } = {}): Sample[] {
+  const queues = opts.queues ?? true;
   const cluster = snap.cluster;
   const out: Sample[] = [];
   const push = (kind: MetricKind, labels: Omit<SeriesLabels, 'kind' | 'cluster'>, value: number | null) =>
@@ -34,7 +38,8 @@ export function snapshotToSamples(snap: MetricsSnapshot, known: readonly SeriesL
     for (const kind of BROKER_GAUGES) push(kind, { broker }, null);
   }
   for (const t of snap.topics) push('topic_produce_tps', { topic: t.topic }, t.complete ? t.produceTps : null);
-  for (const g of snap.groups) groupSamples(g, push);
+  for (const g of snap.groups) groupSamples(g, push, queues);
+  if (!queues) return out;
 
   // Per-queue series living on a missing broker: the snapshot has no row for them, so write the gap explicitly.
   for (const s of known) {
@@ -44,13 +49,14 @@ export function snapshotToSamples(snap: MetricsSnapshot, known: readonly SeriesL
   return out;
 }
 
-function groupSamples(g: GroupSnapshot, push: (kind: MetricKind, labels: Omit<SeriesLabels, 'kind' | 'cluster'>, value: number | null) => void): void {
+function groupSamples(g: GroupSnapshot, push: (kind: MetricKind, labels: Omit<SeriesLabels, 'kind' | 'cluster'>, value: number | null) => void, queues: boolean): void {
   const group = g.group;
   push('group_online_clients', { group }, g.onlineClients);
   push('group_lag', { group }, g.complete ? g.lag : null);
   push('group_lag_ms', { group }, g.complete ? g.lagMs : null);
   push('group_consume_tps', { group }, g.complete ? g.consumeTps : null);
   if (g.dlqMaxOffset !== undefined) push('dlq_max_offset', { group }, g.dlqMaxOffset);
+  if (!queues) return;
   for (const q of g.queues) {
     const labels = { group, topic: q.topic, broker: q.broker, queueId: q.queueId };
     push('group_committed_offset', labels, q.committedOffset);
@@ -60,8 +66,9 @@ function groupSamples(g: GroupSnapshot, push: (kind: MetricKind, labels: Omit<Se
 }
 
 /** When collect() failed: every recently seen series of the cluster gets a gap; brokers are recorded as down. */
-export function unreachableClusterSamples(cluster: string, known: readonly SeriesLabels[]): Sample[] {
+export function unreachableClusterSamples(cluster: string, known: readonly SeriesLabels[], opts: { queues?: boolean } = {}): Sample[] {
+  const queues = opts.queues ?? true;
   return known
-    .filter((s) => s.cluster === cluster)
+    .filter((s) => s.cluster === cluster && (queues || s.queueId === undefined))
     .map((s) => ({ series: { ...s, kind: s.kind as MetricKind }, value: s.kind === 'broker_up' ? 0 : null }));
 }
