@@ -1,0 +1,237 @@
+/**
+ * What the console knows about a RocketMQ cluster, as returned by the admin client (server/admin/).
+ * The client fills these from RocketMQ admin commands over the remoting protocol, so the same shapes
+ * come back from the co-hosted engine and from any Apache RocketMQ cluster.
+ *
+ * Conventions: offsets and counts are numbers; times are epoch ms; a value that cannot be known
+ * (broker down, group never committed) is `null`, never 0.
+ */
+
+export type TopicKind = 'normal' | 'retry' | 'dlq' | 'system';
+
+export interface BrokerSummary {
+  clusterName: string;
+  brokerName: string;
+  brokerId: number;
+  addr: string;
+  /** false when the broker did not answer its runtime-info request. */
+  reachable: boolean;
+  error: string | null;
+  version: string | null;
+  /** "MASTER" / "SLAVE" (from brokerId and runtime info). */
+  role: string;
+  tpsIn: number | null;
+  tpsOut: number | null;
+  /** 0..1, of the store's file system. */
+  diskUsedRatio: number | null;
+  commitLogBytes: number | null;
+  uptimeMs: number | null;
+  /** Everything the broker reported in GET_BROKER_RUNTIME_INFO, as strings. */
+  runtime: Record<string, string>;
+}
+
+export interface NameServerSummary {
+  addr: string;
+  reachable: boolean;
+  error: string | null;
+}
+
+export interface ClusterOverview {
+  nameServers: NameServerSummary[];
+  brokers: BrokerSummary[];
+}
+
+export interface TopicSummary {
+  topic: string;
+  kind: TopicKind;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  /** Brokers that host the topic. */
+  brokerNames: string[];
+}
+
+export interface QueueStat {
+  brokerName: string;
+  queueId: number;
+  minOffset: number;
+  maxOffset: number;
+  /** Store time of the last message, ms; null when the queue is empty. */
+  lastUpdateTimestamp: number | null;
+}
+
+export interface TopicRoute {
+  brokers: { brokerName: string; cluster: string; addrs: Record<string, string> }[];
+  queues: { brokerName: string; readQueueNums: number; writeQueueNums: number; perm: number }[];
+}
+
+export interface TopicDetail extends TopicSummary {
+  route: TopicRoute;
+  queueStats: QueueStat[];
+  /** Groups with offsets or subscriptions on the topic. */
+  consumerGroups: string[];
+}
+
+export interface TopicInput {
+  topic: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  order?: boolean;
+}
+
+export interface GroupSummary {
+  group: string;
+  onlineClients: number;
+  /** Sum of per-queue lag; null when any part is unknown. */
+  totalLag: number | null;
+  consumeTps: number | null;
+  messageModel: string | null;
+  consumeType: string | null;
+  /** Retry and DLQ topic names of the group. */
+  retryTopic: string;
+  dlqTopic: string;
+}
+
+export interface QueueLag {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  brokerOffset: number;
+  /** null: the group has no committed offset on this queue. */
+  consumerOffset: number | null;
+  lag: number | null;
+  /** Store time of the last consumed message; null when unknown. */
+  lastConsumeTimestamp: number | null;
+  /** Client holding the queue (from the consumer's running info, when known). */
+  clientId: string | null;
+}
+
+export interface ConsumerClient {
+  clientId: string;
+  clientAddr: string;
+  language: string;
+  version: number;
+}
+
+export interface GroupDetail extends GroupSummary {
+  config: Record<string, unknown> | null;
+  queues: QueueLag[];
+  clients: ConsumerClient[];
+  subscriptions: { topic: string; expression: string }[];
+  consumeFromWhere: string | null;
+}
+
+export type ResetTarget =
+  | { kind: 'timestamp'; timestamp: number }
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'group'; fromGroup: string };
+
+export interface ResetPreviewRow {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  offsetNow: number | null;
+  offsetAfter: number;
+  /** > 0: messages that will be consumed again; < 0: messages skipped. */
+  delta: number | null;
+}
+
+export interface MessageSummary {
+  msgId: string;
+  offsetMsgId: string;
+  topic: string;
+  tags: string | null;
+  keys: string[];
+  queueId: number;
+  queueOffset: number;
+  storeTimestamp: number;
+  bornTimestamp: number;
+  bodySize: number;
+  reconsumeTimes: number;
+}
+
+export interface MessageDetail extends MessageSummary {
+  brokerName: string;
+  storeHost: string;
+  bornHost: string;
+  commitLogOffset: number;
+  sysFlag: number;
+  properties: Record<string, string>;
+  /** Body bytes, base64. */
+  bodyBase64: string;
+  /** Per group subscribed to the topic: consumed (offset passed the message) or not yet. */
+  consumption: { group: string; state: 'consumed' | 'not_consumed' | 'unknown' }[];
+}
+
+export interface SendInput {
+  topic: string;
+  tags?: string;
+  keys?: string[];
+  body: string;
+  properties?: Record<string, string>;
+  delayLevel?: number;
+}
+
+export interface SendResultRow {
+  msgId: string;
+  offsetMsgId: string;
+  brokerName: string;
+  queueId: number;
+  queueOffset: number;
+  status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' | 'FAILED';
+  error: string | null;
+}
+
+export interface ProducerClient {
+  clientId: string;
+  clientAddr: string;
+  language: string;
+  version: number;
+}
+
+export type AdminErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INVALID' | 'UNREACHABLE' | 'TIMEOUT' | 'BROKER_ERROR';
+
+/** A failure the console shows as is: the message is written for a person ("topic orders already exists"). */
+export class AdminError extends Error {
+  override readonly name = 'AdminError';
+  constructor(readonly code: AdminErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The admin operations the console uses, one cluster (reached through its name servers) per instance.
+ * Every method throws AdminError for expected failures.
+ */
+export interface ClusterAdmin {
+  clusterOverview(): Promise<ClusterOverview>;
+
+  listTopics(): Promise<TopicSummary[]>;
+  topicDetail(topic: string): Promise<TopicDetail>;
+  /** Creates on every master of the cluster when the topic is new; `create` refuses an existing topic. */
+  createTopic(input: TopicInput): Promise<void>;
+  updateTopic(input: TopicInput): Promise<void>;
+  /** Deletes from every broker and the name servers. */
+  deleteTopic(topic: string): Promise<void>;
+
+  listGroups(): Promise<GroupSummary[]>;
+  groupDetail(group: string): Promise<GroupDetail>;
+  createOrUpdateGroup(group: string, config?: { retryMaxTimes?: number; consumeEnable?: boolean; consumeBroadcastEnable?: boolean; consumeMessageOrderly?: boolean }): Promise<void>;
+  deleteGroup(group: string): Promise<void>;
+  previewResetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]>;
+  resetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]>;
+
+  queryMessagesByKey(topic: string, key: string, range?: { begin: number; end: number }): Promise<MessageSummary[]>;
+  /** Newest first; `cursor` is opaque (from the previous page). */
+  queryMessagesByTime(topic: string, begin: number, end: number, page: { pageSize: number; cursor?: string }): Promise<{ messages: MessageSummary[]; nextCursor: string | null }>;
+  /** By UNIQ_KEY (what clients call msgId) or by offset message id. */
+  viewMessage(msgId: string, topic?: string): Promise<MessageDetail>;
+  sendMessages(input: SendInput, count: number): Promise<SendResultRow[]>;
+  /** Sends a stored message again to one group (RocketMQ's consumeMessageDirectly / resend). */
+  resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }>;
+
+  producerConnections(producerGroup: string): Promise<ProducerClient[]>;
+  close(): Promise<void>;
+}
