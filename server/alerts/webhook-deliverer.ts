@@ -48,28 +48,6 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
   let timer: NodeJS.Timeout | undefined;
   let loop: Promise<unknown> = Promise.resolve();
 
-  async function attempt(d: DeliveryRow): Promise<void> {
-    const ch = getChannelRow(db, d.channelId);
-    const parsed = WebhookConfigSchema.safeParse(ch?.config);
-    const started = clock.now();
-    const t0 = performance.now();
-    let httpStatus: number | null = null;
-    let error: string | null = null;
-    if (!ch || !parsed.success) error = 'channel missing or invalid';
-    else if (!ch.enabled) error = 'channel disabled';
-    else ({ httpStatus, error } = await post(parsed.data, d.payload, opts.userAgent ?? 'RocketDeck-Alerts/1'));
-    const attempts = d.attempts + 1;
-    const maxAttempts = parsed.success ? parsed.data.maxAttempts : 1;
-    const ok = error === null;
-    const now = clock.now();
-    const outcome = ok
-      ? { status: 'delivered' as const, nextAttemptAt: now }
-      : attempts >= maxAttempts
-        ? { status: 'failed' as const, nextAttemptAt: now }
-        : { status: 'pending' as const, nextAttemptAt: now + backoffMs(attempts, opts.backoffBaseMs, opts.backoffMaxMs) };
-    if (db.open) recordAttempt(db, { deliveryId: d.id, at: started, durationMs: performance.now() - t0, httpStatus, error, outcome });
-  }
-
   /** `more` is asked before starting each new request, so stop() does not wait for a whole backlog. */
   async function drain(more: () => boolean): Promise<number> {
     let made = 0;
@@ -77,7 +55,7 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
       const free = more() ? concurrency - inFlight.size : 0;
       const due = free > 0 && db.open ? listDueDeliveries(db, clock.now(), concurrency * 4).filter((d) => !inFlight.has(d.id)).slice(0, free) : [];
       for (const d of due) {
-        const p = attempt(d).finally(() => inFlight.delete(d.id));
+        const p = attemptDelivery(db, d, { clock, ...opts }).finally(() => inFlight.delete(d.id));
         inFlight.set(d.id, p);
         made++;
       }
@@ -115,6 +93,30 @@ export function createWebhookDeliverer(db: ConsoleDb, opts: DelivererOptions = {
       await Promise.allSettled(inFlight.values());
     },
   };
+}
+
+/** One POST of one delivery, logged as an attempt; schedules the retry or settles the delivery. */
+async function attemptDelivery(db: ConsoleDb, d: DeliveryRow, opts: DelivererOptions & { clock: Clock }): Promise<void> {
+  const { clock } = opts;
+  const ch = getChannelRow(db, d.channelId);
+  const parsed = WebhookConfigSchema.safeParse(ch?.config);
+  const started = clock.now();
+  const t0 = performance.now();
+  let httpStatus: number | null = null;
+  let error: string | null = null;
+  if (!ch || !parsed.success) error = 'channel missing or invalid';
+  else if (!ch.enabled) error = 'channel disabled';
+  else ({ httpStatus, error } = await post(parsed.data, d.payload, opts.userAgent ?? 'RocketDeck-Alerts/1'));
+  const attempts = d.attempts + 1;
+  const maxAttempts = parsed.success ? parsed.data.maxAttempts : 1;
+  const now = clock.now();
+  const outcome =
+    error === null
+      ? { status: 'delivered' as const, nextAttemptAt: now }
+      : attempts >= maxAttempts
+        ? { status: 'failed' as const, nextAttemptAt: now }
+        : { status: 'pending' as const, nextAttemptAt: now + backoffMs(attempts, opts.backoffBaseMs, opts.backoffMaxMs) };
+  if (db.open) recordAttempt(db, { deliveryId: d.id, at: started, durationMs: performance.now() - t0, httpStatus, error, outcome });
 }
 
 async function post(cfg: WebhookConfig, body: string, userAgent: string): Promise<{ httpStatus: number | null; error: string | null }> {

@@ -63,56 +63,20 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
   if (!(intervalMs >= SAMPLE_INTERVAL_MS_MIN && intervalMs <= SAMPLE_INTERVAL_MS_MAX)) {
     throw new RangeError(`sampler interval ${intervalMs} ms is outside ${SAMPLE_INTERVAL_MS_MIN}..${SAMPLE_INTERVAL_MS_MAX} ms`);
   }
-  const queueEveryMs = Math.max(intervalMs, opts.queueEveryMs ?? QUEUE_SAMPLE_EVERY_MS_DEFAULT);
-  const collectTimeoutMs = opts.collectTimeoutMs ?? Math.max(1_000, intervalMs - 500);
-  const clock = opts.clock ?? systemClock;
+  const cfg: TickConfig = {
+    intervalMs,
+    queueEveryMs: Math.max(intervalMs, opts.queueEveryMs ?? QUEUE_SAMPLE_EVERY_MS_DEFAULT),
+    collectTimeoutMs: opts.collectTimeoutMs ?? Math.max(1_000, intervalMs - 500),
+    clock: opts.clock ?? systemClock,
+    clusters: typeof opts.clusters === 'function' ? opts.clusters : () => opts.clusters as readonly string[],
+    ...(opts.afterTick ? { afterTick: opts.afterTick } : {}),
+  };
   const onError = opts.onError ?? ((err: unknown) => console.error('metrics sampler:', err));
-  const clusters = typeof opts.clusters === 'function' ? opts.clusters : () => opts.clusters as readonly string[];
+  const state: TickState = { lastPrune: -Infinity, lastQueues: -Infinity, ids: new Map() };
+  const tick = () => runTick(db, source, cfg, state);
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
-  let lastPrune = -Infinity;
-  let lastQueues = -Infinity;
-  const ids: SeriesIdCache = new Map();
-
-  async function tick(): Promise<TickReport> {
-    const at = clock.now();
-    const list = clusters();
-    const results = await Promise.all(list.map((c) => collectWithTimeout(source, c, collectTimeoutMs)));
-    // Half an interval of slack so timer drift does not skip a minute.
-    const queues = at - lastQueues >= queueEveryMs - intervalMs / 2;
-    if (queues) lastQueues = at;
-    // Recently seen series are only needed to write gaps; skip the read on the common all-reachable tick.
-    const needKnown = results.some((r) => !r.ok || r.snapshot.missingBrokers.length > 0);
-    const known = needKnown ? listSeries(db, { seenSince: at - RETENTION_MS.raw }) : [];
-    const report: TickReport = { at, samples: 0, gaps: 0, unreachableClusters: [] };
-    const samples: Sample[] = [];
-    for (const [i, r] of results.entries()) {
-      const cluster = list[i]!;
-      if (r.ok && r.snapshot.cluster === cluster) samples.push(...snapshotToSamples(r.snapshot, known, { queues }));
-      else {
-        report.unreachableClusters.push(cluster);
-        samples.push(...unreachableClusterSamples(cluster, known, { queues }));
-      }
-    }
-    // Slices of samples, yielding between them: a tick with thousands of per-queue series would otherwise hold the
-    // thread (and the broker sharing it) for hundreds of ms. The evaluator runs after the last slice.
-    for (let i = 0; i < samples.length; i += WRITE_SLICE_SAMPLES) {
-      if (i > 0) await yieldToEventLoop();
-      if (!db.open) return report;
-      writeSamples(db, samples.slice(i, i + WRITE_SLICE_SAMPLES), at, ids);
-    }
-    report.samples = samples.length;
-    report.gaps = samples.filter((s) => s.value === null).length;
-    const now = clock.now();
-    await rollUp(db, now);
-    if (now - lastPrune >= PRUNE_EVERY_MS) {
-      if (pruneHistory(db, now).series > 0) ids.clear();
-      lastPrune = now;
-    }
-    opts.afterTick?.(report);
-    return report;
-  }
 
   function sampleOnce(): Promise<TickReport> {
     const next = chain.then(tick, tick);
@@ -144,6 +108,65 @@ export function createSampler(db: ConsoleDb, source: MetricsSource, opts: Sample
       return running;
     },
   };
+}
+
+interface TickConfig {
+  intervalMs: number;
+  queueEveryMs: number;
+  collectTimeoutMs: number;
+  clock: Clock;
+  clusters: () => readonly string[];
+  afterTick?: (report: TickReport) => void;
+}
+
+interface TickState {
+  lastPrune: number;
+  lastQueues: number;
+  ids: SeriesIdCache;
+}
+
+async function runTick(db: ConsoleDb, source: MetricsSource, cfg: TickConfig, state: TickState): Promise<TickReport> {
+  const at = cfg.clock.now();
+  const list = cfg.clusters();
+  const results = await Promise.all(list.map((c) => collectWithTimeout(source, c, cfg.collectTimeoutMs)));
+  // Half an interval of slack so timer drift does not skip a minute.
+  const queues = at - state.lastQueues >= cfg.queueEveryMs - cfg.intervalMs / 2;
+  if (queues) state.lastQueues = at;
+  const report: TickReport = { at, samples: 0, gaps: 0, unreachableClusters: [] };
+  const samples = toSamples(db, list, results, { at, queues, report });
+  // Slices of samples, yielding between them: a tick with thousands of per-queue series would otherwise hold the
+  // thread (and the broker sharing it) for hundreds of ms. The evaluator runs after the last slice.
+  for (let i = 0; i < samples.length; i += WRITE_SLICE_SAMPLES) {
+    if (i > 0) await yieldToEventLoop();
+    if (!db.open) return report;
+    writeSamples(db, samples.slice(i, i + WRITE_SLICE_SAMPLES), at, state.ids);
+  }
+  report.samples = samples.length;
+  report.gaps = samples.filter((s) => s.value === null).length;
+  const now = cfg.clock.now();
+  await rollUp(db, now);
+  if (db.open && now - state.lastPrune >= PRUNE_EVERY_MS) {
+    if (pruneHistory(db, now).series > 0) state.ids.clear();
+    state.lastPrune = now;
+  }
+  cfg.afterTick?.(report);
+  return report;
+}
+
+function toSamples(db: ConsoleDb, clusters: readonly string[], results: readonly CollectResult[], t: { at: number; queues: boolean; report: TickReport }): Sample[] {
+  // Recently seen series are only needed to write gaps; skip the read on the common all-reachable tick.
+  const needKnown = results.some((r) => !r.ok || r.snapshot.missingBrokers.length > 0);
+  const known = needKnown ? listSeries(db, { seenSince: t.at - RETENTION_MS.raw }) : [];
+  const samples: Sample[] = [];
+  for (const [i, r] of results.entries()) {
+    const cluster = clusters[i]!;
+    if (r.ok && r.snapshot.cluster === cluster) samples.push(...snapshotToSamples(r.snapshot, known, { queues: t.queues }));
+    else {
+      t.report.unreachableClusters.push(cluster);
+      samples.push(...unreachableClusterSamples(cluster, known, { queues: t.queues }));
+    }
+  }
+  return samples;
 }
 
 type CollectResult = { ok: true; snapshot: Awaited<ReturnType<MetricsSource['collect']>> } | { ok: false; error: unknown };
