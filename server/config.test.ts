@@ -37,3 +37,15 @@ test('NEXT_DEV=1 or --dev selects development mode', () => {
   assert.equal(parseConfig(['--dev'], {}).dev, true);
   assert.equal(parseConfig([], { NEXT_DEV: '1' }).dev, true);
 });
+
+test('flush disk type: ASYNC_FLUSH by default, SYNC_FLUSH by flag or env, anything else refused', () => {
+  assert.equal(parseConfig([], {}).flushDiskType, 'ASYNC_FLUSH');
+  assert.equal(parseConfig(['--flush-disk-type', 'SYNC_FLUSH'], {}).flushDiskType, 'SYNC_FLUSH');
+  assert.equal(parseConfig([], { ROCKETDECK_FLUSH_DISK_TYPE: 'SYNC_FLUSH' }).flushDiskType, 'SYNC_FLUSH');
+  assert.equal(parseConfig(['--flush-disk-type', 'ASYNC_FLUSH'], { ROCKETDECK_FLUSH_DISK_TYPE: 'SYNC_FLUSH' }).flushDiskType, 'ASYNC_FLUSH');
+  assert.throws(() => parseConfig(['--flush-disk-type', 'sometimes'], {}), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /--flush-disk-type \/ ROCKETDECK_FLUSH_DISK_TYPE "sometimes": must be ASYNC_FLUSH or SYNC_FLUSH/);
+    return true;
+  });
+});

@@ -13,6 +13,7 @@ export const ServerConfigSchema = z.object({
   consolePort: port,
   namesrvPort: port,
   brokerPort: port,
+  flushDiskType: z.enum(['ASYNC_FLUSH', 'SYNC_FLUSH'], { error: 'must be ASYNC_FLUSH or SYNC_FLUSH' }),
   dev: z.boolean(),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -23,6 +24,7 @@ export const DEFAULTS = {
   consolePort: 8080,
   namesrvPort: 9876,
   brokerPort: 10911,
+  flushDiskType: 'ASYNC_FLUSH',
 } as const;
 
 /** One row per setting: the flag, its environment variable, and what it means (also used for --help). */
@@ -32,6 +34,12 @@ const OPTIONS = [
   { key: 'consolePort', flag: '--console-port <port>', env: 'ROCKETDECK_CONSOLE_PORT', help: 'web console and /api/trpc' },
   { key: 'namesrvPort', flag: '--namesrv-port <port>', env: 'ROCKETDECK_NAMESRV_PORT', help: 'RocketMQ name server' },
   { key: 'brokerPort', flag: '--broker-port <port>', env: 'ROCKETDECK_BROKER_PORT', help: 'RocketMQ broker' },
+  {
+    key: 'flushDiskType',
+    flag: '--flush-disk-type <type>',
+    env: 'ROCKETDECK_FLUSH_DISK_TYPE',
+    help: 'ASYNC_FLUSH (ack once written, flushed periodically) or SYNC_FLUSH (ack once fsynced, group commit)',
+  },
 ] as const;
 
 export class ConfigError extends Error {
