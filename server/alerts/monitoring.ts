@@ -7,7 +7,7 @@
 import { type ConsoleDb, openConsoleDb } from '../db/console-db';
 import { type Clock, systemClock } from '../metrics/clock';
 import type { MetricsSource } from '../metrics/metrics-source';
-import { createSampler, type Sampler, type TickReport } from '../metrics/sampler';
+import { createSampler, SAMPLE_INTERVAL_MS_DEFAULT, type Sampler, type TickReport } from '../metrics/sampler';
 import { type AlertEvaluator, createAlertEvaluator } from './evaluator';
 import { createWebhookDeliverer, type WebhookDeliverer } from './webhook-deliverer';
 
@@ -39,7 +39,9 @@ export function createMonitoring(opts: MonitoringOptions): Monitoring {
   const onError = opts.onError ?? ((err: unknown) => console.error('monitoring:', err));
   const db = openConsoleDb(opts.dataDir);
   const deliverer = createWebhookDeliverer(db, { clock });
-  const evaluator = createAlertEvaluator(db, { clock, consoleBaseUrl: opts.consoleBaseUrl, onNotified: () => deliverer.kick(), onError });
+  // A sample counts as current for three sampling intervals (at least a minute), so one slow tick is not "no data".
+  const staleMs = Math.max(60_000, 3 * (opts.sampleIntervalMs ?? SAMPLE_INTERVAL_MS_DEFAULT));
+  const evaluator = createAlertEvaluator(db, { clock, consoleBaseUrl: opts.consoleBaseUrl, staleMs, onNotified: () => deliverer.kick(), onError });
   const sampler = createSampler(db, opts.source, {
     clusters: opts.clusters,
     clock,

@@ -7,7 +7,7 @@
 import type { ConsoleDb } from '../db/console-db';
 import { findSeriesId, listSeries, readBuckets, readLatestByKind, type Resolution, type RollupPoint, type SeriesLabels } from '../db/metric-rows';
 import { DAY_MS, HOUR_MS, MINUTE_MS, RETENTION_MS } from './rollup';
-import { SAMPLE_INTERVAL_MS_DEFAULT } from './sampler';
+import { QUEUE_SAMPLE_EVERY_MS_DEFAULT, SAMPLE_INTERVAL_MS_DEFAULT } from './sampler';
 
 export const CHART_POINTS_DEFAULT = 500;
 export const CHART_POINTS_MAX = 2_000;
@@ -45,7 +45,8 @@ export function chooseResolution(q: Required<Pick<SeriesQuery, 'from' | 'to' | '
   // The coarsest table whose buckets still fit in one step and which still holds `from`.
   const age = q.now - q.from;
   let resolution: Resolution = '1h';
-  if (age <= RETENTION_MS.raw && nice < MINUTE_MS) resolution = 'raw';
+  // Raw while it is no more rows than 1-minute rollups would be; series sampled once a minute stay raw longer.
+  if (age <= RETENTION_MS.raw && nice < Math.max(MINUTE_MS, 2 * sampleMs)) resolution = 'raw';
   else if (age <= RETENTION_MS['1m'] && nice < HOUR_MS) resolution = '1m';
   const tableStep = resolution === 'raw' ? sampleMs : resolution === '1m' ? MINUTE_MS : HOUR_MS;
   if (nice >= tableStep) return { resolution, stepMs: nice };
@@ -69,13 +70,17 @@ export function querySeries(db: ConsoleDb, labels: SeriesLabels, q: SeriesQuery)
 export const BREAKDOWN_SERIES_MAX = 128;
 export const TOP_N_MAX = 100;
 
-/** Per-queue series of a group (e.g. group_lag per queue) over a range, each named "topic@broker#queueId". */
+/**
+ * Per-queue series of a group (e.g. group_lag per queue) over a range, each named "topic@broker#queueId". They are
+ * sampled once a minute, so steps are at least a minute (a 10 s step would draw a gap between every two points).
+ */
 export function queryQueueBreakdown(
   db: ConsoleDb,
   s: { kind: 'group_lag' | 'group_lag_ms' | 'group_committed_offset'; cluster: string; group: string },
-  q: SeriesQuery,
+  query: SeriesQuery,
 ): { stepMs: number; resolution: Resolution; series: Array<{ name: string; labels: SeriesLabels; points: SeriesResult['points'] }> } {
-  const now = q.now ?? Date.now();
+  const now = query.now ?? Date.now();
+  const q = { ...query, sampleIntervalMs: Math.max(query.sampleIntervalMs ?? 0, QUEUE_SAMPLE_EVERY_MS_DEFAULT) };
   const queues = listSeries(db, { cluster: s.cluster, group: s.group, kinds: [s.kind], seenSince: q.from })
     .filter((r) => r.queueId !== undefined)
     .slice(0, BREAKDOWN_SERIES_MAX);
