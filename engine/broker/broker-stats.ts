@@ -1,61 +1,106 @@
 /**
  * BrokerStats: counters the broker keeps for runtime info and the console (messages and bytes in/out,
- * per topic and per group), plus per-second rates over a short sliding window.
+ * per topic and per group), plus per-second rates over sliding windows (RocketMQ's StoreStatsService
+ * reports 10 s, 60 s and 600 s; per topic and per group we keep the 10 s one).
  */
 export interface Rates {
   putTps: number;
   getTps: number;
 }
 
-const WINDOW_S = 10;
+/** Broker-wide samples kept, one a second: enough for the 600 s rate. */
+const BROKER_WINDOW_S = 600;
+/** Per-topic / per-group rate window, s. */
+const KEY_WINDOW_S = 10;
+/** Topic and group keys tracked for rates; beyond this new keys are counted broker-wide only. */
+export const statsKeysMax = 20_000;
+
+interface KeyCounter {
+  messages: number;
+  bytes: number;
+  lastAt: number;
+  /** Message count at each of the last ticks, oldest first. */
+  window: number[];
+}
 
 export class BrokerStats {
   putMessages = 0;
   putBytes = 0;
   getMessages = 0;
   getBytes = 0;
-  readonly topicPut = new Map<string, { messages: number; bytes: number; lastPutAt: number }>();
-  readonly groupGet = new Map<string, { messages: number; bytes: number; lastGetAt: number }>();
+  private readonly topicPut = new Map<string, KeyCounter>();
+  private readonly groupGet = new Map<string, KeyCounter>();
   private readonly samples: { at: number; put: number; get: number }[] = [];
+  private lastTickAt = 0;
 
   recordPut(topic: string, messages: number, bytes: number, now = Date.now()): void {
     this.putMessages += messages;
     this.putBytes += bytes;
-    const t = this.topicPut.get(topic);
-    if (t) {
-      t.messages += messages;
-      t.bytes += bytes;
-      t.lastPutAt = now;
-    } else {
-      this.topicPut.set(topic, { messages, bytes, lastPutAt: now });
-    }
+    count(this.topicPut, topic, messages, bytes, now);
   }
 
   recordGet(group: string, topic: string, messages: number, bytes: number, now = Date.now()): void {
     this.getMessages += messages;
     this.getBytes += bytes;
-    const key = `${topic}@${group}`;
-    const g = this.groupGet.get(key);
-    if (g) {
-      g.messages += messages;
-      g.bytes += bytes;
-      g.lastGetAt = now;
-    } else {
-      this.groupGet.set(key, { messages, bytes, lastGetAt: now });
-    }
+    count(this.groupGet, `${topic}@${group}`, messages, bytes, now);
   }
 
-  /** Called once a second: keeps the window the rates are computed over. */
+  /** Called once a second: keeps the windows the rates are computed over. */
   tick(now = Date.now()): void {
     this.samples.push({ at: now, put: this.putMessages, get: this.getMessages });
-    while (this.samples.length > WINDOW_S + 1) this.samples.shift();
+    while (this.samples.length > BROKER_WINDOW_S + 1) this.samples.shift();
+    for (const table of [this.topicPut, this.groupGet]) {
+      for (const c of table.values()) {
+        c.window.push(c.messages);
+        if (c.window.length > KEY_WINDOW_S + 1) c.window.shift();
+      }
+    }
+    this.lastTickAt = now;
   }
 
-  rates(): Rates {
-    const first = this.samples[0];
+  /** Broker-wide rates over the last `windowS` seconds (as far back as samples go). */
+  rates(windowS = 10): Rates {
     const last = this.samples[this.samples.length - 1];
+    const first = this.samples[Math.max(0, this.samples.length - 1 - windowS)];
     if (!first || !last || last.at === first.at) return { putTps: 0, getTps: 0 };
     const seconds = (last.at - first.at) / 1000;
     return { putTps: (last.put - first.put) / seconds, getTps: (last.get - first.get) / seconds };
   }
+
+  /** Messages put to the topic per second over the last ~10 s. */
+  topicPutTps(topic: string): number {
+    return keyTps(this.topicPut.get(topic));
+  }
+
+  /** Messages pulled by the group from the topic per second over the last ~10 s. */
+  groupGetTps(group: string, topic: string): number {
+    return keyTps(this.groupGet.get(`${topic}@${group}`));
+  }
+
+  /** Store time of the last message put to the topic / pulled by the group (0: none since boot). */
+  lastPutAt(topic: string): number {
+    return this.topicPut.get(topic)?.lastAt ?? 0;
+  }
+
+  get tickedAt(): number {
+    return this.lastTickAt;
+  }
+}
+
+function count(table: Map<string, KeyCounter>, key: string, messages: number, bytes: number, now: number): void {
+  const c = table.get(key);
+  if (c) {
+    c.messages += messages;
+    c.bytes += bytes;
+    c.lastAt = now;
+  } else if (table.size < statsKeysMax) {
+    table.set(key, { messages, bytes, lastAt: now, window: [] });
+  }
+}
+
+function keyTps(c: KeyCounter | undefined): number {
+  if (!c || c.window.length < 2) return 0;
+  const first = c.window[0] ?? 0;
+  const last = c.window[c.window.length - 1] ?? 0;
+  return (last - first) / (c.window.length - 1);
 }

@@ -7,9 +7,19 @@
 import { JsonConfigFile } from './json-config-file';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
+/**
+ * After a pull has told the consumer about a reset, its commits are still ignored this long, ms: a
+ * commit of the pre-reset offset may already be on the wire when the pull answer leaves (ali-ons
+ * persists every few seconds). Later commits of the new position are re-sent periodically anyway.
+ */
+export const resetCommitGraceMs = 3_000;
 
 export class ConsumerOffsetManager {
   private readonly table = new Map<string, Map<number, number>>();
+  /** Resets an admin made that the group's clients have not yet been told about (`topic@group` → queueId → offset). */
+  private readonly pendingResets = new Map<string, Map<number, number>>();
+  /** `topic@group@queueId` → until when commits stay ignored after the reset was delivered. */
+  private readonly resetGrace = new Map<string, number>();
   private readonly file: JsonConfigFile;
   private dirty = false;
 
@@ -25,7 +35,49 @@ export class ConsumerOffsetManager {
     }
   }
 
+  /**
+   * A client's commit. Ignored while an admin reset of that queue is pending: a live consumer keeps
+   * committing its in-memory offset until its next pull learns about the reset (RocketMQ 5's
+   * server-side reset does the same).
+   */
   commit(group: string, topic: string, queueId: number, offset: number): void {
+    if (this.pendingResets.get(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`)?.has(queueId)) return;
+    if (this.resetGrace.size > 0) {
+      const graceKey = `${topic}${TOPIC_GROUP_SEPARATOR}${group}${TOPIC_GROUP_SEPARATOR}${queueId}`;
+      const until = this.resetGrace.get(graceKey);
+      if (until !== undefined) {
+        if (Date.now() < until) return;
+        this.resetGrace.delete(graceKey);
+      }
+    }
+    this.store(group, topic, queueId, offset);
+  }
+
+  /** An admin reset: the offset is stored at once and kept pending until the queue's next pull. */
+  resetOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const key = `${topic}${TOPIC_GROUP_SEPARATOR}${group}`;
+    let pending = this.pendingResets.get(key);
+    if (!pending) {
+      pending = new Map();
+      this.pendingResets.set(key, pending);
+    }
+    pending.set(queueId, offset);
+    this.store(group, topic, queueId, offset);
+  }
+
+  /** The pending reset of a queue, cleared by reading it (the pull that tells the client), or undefined. */
+  takePendingReset(group: string, topic: string, queueId: number): number | undefined {
+    const key = `${topic}${TOPIC_GROUP_SEPARATOR}${group}`;
+    const pending = this.pendingResets.get(key);
+    const offset = pending?.get(queueId);
+    if (offset === undefined) return undefined;
+    pending?.delete(queueId);
+    if (pending?.size === 0) this.pendingResets.delete(key);
+    this.resetGrace.set(`${key}${TOPIC_GROUP_SEPARATOR}${queueId}`, Date.now() + resetCommitGraceMs);
+    return offset;
+  }
+
+  private store(group: string, topic: string, queueId: number, offset: number): void {
     const key = `${topic}${TOPIC_GROUP_SEPARATOR}${group}`;
     let queues = this.table.get(key);
     if (!queues) {
@@ -61,12 +113,18 @@ export class ConsumerOffsetManager {
   }
 
   removeGroup(group: string): void {
-    for (const topic of this.topicsOfGroup(group)) this.table.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+    for (const topic of this.topicsOfGroup(group)) {
+      this.table.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+      this.pendingResets.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+    }
     this.dirty = true;
   }
 
   removeTopic(topic: string): void {
-    for (const group of this.groupsOfTopic(topic)) this.table.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+    for (const group of this.groupsOfTopic(topic)) {
+      this.table.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+      this.pendingResets.delete(`${topic}${TOPIC_GROUP_SEPARATOR}${group}`);
+    }
     this.dirty = true;
   }
 

@@ -49,7 +49,7 @@ export class SubscriptionGroupManager extends EventEmitter {
   private dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
   private readonly file: JsonConfigFile;
 
-  constructor(filePath: string, private readonly autoCreate: boolean) {
+  constructor(filePath: string, private autoCreate: boolean) {
     super();
     this.file = new JsonConfigFile(filePath);
     const content = this.file.load() as Partial<Wrapper> | undefined;
@@ -57,6 +57,11 @@ export class SubscriptionGroupManager extends EventEmitter {
     for (const [name, config] of Object.entries(content?.subscriptionGroupTable ?? {})) {
       this.table.set(name, newSubscriptionGroupConfig(name, config));
     }
+  }
+
+  /** UPDATE_BROKER_CONFIG autoCreateSubscriptionGroup. */
+  setAutoCreate(enabled: boolean): void {
+    this.autoCreate = enabled;
   }
 
   get(group: string): SubscriptionGroupConfig | undefined {

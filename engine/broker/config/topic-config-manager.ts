@@ -42,6 +42,12 @@ export class TopicConfigManager extends EventEmitter {
     this.ensureSystemTopics();
   }
 
+  /** UPDATE_BROKER_CONFIG autoCreateTopicEnable: turning it on also creates the TBW102 template. */
+  setAutoCreateTopicEnable(enabled: boolean): void {
+    this.options.autoCreateTopicEnable = enabled;
+    if (enabled) this.ensureSystemTopics();
+  }
+
   get(topic: string): TopicConfig | undefined {
     return this.table.get(topic);
   }

@@ -65,6 +65,8 @@ export class PullMessageProcessor {
     const header = parsePullHeader(request);
     const checked = this.check(request, header);
     if ('code' in checked) return checked;
+    const reset = this.pendingReset(request, header);
+    if (reset) return reset;
     if ((header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
       this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
     }
@@ -82,7 +84,7 @@ export class PullMessageProcessor {
         queueId: header.queueId,
         offset: header.queueOffset,
         deadline: Date.now() + holdMs,
-        wake: () => resolve(this.read(request, header, checked.filter)),
+        wake: () => resolve(this.pendingReset(request, header) ?? this.read(request, header, checked.filter)),
       });
       if (!parked) resolve(first);
     });
@@ -113,6 +115,23 @@ export class PullMessageProcessor {
     if (!sub) return fail(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist, group: ${h.group} topic: ${h.topic}`);
     if (sub.subVersion < h.subVersion) return fail(ResponseCode.SUBSCRIPTION_NOT_LATEST, `the consumer's subscription not latest`);
     return { filter: tagFilterOf(sub) };
+  }
+
+  /**
+   * An admin reset this queue's consumer has not seen yet: PULL_OFFSET_MOVED to the reset offset,
+   * without storing the commit offset the pull carries (it is the consumer's pre-reset position).
+   * Clients of every kind (Java, ali-ons) move their pull position and in-memory offset on it.
+   */
+  private pendingReset(request: RemotingCommand, h: PullHeader): RemotingCommand | null {
+    const offset = this.ctx.offsets.takePendingReset(h.group, h.topic, h.queueId);
+    if (offset === undefined) return null;
+    const header = {
+      suggestWhichBrokerId: 0,
+      nextBeginOffset: offset,
+      minOffset: this.ctx.store.getMinOffsetInQueue(h.topic, h.queueId),
+      maxOffset: this.ctx.store.getMaxOffsetInQueue(h.topic, h.queueId),
+    };
+    return createResponse(request, ResponseCode.PULL_OFFSET_MOVED, { remark: 'OFFSET_RESET', header });
   }
 
   /** One read from the store, mapped onto the wire (DefaultPullMessageResultHandler). */

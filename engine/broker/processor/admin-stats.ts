@@ -1,0 +1,188 @@
+/**
+ * Admin reads of the broker's state (the stats half of RocketMQ's AdminBrokerProcessor):
+ * GET_TOPIC_STATS_INFO (202), GET_CONSUME_STATS (208), GET_CONSUMER_CONNECTION_LIST (203),
+ * GET_PRODUCER_CONNECTION_LIST (204), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_RUNTIME_INFO (28),
+ * GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
+ * maps in fastjson's object-key form, so mqadmin and the dashboard read them.
+ */
+import fs from 'node:fs';
+import { optionalString, requiredString } from '../../remoting/custom-header';
+import { encodeMqKeyedBody, type MessageQueue, type OffsetWrapper, type TopicOffset } from '../../remoting/protocol/admin-body';
+import { encodeJsonBody } from '../../remoting/protocol/json-body';
+import { createResponse, LOCAL_VERSION, type RemotingCommand } from '../../remoting/remoting-command';
+import { RequestCode } from '../../remoting/request-code';
+import { ResponseCode } from '../../remoting/response-code';
+import { ROCKETDECK_VERSION } from '../../version';
+import type { BrokerContext } from '../broker-context';
+import { getBrokerConfig, updateBrokerConfig } from './broker-config-admin';
+
+/** Topics one GET_CONSUME_STATS covers when no topic is named (bounds the body). */
+export const consumeStatsTopicsMax = 1_000;
+/** RocketMQ 5.1's version code and name, which Java tools use to pick request shapes. */
+const BROKER_VERSION_DESC = 'V5_1_4';
+
+export function adminStatsProcessor(ctx: BrokerContext) {
+  return (request: RemotingCommand): RemotingCommand => {
+    switch (request.code) {
+      case RequestCode.GET_TOPIC_STATS_INFO:
+        return topicStats(ctx, request);
+      case RequestCode.GET_CONSUME_STATS:
+        return consumeStats(ctx, request);
+      case RequestCode.GET_CONSUMER_CONNECTION_LIST:
+        return consumerConnections(ctx, request);
+      case RequestCode.GET_PRODUCER_CONNECTION_LIST: {
+        const group = requiredString(request.extFields, 'producerGroup');
+        const members = ctx.producers.members(group);
+        if (members.length === 0) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `the producer group[${group}] not exist` });
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ connectionSet: members.map(connectionOf) }) });
+      }
+      case RequestCode.QUERY_TOPIC_CONSUME_BY_WHO:
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ groupList: groupsOfTopic(ctx, requiredString(request.extFields, 'topic')) }) });
+      case RequestCode.GET_BROKER_RUNTIME_INFO:
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ table: runtimeInfo(ctx) }) });
+      case RequestCode.GET_BROKER_CONFIG:
+        return getBrokerConfig(ctx, request);
+      case RequestCode.UPDATE_BROKER_CONFIG:
+        return updateBrokerConfig(ctx, request);
+      default:
+        return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: `request type ${request.code} not supported` });
+    }
+  };
+}
+
+function topicStats(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  const topic = requiredString(request.extFields, 'topic');
+  const config = ctx.topics.get(topic);
+  if (!config) return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `topic[${topic}] not exist` });
+  const entries: Array<[MessageQueue, TopicOffset]> = [];
+  const queues = Math.max(config.readQueueNums, config.writeQueueNums);
+  for (let queueId = 0; queueId < queues; queueId++) {
+    const max = ctx.store.getMaxOffsetInQueue(topic, queueId);
+    const last = max > 0 ? ctx.store.getMessageStoreTimeStamp(topic, queueId, max - 1) : 0;
+    entries.push([
+      { brokerName: ctx.config.brokerName, queueId, topic },
+      { minOffset: ctx.store.getMinOffsetInQueue(topic, queueId), maxOffset: max, lastUpdateTimestamp: Math.max(last, 0) },
+    ]);
+  }
+  return createResponse(request, ResponseCode.SUCCESS, { body: encodeMqKeyedBody('offsetTable', entries, { topicPutTps: ctx.stats.topicPutTps(topic) }) });
+}
+
+/**
+ * ConsumeStats per readable queue: brokerOffset = max offset, consumerOffset = committed offset (0
+ * when none, as RocketMQ writes it, with `committed: false`), lastTimestamp = store time of the last
+ * consumed message. Without a topic: every topic the group has offsets on or subscribes to.
+ */
+function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  const ext = request.extFields;
+  const group = requiredString(ext, 'consumerGroup');
+  const named = optionalString(ext, 'topic');
+  const listed = optionalString(ext, 'topicList');
+  let topics: string[];
+  if (named) topics = [named];
+  else if (listed) topics = listed.split(';').filter((t) => t !== '');
+  else {
+    const subscribed = [...(ctx.consumers.group(group)?.subscriptions.keys() ?? [])];
+    topics = [...new Set([...ctx.offsets.topicsOfGroup(group), ...subscribed])];
+  }
+  if (topics.length > consumeStatsTopicsMax) topics = topics.slice(0, consumeStatsTopicsMax);
+  const entries: Array<[MessageQueue, OffsetWrapper]> = [];
+  let consumeTps = 0;
+  for (const topic of topics) {
+    const config = ctx.topics.get(topic);
+    if (!config) {
+      if (named) return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `topic[${topic}] not exist` });
+      continue;
+    }
+    for (let queueId = 0; queueId < config.readQueueNums; queueId++) {
+      const committed = ctx.offsets.query(group, topic, queueId);
+      const consumerOffset = Math.max(committed, 0);
+      const last = consumerOffset > 0 ? ctx.store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1) : 0;
+      entries.push([
+        { brokerName: ctx.config.brokerName, queueId, topic },
+        {
+          brokerOffset: ctx.store.getMaxOffsetInQueue(topic, queueId),
+          committed: committed >= 0,
+          consumerOffset,
+          lastTimestamp: Math.max(last, 0),
+          pullOffset: consumerOffset,
+        },
+      ]);
+    }
+    consumeTps += ctx.stats.groupGetTps(group, topic);
+  }
+  if (entries.length === 0 && !ctx.groups.get(group) && !ctx.consumers.group(group)) {
+    return createResponse(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, { remark: `the consumer group[${group}] not exist` });
+  }
+  return createResponse(request, ResponseCode.SUCCESS, { body: encodeMqKeyedBody('offsetTable', entries, { consumeTps }) });
+}
+
+function connectionOf(c: { clientId: string; channel: { remoteAddress: string }; language: string; version: number }) {
+  return { clientAddr: c.channel.remoteAddress, clientId: c.clientId, language: c.language, version: c.version };
+}
+
+function consumerConnections(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  const group = requiredString(request.extFields, 'consumerGroup');
+  const info = ctx.consumers.group(group);
+  if (!info || info.channels.size === 0) {
+    return createResponse(request, ResponseCode.CONSUMER_NOT_ONLINE, { remark: `the consumer group[${group}] not online` });
+  }
+  const body = {
+    connectionSet: [...info.channels.values()].map(connectionOf),
+    consumeFromWhere: info.consumeFromWhere,
+    consumeType: info.consumeType,
+    messageModel: info.messageModel,
+    subscriptionTable: Object.fromEntries(info.subscriptions),
+  };
+  return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(body) });
+}
+
+/** Groups with offsets on the topic or a live subscription to it (RocketMQ's QUERY_TOPIC_CONSUME_BY_WHO). */
+function groupsOfTopic(ctx: BrokerContext, topic: string): string[] {
+  const groups = new Set(ctx.offsets.groupsOfTopic(topic));
+  for (const info of ctx.consumers.allGroups()) if (info.subscriptions.has(topic)) groups.add(info.groupName);
+  return [...groups].sort();
+}
+
+/** GET_BROKER_RUNTIME_INFO's KVTable, RocketMQ's key names (AdminBrokerProcessor.prepareRuntimeInfo). */
+export function runtimeInfo(ctx: BrokerContext, now = Date.now()): Record<string, string> {
+  const { store, stats } = ctx;
+  const fmt = (n: number) => n.toFixed(2);
+  const r10 = stats.rates(10);
+  const r60 = stats.rates(60);
+  const r600 = stats.rates(600);
+  const table: Record<string, string> = {
+    brokerVersionDesc: BROKER_VERSION_DESC,
+    brokerVersion: String(LOCAL_VERSION),
+    rocketdeckVersion: ROCKETDECK_VERSION,
+    brokerActive: 'true',
+    msgPutTotalTodayNow: String(stats.putMessages),
+    msgGetTotalTodayNow: String(stats.getMessages),
+    putTps: `${fmt(r10.putTps)} ${fmt(r60.putTps)} ${fmt(r600.putTps)}`,
+    getTransferredTps: `${fmt(r10.getTps)} ${fmt(r60.getTps)} ${fmt(r600.getTps)}`,
+    commitLogMinOffset: String(store.getMinPhyOffset()),
+    commitLogMaxOffset: String(store.getMaxPhyOffset()),
+    earliestMessageTimeStamp: String(store.getEarliestMessageTime()),
+    bootTimestamp: String(ctx.startedAt),
+    runtime: formatRuntime(now - ctx.startedAt),
+    brokerRole: ctx.config.brokerId === 0 ? 'ASYNC_MASTER' : 'SLAVE',
+  };
+  const ratio = diskUsedRatio(store.rootDir);
+  if (ratio !== null) table.commitLogDiskRatio = String(ratio);
+  return table;
+}
+
+/** "[ 0 days, 1 hours, 2 minutes, 3 seconds ]" like RocketMQ's StoreStatsService.getFormatRuntime. */
+export function formatRuntime(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `[ ${Math.floor(s / 86400)} days, ${Math.floor((s % 86400) / 3600)} hours, ${Math.floor((s % 3600) / 60)} minutes, ${s % 60} seconds ]`;
+}
+
+function diskUsedRatio(dir: string): number | null {
+  try {
+    const st = fs.statfsSync(dir);
+    if (st.blocks <= 0) return null;
+    return (st.blocks - st.bavail) / st.blocks;
+  } catch {
+    return null;
+  }
+}

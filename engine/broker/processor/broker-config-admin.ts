@@ -1,0 +1,108 @@
+/**
+ * GET_BROKER_CONFIG (26) / UPDATE_BROKER_CONFIG (25): the broker config as Java properties text
+ * (`key=value` lines), and runtime changes of a documented set of keys. Everything else is fixed
+ * at start (identity, ports, intervals) and an update naming it is refused with the key's name.
+ */
+import { encodeJsonBody } from '../../remoting/protocol/json-body';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
+import { ResponseCode } from '../../remoting/response-code';
+import type { BrokerConfig } from '../broker-config';
+import type { BrokerContext } from '../broker-context';
+
+/** Largest maxMessageSize an update may set, bytes (the frame limit bounds what can arrive anyway). */
+export const maxMessageSizeMax = 64 * 1024 * 1024;
+/** Longest shortPollingTimeMills an update may set, ms. */
+const shortPollingTimeMax = 25_000;
+
+type Changeable = 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills';
+
+/** Keys UPDATE_BROKER_CONFIG accepts, and how each is parsed. */
+export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min: number; max: number }>> = {
+  autoCreateTopicEnable: 'bool',
+  autoCreateSubscriptionGroup: 'bool',
+  traceOn: 'bool',
+  longPollingEnable: 'bool',
+  maxMessageSize: { min: 1024, max: maxMessageSizeMax },
+  shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },
+};
+
+let configVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+
+export function brokerConfigProperties(config: BrokerConfig): string {
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(config).sort(([a], [b]) => a.localeCompare(b))) {
+    if (key === 'namesrvAddrs') lines.push(`namesrvAddr=${(value as string[]).join(';')}`);
+    else lines.push(`${key}=${String(value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function getBrokerConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  return createResponse(request, ResponseCode.SUCCESS, {
+    header: { version: encodeJsonBody(configVersion).toString('utf8') },
+    body: Buffer.from(brokerConfigProperties(ctx.config), 'utf8'),
+  });
+}
+
+/** Parses Java properties text: `key=value` / `key:value` lines, `#`/`!` comments. */
+export function parseProperties(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const idx = line.search(/[=:]/);
+    if (idx <= 0) continue;
+    out.set(line.slice(0, idx).trim(), line.slice(idx + 1).trim());
+  }
+  return out;
+}
+
+export function updateBrokerConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  const invalid = (remark: string) => createResponse(request, ResponseCode.INVALID_PARAMETER, { remark });
+  if (!request.body) return invalid('update broker config: the body (properties) is missing');
+  const props = parseProperties(request.body.toString('utf8'));
+  const changes: Array<[Changeable, boolean | number]> = [];
+  for (const [key, text] of props) {
+    if (!Object.hasOwn(RUNTIME_CHANGEABLE_KEYS, key)) {
+      return invalid(`broker config ${key} cannot be changed at runtime (changeable: ${Object.keys(RUNTIME_CHANGEABLE_KEYS).join(', ')})`);
+    }
+    const rule = RUNTIME_CHANGEABLE_KEYS[key as Changeable];
+    if (rule === 'bool') {
+      if (text !== 'true' && text !== 'false') return invalid(`broker config ${key} must be true or false, got "${text}"`);
+      changes.push([key as Changeable, text === 'true']);
+    } else {
+      const n = /^\d{1,12}$/.test(text) ? Number(text) : NaN;
+      if (!(n >= rule.min && n <= rule.max)) return invalid(`broker config ${key} must be an integer in [${rule.min}, ${rule.max}], got "${text}"`);
+      changes.push([key as Changeable, n]);
+    }
+  }
+  for (const [key, value] of changes) applyChange(ctx, key, value);
+  if (changes.length > 0) configVersion = { counter: configVersion.counter + 1, stateVersion: 0, timestamp: Date.now() };
+  return createResponse(request, ResponseCode.SUCCESS);
+}
+
+function applyChange(ctx: BrokerContext, key: Changeable, value: boolean | number): void {
+  const c = ctx.config;
+  switch (key) {
+    case 'autoCreateTopicEnable':
+      c.autoCreateTopicEnable = value as boolean;
+      ctx.topics.setAutoCreateTopicEnable(value as boolean);
+      return;
+    case 'autoCreateSubscriptionGroup':
+      c.autoCreateSubscriptionGroup = value as boolean;
+      ctx.groups.setAutoCreate(value as boolean);
+      return;
+    case 'traceOn':
+      c.traceOn = value as boolean;
+      return;
+    case 'longPollingEnable':
+      c.longPollingEnable = value as boolean;
+      return;
+    case 'maxMessageSize':
+      c.maxMessageSize = value as number;
+      return;
+    case 'shortPollingTimeMills':
+      c.shortPollingTimeMills = value as number;
+      return;
+  }
+}
