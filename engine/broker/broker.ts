@@ -28,6 +28,8 @@ import { SubscriptionGroupManager } from './config/subscription-group-manager';
 import { TopicConfigManager } from './config/topic-config-manager';
 import { MessageClientIdSetter } from './message-client-id';
 import { adminBrokerProcessor } from './processor/admin-broker';
+import { adminConsumerProcessor } from './processor/admin-consumer';
+import { adminStatsProcessor } from './processor/admin-stats';
 import { clientManageProcessor } from './processor/client-manage';
 import { consumerManageProcessor } from './processor/consumer-manage';
 import { PullMessageProcessor } from './processor/pull-message';
@@ -174,6 +176,23 @@ export class Broker {
         RequestCode.VIEW_MESSAGE_BY_ID,
       ],
       adminBrokerProcessor(ctx),
+    );
+    remoting.registerProcessor(
+      [
+        RequestCode.GET_TOPIC_STATS_INFO,
+        RequestCode.GET_CONSUME_STATS,
+        RequestCode.GET_CONSUMER_CONNECTION_LIST,
+        RequestCode.GET_PRODUCER_CONNECTION_LIST,
+        RequestCode.QUERY_TOPIC_CONSUME_BY_WHO,
+        RequestCode.GET_BROKER_RUNTIME_INFO,
+        RequestCode.GET_BROKER_CONFIG,
+        RequestCode.UPDATE_BROKER_CONFIG,
+      ],
+      adminStatsProcessor(ctx),
+    );
+    remoting.registerProcessor(
+      [RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY],
+      adminConsumerProcessor(ctx, { wakeHeldPulls: (topic, queueId) => this.holds.notifyMessageArriving(topic, queueId, Number.MAX_SAFE_INTEGER) }),
     );
     remoting.registerDefaultProcessor((req) =>
       createResponse(req, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: ` request type ${req.code} not supported` }),
