@@ -302,3 +302,15 @@ test('illegal messages are refused with RocketMQ statuses; a closed store is una
     removeDir(dir);
   }
 });
+
+test('topic length limits are in UTF-8 bytes (255 max); long retry topics use V2 records end to end', async () => {
+  await withStore({}, async (s) => {
+    assert.equal((await s.putMessage(message('é'.repeat(128), 0, 'x'))).status, 'MESSAGE_ILLEGAL', '256 bytes');
+    const topic = '%RETRY%' + 'g'.repeat(200);
+    const r = await s.putMessage(message(topic, 0, 'v2'));
+    assert.equal(r.status, 'PUT_OK');
+    const m = decodeMessage(s.getMessage(topic, 0, 0, 1).messages[0]!);
+    assert.equal(m.topic, topic);
+    assert.equal(m.magic, 0xdaa320ab | 0);
+  });
+});

@@ -157,7 +157,7 @@ export class MessageStore {
     const refused = this.checkPut(msg);
     if (refused) return Promise.resolve(refused);
     const plan = this.plan;
-    const reason = planRecord(msg, plan);
+    const reason = planRecord(msg, plan) ?? (plan.topicBytes > topicBytesMaxV2 ? 'topic must be 1..255 bytes' : null);
     if (reason) return Promise.resolve(illegal('MESSAGE_ILLEGAL', reason));
     if (plan.propertiesBytes > propertiesBytesMax) return Promise.resolve(illegal('PROPERTIES_SIZE_EXCEEDED', `properties are ${plan.propertiesBytes} bytes, max ${propertiesBytesMax}`));
     if (plan.totalSize > this.commitLog.maxBatchBytes()) return Promise.resolve(illegal('MESSAGE_ILLEGAL', `record of ${plan.totalSize} bytes exceeds the segment/staging capacity`));
@@ -195,7 +195,7 @@ export class MessageStore {
     for (const m of msgs) {
       const refused = this.checkPut(m);
       if (refused) return Promise.resolve(refused);
-      const reason = planRecord(m, this.plan);
+      const reason = planRecord(m, this.plan) ?? (this.plan.topicBytes > topicBytesMaxV2 ? 'topic must be 1..255 bytes' : null);
       if (reason) return Promise.resolve(illegal('MESSAGE_ILLEGAL', reason));
       if (this.plan.propertiesBytes > propertiesBytesMax) return Promise.resolve(illegal('PROPERTIES_SIZE_EXCEEDED', `properties are ${this.plan.propertiesBytes} bytes`));
       sizes.push(this.plan.totalSize);
@@ -240,7 +240,7 @@ export class MessageStore {
     if (this.closed) return illegal('SERVICE_NOT_AVAILABLE', 'message store is closed');
     if (this.failure) return illegal('SERVICE_NOT_AVAILABLE', `message store failed: ${this.failure.message}`);
     if (this.retention.isDiskFull() && this.retention.checkDiskFull()) return illegal('SERVICE_NOT_AVAILABLE', this.retention.diskFullRemark());
-    if (msg.topic.length === 0 || Buffer.byteLength(msg.topic) > topicBytesMaxV2) return illegal('MESSAGE_ILLEGAL', 'topic must be 1..255 bytes');
+    if (msg.topic.length === 0 || msg.topic.length > topicBytesMaxV2) return illegal('MESSAGE_ILLEGAL', 'topic must be 1..255 bytes');
     if (!Number.isInteger(msg.queueId) || msg.queueId < 0) return illegal('MESSAGE_ILLEGAL', `bad queueId ${msg.queueId}`);
     if (msg.body.length > messageBodyBytesMax) return illegal('MESSAGE_ILLEGAL', `body of ${msg.body.length} bytes exceeds ${messageBodyBytesMax}`);
     return null;
