@@ -1,0 +1,208 @@
+/**
+ * End-to-end benchmark (npm run bench:e2e): 1 KiB messages over loopback through the RocketMQ
+ * protocol, against the process users run (dist/server/main.js, console included) started as a child
+ * on free ports and a temp data dir; the clients run in this process.
+ *
+ *   loopback            plain TCP, 1 MiB writes for ~2 s between this process and a child (MiB/s)
+ *   produce (own)       our pipelined client, SEND_BATCH_MESSAGE, ASYNC_FLUSH broker
+ *   consume             drain that 200k backlog with our client, pulls pipelined over all queues
+ *   produce (ali-ons)   one send per message, 256 in flight, ASYNC_FLUSH broker
+ *   e2e latency         one message at a time (next send after the previous ack), long-polling consumer
+ *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
+ *
+ * Progress goes to stderr; the last line on stdout is one JSON object with the figures.
+ * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 64), BENCH_IN_FLIGHT (batches in
+ * flight, 16), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
+ * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof).
+ */
+import { performance } from 'node:perf_hooks';
+import { createOnsProducer } from './lib/ali-ons';
+import { measureLoopback } from './lib/loopback';
+import { RocketClient } from './lib/rocket-client';
+import { BenchSetupError, ensureBuild, type ServerProcess, startServer } from './lib/server-process';
+import { drain, measureLatency, produceBatches, produceOns, type Throughput } from './lib/workloads';
+
+const MESSAGES = envInt('BENCH_MESSAGES', 200_000);
+const BATCH = envInt('BENCH_BATCH', 64);
+const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 16);
+const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
+const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const PULL_BATCH = 32;
+const DRAIN_WINDOW = 16;
+const BODY = Buffer.alloc(1024, 0x61);
+const MIB = 1024 * 1024;
+
+const TARGETS = {
+  produce_msgs_s_own: 150_000,
+  produce_msgs_s_own_sync: 60_000,
+  produce_msgs_s_ali_ons: 25_000,
+  consume_msgs_s: 200_000,
+  e2e_p50_ms: 0.5,
+  e2e_p99_ms: 3,
+};
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new BenchSetupError(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+const benchT0 = performance.now();
+function log(line: string): void {
+  process.stderr.write(`[e2e ${((performance.now() - benchT0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+}
+
+function round(n: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs `fn` while sampling this process's and the server's CPU; returns its result and CPU use as cores. */
+async function withCpu<T>(server: ServerProcess, fn: () => Promise<T>): Promise<{ result: T; clientCores: number; serverCores: number }> {
+  const c0 = process.cpuUsage();
+  const s0 = server.cpuSeconds();
+  const t0 = performance.now();
+  const result = await fn();
+  const secs = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { result, clientCores: (c.user + c.system) / 1e6 / secs, serverCores: (server.cpuSeconds() - s0) / secs };
+}
+
+function describe(t: Throughput, cpu: { clientCores: number; serverCores: number }): string {
+  return `${round(t.msgsPerSec).toLocaleString('en-US')} msgs/s (${t.msgs} in ${t.seconds.toFixed(2)} s; CPU: broker ${cpu.serverCores.toFixed(2)}, client ${cpu.clientCores.toFixed(2)} cores)`;
+}
+
+function serverNodeArgs(tag: string): string[] {
+  const dir = process.env.BENCH_SERVER_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=server-${tag}-${process.pid}.cpuprofile`] : [];
+}
+
+/** Rounds of our pipelined producer (fresh topic each) and, if asked, a drain of each backlog. */
+async function ownRounds(server: ServerProcess, client: RocketClient, tag: string, withDrain: boolean): Promise<{ produce: number[]; drain: number[] }> {
+  const produce: number[] = [];
+  const drains: number[] = [];
+  // Warm-up: JIT on both sides, connections, the first CommitLog segment.
+  const warm = await client.route(`BenchWarm${tag}`);
+  await produceBatches(client, warm, { group: 'bench-pg', total: Math.min(MESSAGES, 50_000), batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
+  if (withDrain) await drain(client, warm, { group: 'bench-warm-cg', expected: Math.min(MESSAGES, 50_000), window: DRAIN_WINDOW, pullBatch: PULL_BATCH });
+  for (let r = 1; r <= ROUNDS; r++) {
+    const route = await client.route(`BenchOwn${tag}${r}`);
+    const p = await withCpu(server, () => produceBatches(client, route, { group: 'bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY }));
+    log(`produce (own, ${tag}) round ${r}: ${describe(p.result, p)}`);
+    produce.push(p.result.msgsPerSec);
+    if (withDrain) {
+      const d = await withCpu(server, () => drain(client, route, { group: `bench-cg-${r}`, expected: MESSAGES, window: DRAIN_WINDOW, pullBatch: PULL_BATCH }));
+      log(`consume (drain ${MESSAGES} backlog) round ${r}: ${describe(d.result, d)}`);
+      drains.push(d.result.msgsPerSec);
+    }
+  }
+  return { produce, drain: drains };
+}
+
+async function main(): Promise<void> {
+  ensureBuild(log);
+  log(`workload: ${MESSAGES} × ${BODY.length} B; own client batches of ${BATCH}, ${IN_FLIGHT} in flight; ali-ons ${ONS_IN_FLIGHT} in flight; ${ROUNDS} rounds`);
+
+  const loop = await measureLoopback(2000);
+  log(`loopback TCP: ${round(loop.mibPerSec).toLocaleString('en-US')} MiB/s (${(loop.bytes / MIB).toFixed(0)} MiB in ${loop.seconds.toFixed(2)} s)`);
+
+  // ---- ASYNC_FLUSH broker -------------------------------------------------------------------------
+  let server = await startServer({ nodeArgs: serverNodeArgs('async') });
+  log(`server (ASYNC_FLUSH) pid ${server.pid}: name server ${server.namesrvAddr}, broker ${server.brokerAddr}, console ${server.consoleUrl}`);
+  let client = new RocketClient(server.namesrvAddr);
+  let own: { produce: number[]; drain: number[] };
+  let ons: number;
+  let lat: Awaited<ReturnType<typeof measureLatency>>;
+  try {
+    own = await ownRounds(server, client, 'Async', true);
+
+    const producer = await createOnsProducer(server.namesrvAddr, 'bench-ons-pg');
+    try {
+      await produceOns(producer, 'BenchOnsWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
+      const o = await withCpu(server, () => produceOns(producer, 'BenchOns', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY }));
+      log(`produce (ali-ons, ${ONS_IN_FLIGHT} in flight): ${describe(o.result, o)}`);
+      ons = o.result.msgsPerSec;
+    } finally {
+      await producer.close();
+    }
+
+    const latRoute = await client.route('BenchLatency');
+    lat = await measureLatency(client, latRoute, { group: 'bench-lat', warmup: 1000, count: LATENCY_SAMPLES, body: BODY, suspendMs: 15_000 });
+    log(`e2e latency (${lat.samples} one at a time): p50 ${lat.p50Ms.toFixed(3)} ms, p90 ${lat.p90Ms.toFixed(3)} ms, p99 ${lat.p99Ms.toFixed(3)} ms, max ${lat.maxMs.toFixed(2)} ms`);
+  } finally {
+    await client.close();
+    const code = await server.stop();
+    log(`server (ASYNC_FLUSH) stopped, exit code ${code}`);
+  }
+
+  // ---- SYNC_FLUSH broker --------------------------------------------------------------------------
+  server = await startServer({ args: ['--flush-disk-type', 'SYNC_FLUSH'], nodeArgs: serverNodeArgs('sync') });
+  log(`server (SYNC_FLUSH) pid ${server.pid}: broker ${server.brokerAddr}`);
+  client = new RocketClient(server.namesrvAddr);
+  let ownSync: { produce: number[] };
+  try {
+    ownSync = await ownRounds(server, client, 'Sync', false);
+  } finally {
+    await client.close();
+    const code = await server.stop();
+    log(`server (SYNC_FLUSH) stopped, exit code ${code}`);
+  }
+
+  const produceOwn = median(own.produce);
+  const consume = median(own.drain);
+  const produceSync = median(ownSync.produce);
+  const loopMsgs = (loop.mibPerSec * MIB) / BODY.length; // loopback bandwidth in 1 KiB messages per second
+  const figures = {
+    loopback_mb_s: round(loop.mibPerSec),
+    produce_msgs_s_own: round(produceOwn),
+    produce_msgs_s_own_sync: round(produceSync),
+    produce_msgs_s_ali_ons: round(ons),
+    consume_msgs_s: round(consume),
+    e2e_p50_ms: round(lat.p50Ms, 3),
+    e2e_p99_ms: round(lat.p99Ms, 3),
+    e2e_p90_ms: round(lat.p90Ms, 3),
+    e2e_max_ms: round(lat.maxMs, 3),
+    produce_own_vs_loopback: round(produceOwn / loopMsgs, 4),
+    produce_own_sync_vs_loopback: round(produceSync / loopMsgs, 4),
+    produce_ali_ons_vs_loopback: round(ons / loopMsgs, 4),
+    consume_vs_loopback: round(consume / loopMsgs, 4),
+    produce_msgs_s_own_rounds: own.produce.map((x) => round(x)),
+    produce_msgs_s_own_sync_rounds: ownSync.produce.map((x) => round(x)),
+    consume_msgs_s_rounds: own.drain.map((x) => round(x)),
+    messages: MESSAGES,
+    message_bytes: BODY.length,
+    batch: BATCH,
+    batches_in_flight: IN_FLIGHT,
+    ali_ons_in_flight: ONS_IN_FLIGHT,
+    latency_samples: lat.samples,
+    targets_met: {
+      produce_own: produceOwn >= TARGETS.produce_msgs_s_own,
+      produce_own_sync: produceSync >= TARGETS.produce_msgs_s_own_sync,
+      produce_ali_ons: ons >= TARGETS.produce_msgs_s_ali_ons,
+      consume: consume >= TARGETS.consume_msgs_s,
+      e2e_p50: lat.p50Ms < TARGETS.e2e_p50_ms,
+      e2e_p99: lat.p99Ms < TARGETS.e2e_p99_ms,
+    },
+    seconds: round((performance.now() - benchT0) / 1000, 1),
+  };
+  log('done');
+  process.stdout.write(JSON.stringify(figures) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof BenchSetupError) process.stderr.write(`bench:e2e: ${err.message}\n`);
+    else process.stderr.write(`bench:e2e failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

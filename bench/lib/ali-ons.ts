@@ -1,0 +1,43 @@
+/**
+ * The `ali-ons` producer as applications use it (one `send` per message), with quiet logs.
+ */
+
+// ali-ons ships no types; these are the parts the benchmark uses.
+export interface OnsMessage {
+  topic: string;
+  body: Buffer;
+}
+export interface OnsSendResult {
+  sendStatus: string;
+  msgId: string;
+  queueOffset: number;
+}
+export interface OnsProducer {
+  ready(): Promise<void>;
+  send(msg: OnsMessage): Promise<OnsSendResult>;
+  close(): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ons = require('ali-ons') as {
+  Producer: new (opts: Record<string, unknown>) => OnsProducer;
+  Message: new (topic: string, tags: string | undefined, body: string | Buffer) => OnsMessage;
+};
+
+const quietLogger = { info() {}, debug() {}, warn() {}, error() {} };
+
+export async function createOnsProducer(nameSrv: string, producerGroup: string): Promise<OnsProducer> {
+  const producer = new ons.Producer({
+    nameSrv,
+    httpclient: {},
+    logger: quietLogger,
+    instanceName: `bench-${process.pid}`,
+    producerGroup,
+  });
+  await producer.ready();
+  return producer;
+}
+
+export function onsMessage(topic: string, tags: string | undefined, body: Buffer): OnsMessage {
+  return new ons.Message(topic, tags, body);
+}
