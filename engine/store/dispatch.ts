@@ -77,16 +77,22 @@ export class CommitLogDispatcher {
     this.dispatchedOffset = phy + info.size;
   }
 
-  /** Write the round's units and notify listeners. */
+  /**
+   * Write the round's units and notify listeners. Listeners run in a microtask — after the append
+   * or commit that triggered the round has returned — so a listener may read or append safely.
+   */
   endRound(): void {
+    if (this.touched.length === 0) return;
     for (const cq of this.touched) cq.flushWrites();
-    if (this.listeners.length > 0) {
-      for (const cq of this.touched) {
-        for (const l of this.listeners) notify(l, cq);
-      }
-    }
+    const grown = this.listeners.length > 0 ? this.touched.slice() : null;
     this.touched.length = 0;
     this.touchedSet.clear();
+    if (grown) {
+      const listeners = this.listeners.slice();
+      queueMicrotask(() => {
+        for (const cq of grown) for (const l of listeners) notify(l, cq);
+      });
+    }
   }
 }
 

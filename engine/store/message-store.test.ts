@@ -314,3 +314,50 @@ test('topic length limits are in UTF-8 bytes (255 max); long retry topics use V2
     assert.equal(m.magic, 0xdaa320ab | 0);
   });
 });
+
+test('a listener may read and append from inside the notification', async () => {
+  await withStore({}, async (s) => {
+    const seen: string[] = [];
+    let echoed = false;
+    s.addMessageArrivingListener((topic, q, max) => {
+      const g = s.getMessage(topic, q, max - 1, 1);
+      seen.push(`${topic}:${idOf(g.messages[0]!)}`);
+      if (!echoed && topic === 'T') {
+        echoed = true;
+        void s.putMessage(message('Echo', 0, 'echo'));
+      }
+    });
+    await s.putMessage(message('T', 0, 'first'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, ['T:first', 'Echo:echo']);
+    assert.equal(s.getMaxOffsetInQueue('Echo', 0), 1);
+  });
+});
+
+test('a listener appending while a segment rolls does not disturb the roll', async () => {
+  await withStore({ mappedFileSizeCommitLog: 4096 }, async (s) => {
+    let echoes = 0;
+    s.addMessageArrivingListener((topic) => {
+      if (topic === 'T' && echoes < 20) {
+        echoes++;
+        void s.putMessage(message('Echo', 0, `e${echoes}`, 300));
+      }
+    });
+    const rs = [];
+    for (let i = 0; i < 30; i++) rs.push(s.putMessage(message('T', 0, `t${i}`, 300)));
+    await Promise.all(rs);
+    await new Promise((r) => setTimeout(r, 30));
+    const all = (topic: string) => {
+      const out: string[] = [];
+      let off = 0;
+      for (;;) {
+        const g = s.getMessage(topic, 0, off, 64);
+        if (g.status !== 'FOUND') return out;
+        out.push(...g.messages.map(idOf));
+        off = g.nextBeginOffset;
+      }
+    };
+    assert.deepEqual(all('T'), Array.from({ length: 30 }, (_, i) => `t${i}`));
+    assert.equal(all('Echo').length, echoes);
+  });
+});
