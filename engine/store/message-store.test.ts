@@ -262,6 +262,7 @@ test('lookups: by offset (decoded), by offset msg id, by key (newest first), by 
     const upper = s.getOffsetInQueueByTime('T', 0, t5, 'upper');
     assert.ok(s.getMessageStoreTimeStamp('T', 0, upper) <= t5 && s.getMessageStoreTimeStamp('T', 0, upper + 1) > t5);
     assert.equal(s.getOffsetInQueueByTime('T', 0, 0, 'lower'), 0);
+    assert.equal(s.offsetForTimestamp('T', 0, t5), lower);
     assert.equal(s.getOffsetInQueueByTime('T', 0, Date.now() + 10_000, 'lower'), 10);
     assert.equal(s.getOffsetInQueueByTime('T', 0, Date.now() + 10_000, 'upper'), 9);
     assert.equal(s.getEarliestMessageTime(), rs[0]!.appendResult!.storeTimestamp);

@@ -364,6 +364,11 @@ export class MessageStore {
     return this.reader.getOffsetInQueueByTime(topic, queueId, timestamp, boundary);
   }
 
+  /** Alias of getOffsetInQueueByTime with RocketMQ's default (lower) boundary. */
+  offsetForTimestamp(topic: string, queueId: number, timestamp: number): number {
+    return this.getOffsetInQueueByTime(topic, queueId, timestamp, 'lower');
+  }
+
   /** CommitLog offset of a queue's message, or -1. */
   getCommitLogOffsetInQueue(topic: string, queueId: number, offset: number): number {
     return this.reader.unitAt(topic, queueId, offset)?.phy ?? -1;
