@@ -4,7 +4,7 @@ import { ConfigError, DEFAULTS, parseConfig } from './config';
 
 test('defaults need nothing: ./data, 127.0.0.1 and RocketMQ ports', () => {
   const c = parseConfig([], {});
-  assert.deepEqual(c, { ...DEFAULTS, dev: false });
+  assert.deepEqual(c, { ...DEFAULTS, autoCreateTopic: true, dev: false });
   assert.equal(c.consolePort, 8080);
   assert.equal(c.namesrvPort, 9876);
   assert.equal(c.brokerPort, 10911);
@@ -36,6 +36,13 @@ test('a bad port is refused with the flag and env names in the message', () => {
 test('NEXT_DEV=1 or --dev selects development mode', () => {
   assert.equal(parseConfig(['--dev'], {}).dev, true);
   assert.equal(parseConfig([], { NEXT_DEV: '1' }).dev, true);
+});
+
+test('topic auto-creation is on by default and can be turned off', () => {
+  assert.equal(parseConfig([], {}).autoCreateTopic, true);
+  assert.equal(parseConfig(['--auto-create-topic', 'false'], {}).autoCreateTopic, false);
+  assert.equal(parseConfig([], { ROCKETDECK_AUTO_CREATE_TOPIC: 'false' }).autoCreateTopic, false);
+  assert.throws(() => parseConfig(['--auto-create-topic', 'maybe'], {}), /--auto-create-topic .*"maybe": must be true or false/);
 });
 
 test('flush disk type: ASYNC_FLUSH by default, SYNC_FLUSH by flag or env, anything else refused', () => {

@@ -13,6 +13,7 @@ export const ServerConfigSchema = z.object({
   consolePort: port,
   namesrvPort: port,
   brokerPort: port,
+  autoCreateTopic: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   flushDiskType: z.enum(['ASYNC_FLUSH', 'SYNC_FLUSH'], { error: 'must be ASYNC_FLUSH or SYNC_FLUSH' }),
   dev: z.boolean(),
 });
@@ -24,6 +25,7 @@ export const DEFAULTS = {
   consolePort: 8080,
   namesrvPort: 9876,
   brokerPort: 10911,
+  autoCreateTopic: 'true',
   flushDiskType: 'ASYNC_FLUSH',
 } as const;
 
@@ -39,6 +41,12 @@ const OPTIONS = [
     flag: '--flush-disk-type <type>',
     env: 'ROCKETDECK_FLUSH_DISK_TYPE',
     help: 'ASYNC_FLUSH (ack once written, flushed periodically) or SYNC_FLUSH (ack once fsynced, group commit)',
+  },
+  {
+    key: 'autoCreateTopic',
+    flag: '--auto-create-topic <true|false>',
+    env: 'ROCKETDECK_AUTO_CREATE_TOPIC',
+    help: 'create unknown topics on first route lookup or send (RocketMQ autoCreateTopicEnable)',
   },
 ] as const;
 

@@ -33,6 +33,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     host: config.host,
     namesrvPort: config.namesrvPort,
     brokerPort: config.brokerPort,
+    autoCreateTopicEnable: config.autoCreateTopic,
     store: { flushDiskType: config.flushDiskType },
   });
   try {
