@@ -35,6 +35,3 @@ export const recoveryReadBytes = 8 * 1024 * 1024;
 
 /** Segment files deleted in one retention pass (RocketMQ `deleteFilesBatchMax`). */
 export const retentionDeleteFilesMax = 10;
-
-/** Commit log segments scanned back when choosing the recovery start file (`maxRecoveryCommitlogFiles`). */
-export const recoveryFilesMax = 30;
