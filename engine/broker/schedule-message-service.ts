@@ -76,8 +76,10 @@ export class ScheduleMessageService {
         if (result.nextBeginOffset !== offset && result.status !== 'OFFSET_OVERFLOW_ONE' && result.status !== 'NO_MESSAGE_IN_QUEUE') this.setOffset(level, result.nextBeginOffset);
         return;
       }
-      for (let i = 0; i < result.messages.length; i++) {
-        const msg = decodeMessage(result.messages[i] as Buffer, 0, { checkCRC: false });
+      // Copies: the records are views into the store's shared read buffer, and delivery awaits puts.
+      const records = result.messages.map((m) => Buffer.from(m));
+      for (let i = 0; i < records.length; i++) {
+        const msg = decodeMessage(records[i] as Buffer, 0, { checkCRC: false });
         let deliverAt = msg.storeTimestamp + delayMs;
         // A deliver time more than one delay ahead means the clock moved back: deliver now.
         if (deliverAt - now > delayMs) deliverAt = now;

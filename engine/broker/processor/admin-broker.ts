@@ -48,7 +48,7 @@ export function adminBrokerProcessor(ctx: BrokerContext) {
         const offset = requiredLong(request.extFields, 'offset');
         const record = ctx.store.getRecordByOffset(offset);
         if (!record) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `can not find message by the offset, ${offset}` });
-        return createResponse(request, ResponseCode.SUCCESS, { body: record });
+        return createResponse(request, ResponseCode.SUCCESS, { body: Buffer.from(record) });
       }
       default:
         return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: `request type ${request.code} not supported` });

@@ -150,7 +150,9 @@ export class PullMessageProcessor {
     };
     const code = pullStatusToResponseCode(status, h.queueOffset);
     if (code !== ResponseCode.SUCCESS) return createResponse(request, code, { remark: status, header });
-    const body = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records);
+    // Records are views into the store's shared read buffer: the body must be a copy, because the
+    // socket may still hold it when the next read reuses that buffer.
+    const body = Buffer.concat(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
     return createResponse(request, code, { remark: status, header, body });
   }
