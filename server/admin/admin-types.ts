@@ -91,6 +91,8 @@ export interface GroupSummary {
   /** Retry and DLQ topic names of the group. */
   retryTopic: string;
   dlqTopic: string;
+  /** RocketMQ's built-in groups (TOOLS_CONSUMER, …), which a console may hide. */
+  system?: boolean;
 }
 
 export interface QueueLag {

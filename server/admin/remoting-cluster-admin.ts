@@ -1,0 +1,124 @@
+/**
+ * RemotingClusterAdmin: the console's ClusterAdmin over RocketMQ's remoting protocol, so the same
+ * client manages the co-hosted engine and any Apache RocketMQ cluster.
+ *
+ *   const admin = new RemotingClusterAdmin({ nameServers: ['127.0.0.1:9876'] });
+ *   const topics = await admin.listTopics();
+ *   await admin.close();
+ *
+ * Each area lives in its own module (cluster, topics, groups, offsets, messages, send); this class
+ * only holds the connection state and delegates.
+ */
+import { AdminTransport, adminTimeoutMsDefault } from './admin-transport';
+import type {
+  ClusterAdmin,
+  ClusterOverview,
+  GroupDetail,
+  GroupSummary,
+  MessageDetail,
+  MessageSummary,
+  ProducerClient,
+  ResetPreviewRow,
+  ResetTarget,
+  SendInput,
+  SendResultRow,
+  TopicDetail,
+  TopicInput,
+  TopicSummary,
+} from './admin-types';
+import { clusterOverview } from './cluster';
+import { createOrUpdateGroup, deleteGroup, groupDetail, listGroups, type GroupConfigInput } from './groups';
+import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages';
+import { previewResetOffset, resetOffset } from './offsets';
+import { producerConnections, resendMessage, sendMessages } from './send';
+import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
+
+export interface RemotingClusterAdminOptions {
+  nameServers: string[];
+  /** Time one admin request may take, ms (default 3 s). */
+  timeoutMs?: number;
+}
+
+export class RemotingClusterAdmin implements ClusterAdmin {
+  private readonly t: AdminTransport;
+
+  constructor(options: RemotingClusterAdminOptions) {
+    this.t = new AdminTransport([...options.nameServers], options.timeoutMs ?? adminTimeoutMsDefault);
+  }
+
+  clusterOverview(): Promise<ClusterOverview> {
+    return clusterOverview(this.t);
+  }
+
+  listTopics(): Promise<TopicSummary[]> {
+    return listTopics(this.t);
+  }
+
+  topicDetail(topic: string): Promise<TopicDetail> {
+    return topicDetail(this.t, topic);
+  }
+
+  createTopic(input: TopicInput): Promise<void> {
+    return createTopic(this.t, input);
+  }
+
+  updateTopic(input: TopicInput): Promise<void> {
+    return updateTopic(this.t, input);
+  }
+
+  deleteTopic(topic: string): Promise<void> {
+    return deleteTopic(this.t, topic);
+  }
+
+  listGroups(): Promise<GroupSummary[]> {
+    return listGroups(this.t);
+  }
+
+  groupDetail(group: string): Promise<GroupDetail> {
+    return groupDetail(this.t, group);
+  }
+
+  createOrUpdateGroup(group: string, config?: GroupConfigInput): Promise<void> {
+    return createOrUpdateGroup(this.t, group, config);
+  }
+
+  deleteGroup(group: string): Promise<void> {
+    return deleteGroup(this.t, group);
+  }
+
+  previewResetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]> {
+    return previewResetOffset(this.t, group, topic, target);
+  }
+
+  resetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]> {
+    return resetOffset(this.t, group, topic, target);
+  }
+
+  queryMessagesByKey(topic: string, key: string, range?: { begin: number; end: number }): Promise<MessageSummary[]> {
+    return queryMessagesByKey(this.t, topic, key, range);
+  }
+
+  queryMessagesByTime(topic: string, begin: number, end: number, page: { pageSize: number; cursor?: string }): Promise<{ messages: MessageSummary[]; nextCursor: string | null }> {
+    return queryMessagesByTime(this.t, topic, begin, end, page);
+  }
+
+  viewMessage(msgId: string, topic?: string): Promise<MessageDetail> {
+    return viewMessage(this.t, msgId, topic);
+  }
+
+  sendMessages(input: SendInput, count: number): Promise<SendResultRow[]> {
+    return sendMessages(this.t, input, count);
+  }
+
+  resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }> {
+    return resendMessage(this.t, msgId, topic, group, clientId);
+  }
+
+  producerConnections(producerGroup: string): Promise<ProducerClient[]> {
+    return producerConnections(this.t, producerGroup);
+  }
+
+  close(): Promise<void> {
+    return this.t.close();
+  }
+}
