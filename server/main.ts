@@ -16,7 +16,10 @@ import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import next from 'next';
 import { type BrokerEngine, createEngine, EngineStartError, releaseEngine, ROCKETDECK_VERSION } from '../engine';
+import { AdminRegistry } from './admin/admin-registry';
+import { RemotingClusterAdmin } from './admin/remoting-cluster-admin';
 import { ConfigError, parseConfig, type ServerConfig } from './config';
+import { openConsoleDb } from './db/console-db';
 import { appRouter } from './trpc/root';
 
 export interface RunningServer {
@@ -43,12 +46,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw err;
   }
 
+  const db = openConsoleDb(config.dataDir);
+  // The console manages the co-hosted broker the way it manages any cluster: over the wire, through
+  // the name server, with RocketMQ's admin commands.
+  const namesrvPort = engine.status().listeners.find((l) => l.name === 'namesrv')?.port ?? config.namesrvPort;
+  const namesrvHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const admins = new AdminRegistry((nameServers) => new RemotingClusterAdmin({ nameServers }), [`${namesrvHost}:${namesrvPort}`]);
+
   const app = next({ dev: config.dev, dir: projectRoot(), hostname: config.host });
   let nextHandler: ReturnType<typeof app.getRequestHandler> | undefined;
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: () => ({ engine }),
+    createContext: () => ({ engine, admins, db, actor: 'anonymous' }),
   });
 
   const httpServer = http.createServer((req, res) => {
@@ -73,6 +83,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     nextHandler = app.getRequestHandler();
   } catch (err) {
     httpServer.close();
+    await admins.close();
+    db.close();
     await engine.stop();
     releaseEngine(engine);
     throw err;
@@ -88,6 +100,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         httpServer.closeAllConnections();
       });
       await app.close?.();
+      await admins.close();
+      db.close();
       await engine.stop();
       releaseEngine(engine);
     },

@@ -1,8 +1,20 @@
+import { clusterRouter } from './routers/cluster';
+import { groupRouter } from './routers/group';
+import { messageRouter } from './routers/message';
+import { producerRouter } from './routers/producer';
+import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
+import { topicRouter } from './routers/topic';
 import { router } from './trpc';
 
 export const appRouter = router({
   system: systemRouter,
+  cluster: clusterRouter,
+  topic: topicRouter,
+  group: groupRouter,
+  message: messageRouter,
+  producer: producerRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

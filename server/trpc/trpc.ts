@@ -1,13 +1,44 @@
 import { initTRPC } from '@trpc/server';
+import { recordAudit } from '../db/audit-log';
 import type { Context } from './context';
+import { toTRPCError } from './errors';
 
 const t = initTRPC.context<Context>().create();
 
 export const router = t.router;
+
+/** Admin failures (AdminError) reach the browser as tRPC errors with their readable message. */
+const mapAdminErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
 /** Reads: open to every visitor of the console. */
-export const readProcedure = t.procedure;
+export const readProcedure = t.procedure.use(mapAdminErrors);
+
 /**
- * Mutations. Kept a separate building block from reads so that authorisation and the audit log plug in
- * here, once, when login arrives.
+ * Mutations: every call is recorded in the audit log (who, what, on which input, whether it worked).
+ * Authorisation plugs in here, once, when login arrives.
  */
-export const mutateProcedure = t.procedure;
+export const mutateProcedure = t.procedure.use(mapAdminErrors).use(async ({ ctx, path, getRawInput, next }) => {
+  const input = await getRawInput();
+  const result = await next();
+  const target = typeof input === 'object' && input !== null ? String((input as Record<string, unknown>).topic ?? (input as Record<string, unknown>).group ?? (input as Record<string, unknown>).name ?? '') : '';
+  recordAudit(ctx.db, {
+    at: Date.now(),
+    actor: ctx.actor,
+    action: path,
+    target,
+    details: { input: truncateForAudit(input), ok: result.ok, error: result.ok ? undefined : result.error.message },
+  });
+  return result;
+});
+
+function truncateForAudit(input: unknown): unknown {
+  const text = JSON.stringify(input ?? null);
+  return text.length > 8_000 ? `${text.slice(0, 8_000)}…` : input;
+}

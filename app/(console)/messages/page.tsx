@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '../../../components/ui/not-built-yet';
+import { Suspense } from 'react';
+import { MessageSearch } from '../../../components/messages/message-search';
+import { Loading } from '../../../components/ui/state';
 
 export const metadata: Metadata = { title: 'Messages' };
 
-export default function Page() {
-  return <NotBuiltYet area="Messages" />;
+export default function MessagesPage() {
+  return (
+    <Suspense fallback={<Loading what="messages" />}>
+      <MessageSearch />
+    </Suspense>
+  );
 }

@@ -4,9 +4,9 @@ import type { RemotingChannel } from '../../remoting/remoting-channel';
 import { buildSubscriptionData } from '../filter/subscription-data';
 import { ConsumerManager } from './consumer-manager';
 
-function fakeChannel(): RemotingChannel & { closed: boolean } {
-  const ch = { closed: false, isActive: true, close() { ch.closed = true; } };
-  return ch as unknown as RemotingChannel & { closed: boolean };
+function fakeChannel(): RemotingChannel & { wasClosed: boolean } {
+  const ch = { wasClosed: false, isActive: true, close() { ch.wasClosed = true; } };
+  return ch as unknown as RemotingChannel & { wasClosed: boolean };
 }
 
 const reg = (subs: [string, string][]) => ({
@@ -55,7 +55,7 @@ test('silent members expire and their connection is closed', () => {
   m.register('g', { channel: b, clientId: 'b', language: 'JAVA', version: 1, lastUpdate: 100_000 }, reg([['t', '*']]));
   assert.equal(m.scanExpired(120_000), 0);
   assert.equal(m.scanExpired(120_001), 1);
-  assert.equal(a.closed, true);
-  assert.equal(b.closed, false);
+  assert.equal(a.wasClosed, true);
+  assert.equal(b.wasClosed, false);
   assert.deepEqual(m.group('g')?.clientIds(), ['b']);
 });

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { mutateProcedure, readProcedure, router } from '../trpc';
+import { anyTopicName, clusterName, groupName, msgId, timestamp } from '../inputs';
+
+/** Most messages one test send may produce. */
+export const sendCountMax = 1_000;
+/** Largest body the test-send form accepts, bytes (RocketMQ's default max message size). */
+export const sendBodyBytesMax = 4 * 1024 * 1024;
+
+const properties = z
+  .record(z.string().min(1).max(128).regex(/^[^\u0001\u0002]+$/, 'property names cannot contain \\u0001 or \\u0002'), z.string().max(8192).regex(/^[^\u0001\u0002]*$/, 'property values cannot contain \\u0001 or \\u0002'))
+  .refine((p) => Object.keys(p).length <= 64, 'at most 64 properties');
+
+export const messageRouter = router({
+  byKey: readProcedure
+    .input(z.object({ cluster: clusterName, topic: anyTopicName, key: z.string().min(1).max(255), begin: timestamp.optional(), end: timestamp.optional() }))
+    .query(({ ctx, input }) =>
+      ctx.admins
+        .get(input.cluster)
+        .queryMessagesByKey(input.topic, input.key, input.begin !== undefined && input.end !== undefined ? { begin: input.begin, end: input.end } : undefined),
+    ),
+  byTime: readProcedure
+    .input(
+      z.object({
+        cluster: clusterName,
+        topic: anyTopicName,
+        begin: timestamp,
+        end: timestamp,
+        pageSize: z.number().int().min(1).max(200).default(50),
+        cursor: z.string().max(4096).optional(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.admins.get(input.cluster).queryMessagesByTime(input.topic, input.begin, input.end, { pageSize: input.pageSize, cursor: input.cursor }),
+    ),
+  view: readProcedure
+    .input(z.object({ cluster: clusterName, msgId, topic: anyTopicName.optional() }))
+    .query(({ ctx, input }) => ctx.admins.get(input.cluster).viewMessage(input.msgId, input.topic)),
+  send: mutateProcedure
+    .input(
+      z.object({
+        cluster: clusterName,
+        topic: anyTopicName,
+        tags: z.string().max(255).regex(/^[^|\s]*$/, 'a tag cannot contain spaces or |').optional(),
+        keys: z.array(z.string().min(1).max(255).regex(/^\S+$/, 'a key cannot contain spaces')).max(32).optional(),
+        body: z.string().max(sendBodyBytesMax, 'the body is larger than 4 MiB'),
+        properties: properties.optional(),
+        delayLevel: z.number().int().min(0).max(18).optional(),
+        count: z.number().int().min(1).max(sendCountMax, `at most ${sendCountMax} messages at once`).default(1),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { cluster, count, ...message } = input;
+      return ctx.admins.get(cluster).sendMessages(message, count);
+    }),
+  resend: mutateProcedure
+    .input(z.object({ cluster: clusterName, msgId, topic: anyTopicName, group: groupName, clientId: z.string().max(512).optional() }))
+    .mutation(({ ctx, input }) => ctx.admins.get(input.cluster).resendMessage(input.msgId, input.topic, input.group, input.clientId)),
+});
