@@ -12,11 +12,12 @@
  * offset to `nextBeginOffset` — without the pending state it would keep committing its old offset
  * and undo the reset within one persist interval.
  */
-import { optionalBool, optionalInt, optionalLong, requiredLong, requiredString } from '../../remoting/custom-header';
+import { optionalBool, optionalInt, optionalLong, optionalString, requiredLong, requiredString } from '../../remoting/custom-header';
 import { encodeMqKeyedBody, type MessageQueue } from '../../remoting/protocol/admin-body';
 import { createRequest, createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
+import { decodeMessageId } from '../../store/message-id';
 import type { BrokerContext } from '../broker-context';
 import type { ClientChannelInfo } from '../client/client-channel';
 
@@ -109,7 +110,21 @@ async function forwardToClient(ctx: BrokerContext, request: RemotingCommand): Pr
   const clientId = requiredString(request.extFields, 'clientId');
   const client = findClient(ctx, group, clientId);
   if (!client) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The Consumer <${group}> <${clientId}> not online` });
-  const forward = createRequest(request.code, request.extFields, request.body ? { body: request.body } : {});
+  let body = request.body;
+  if (request.code === RequestCode.CONSUME_MESSAGE_DIRECTLY && !body) {
+    // RocketMQ's broker looks the message up by its offset id and sends the record along.
+    const msgId = optionalString(request.extFields, 'msgId');
+    let offset = -1;
+    try {
+      if (msgId) offset = decodeMessageId(msgId).offset;
+    } catch {
+      offset = -1;
+    }
+    const record = offset >= 0 ? ctx.store.getRecordByOffset(offset) : null;
+    if (!record) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `can not find message by the id ${msgId ?? '(none)'}` });
+    body = record;
+  }
+  const forward = createRequest(request.code, request.extFields, body ? { body } : {});
   try {
     const response = await client.channel.invoke(forward, forwardToClientTimeoutMs);
     const opts: { remark?: string; header: Record<string, string>; body?: Buffer } = { header: response.extFields };
