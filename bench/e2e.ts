@@ -11,9 +11,10 @@
  *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
  *
  * Progress goes to stderr; the last line on stdout is one JSON object with the figures.
- * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 64), BENCH_IN_FLIGHT (batches in
- * flight, 16), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
- * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof).
+ * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
+ * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
+ * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
+ * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync for profiling; default all).
  */
 import { performance } from 'node:perf_hooks';
 import { createOnsProducer } from './lib/ali-ons';
@@ -23,8 +24,8 @@ import { BenchSetupError, ensureBuild, type ServerProcess, startServer } from '.
 import { drain, measureLatency, produceBatches, produceOns, type Throughput } from './lib/workloads';
 
 const MESSAGES = envInt('BENCH_MESSAGES', 200_000);
-const BATCH = envInt('BENCH_BATCH', 64);
-const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 16);
+const BATCH = envInt('BENCH_BATCH', 256);
+const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 4);
 const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
 const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
@@ -32,6 +33,9 @@ const PULL_BATCH = 32;
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;
+const ALL_PHASES = ['loopback', 'own', 'ons', 'latency', 'sync'] as const;
+const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()));
+for (const p of PHASES) if (!(ALL_PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}"`);
 
 const TARGETS = {
   produce_msgs_s_own: 150_000,
@@ -112,49 +116,57 @@ async function main(): Promise<void> {
   ensureBuild(log);
   log(`workload: ${MESSAGES} × ${BODY.length} B; own client batches of ${BATCH}, ${IN_FLIGHT} in flight; ali-ons ${ONS_IN_FLIGHT} in flight; ${ROUNDS} rounds`);
 
-  const loop = await measureLoopback(2000);
+  const loop = PHASES.has('loopback') ? await measureLoopback(2000) : { mibPerSec: NaN, bytes: NaN, seconds: NaN };
   log(`loopback TCP: ${round(loop.mibPerSec).toLocaleString('en-US')} MiB/s (${(loop.bytes / MIB).toFixed(0)} MiB in ${loop.seconds.toFixed(2)} s)`);
 
   // ---- ASYNC_FLUSH broker -------------------------------------------------------------------------
   let server = await startServer({ nodeArgs: serverNodeArgs('async') });
   log(`server (ASYNC_FLUSH) pid ${server.pid}: name server ${server.namesrvAddr}, broker ${server.brokerAddr}, console ${server.consoleUrl}`);
   let client = new RocketClient(server.namesrvAddr);
-  let own: { produce: number[]; drain: number[] };
-  let ons: number;
-  let lat: Awaited<ReturnType<typeof measureLatency>>;
+  let own: { produce: number[]; drain: number[] } = { produce: [NaN], drain: [NaN] };
+  let ons = NaN;
+  let lat: Awaited<ReturnType<typeof measureLatency>> = { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
   try {
-    own = await ownRounds(server, client, 'Async', true);
+    if (PHASES.has('own')) own = await ownRounds(server, client, 'Async', true);
 
-    const producer = await createOnsProducer(server.namesrvAddr, 'bench-ons-pg');
-    try {
-      await produceOns(producer, 'BenchOnsWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
-      const o = await withCpu(server, () => produceOns(producer, 'BenchOns', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY }));
-      log(`produce (ali-ons, ${ONS_IN_FLIGHT} in flight): ${describe(o.result, o)}`);
-      ons = o.result.msgsPerSec;
-    } finally {
-      await producer.close();
+    if (PHASES.has('ons')) {
+      const producer = await createOnsProducer(server.namesrvAddr, 'bench-ons-pg');
+      try {
+        await produceOns(producer, 'BenchOnsWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
+        const o = await withCpu(server, () => produceOns(producer, 'BenchOns', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY }));
+        log(`produce (ali-ons, ${ONS_IN_FLIGHT} in flight): ${describe(o.result, o)}`);
+        ons = o.result.msgsPerSec;
+      } finally {
+        await producer.close();
+      }
     }
 
-    const latRoute = await client.route('BenchLatency');
-    lat = await measureLatency(client, latRoute, { group: 'bench-lat', warmup: 1000, count: LATENCY_SAMPLES, body: BODY, suspendMs: 15_000 });
-    log(`e2e latency (${lat.samples} one at a time): p50 ${lat.p50Ms.toFixed(3)} ms, p90 ${lat.p90Ms.toFixed(3)} ms, p99 ${lat.p99Ms.toFixed(3)} ms, max ${lat.maxMs.toFixed(2)} ms`);
+    if (PHASES.has('latency')) {
+      const latRoute = await client.route('BenchLatency');
+      lat = await measureLatency(client, latRoute, { group: 'bench-lat', warmup: 1000, count: LATENCY_SAMPLES, body: BODY, suspendMs: 15_000 });
+      log(`e2e latency (${lat.samples} one at a time): p50 ${lat.p50Ms.toFixed(3)} ms, p90 ${lat.p90Ms.toFixed(3)} ms, p99 ${lat.p99Ms.toFixed(3)} ms, max ${lat.maxMs.toFixed(2)} ms`);
+    }
   } finally {
     await client.close();
     const code = await server.stop();
     log(`server (ASYNC_FLUSH) stopped, exit code ${code}`);
+    if (code !== 0) log(`server output:\n${server.output()}`);
   }
 
   // ---- SYNC_FLUSH broker --------------------------------------------------------------------------
-  server = await startServer({ args: ['--flush-disk-type', 'SYNC_FLUSH'], nodeArgs: serverNodeArgs('sync') });
-  log(`server (SYNC_FLUSH) pid ${server.pid}: broker ${server.brokerAddr}`);
-  client = new RocketClient(server.namesrvAddr);
-  let ownSync: { produce: number[] };
-  try {
-    ownSync = await ownRounds(server, client, 'Sync', false);
-  } finally {
-    await client.close();
-    const code = await server.stop();
-    log(`server (SYNC_FLUSH) stopped, exit code ${code}`);
+  let ownSync: { produce: number[] } = { produce: [NaN] };
+  if (PHASES.has('sync')) {
+    server = await startServer({ args: ['--flush-disk-type', 'SYNC_FLUSH'], nodeArgs: serverNodeArgs('sync') });
+    log(`server (SYNC_FLUSH) pid ${server.pid}: broker ${server.brokerAddr}`);
+    client = new RocketClient(server.namesrvAddr);
+    try {
+      ownSync = await ownRounds(server, client, 'Sync', false);
+    } finally {
+      await client.close();
+      const code = await server.stop();
+      log(`server (SYNC_FLUSH) stopped, exit code ${code}`);
+      if (code !== 0) log(`server output:\n${server.output()}`);
+    }
   }
 
   const produceOwn = median(own.produce);

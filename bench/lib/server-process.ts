@@ -59,6 +59,8 @@ export interface ServerProcess {
   namesrvAddr: string;
   brokerAddr: string;
   dataDir: string;
+  /** What the server printed so far (first 64 KiB). */
+  output(): string;
   /** CPU seconds (user + sys) the server has used so far, from /proc (NaN where unavailable). */
   cpuSeconds(): number;
   /** SIGTERM, wait for exit, remove the data dir; returns the exit code. */
@@ -121,6 +123,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     namesrvAddr: `${match[2]}:${match[3]}`,
     brokerAddr: `${match[4]}:${match[5]}`,
     dataDir,
+    output: () => out,
     cpuSeconds() {
       try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
