@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { createConsumer, createProducer, message, sendAll, waitFor, type OnsConsumer, type OnsProducer } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
+import { BrokerOuterAPI } from '../../engine/broker/broker-outer-api';
 import { AdminError } from './admin-types';
 import { closeOns } from './ons-close';
 import { RemotingClusterAdmin } from './remoting-cluster-admin';
@@ -135,5 +137,51 @@ test('a name server nobody listens on gives UNREACHABLE with the address', async
     assert.deepEqual(o.brokers, []);
   } finally {
     await dead.close();
+  }
+});
+
+test('a name server that accepts but never answers gives TIMEOUT; a silent broker is named in the error', async () => {
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as net.AddressInfo).port;
+  const slow = new RemotingClusterAdmin({ nameServers: [`127.0.0.1:${port}`], timeoutMs: 500 });
+  // A broker registered at the silent address: listed by the name server, never answering.
+  const outer = new BrokerOuterAPI({ namesrvAddrs: [fx.nameSrv] });
+  const withSilentBroker = new RemotingClusterAdmin({ nameServers: [fx.nameSrv], timeoutMs: 500 });
+  try {
+    await assert.rejects(slow.listGroups(), { name: 'AdminError', code: 'TIMEOUT', message: `name server 127.0.0.1:${port} did not answer in 0.5 s` });
+    const outcome = await outer.registerBrokerAll({
+      clusterName: 'DefaultCluster',
+      brokerName: 'broker-silent',
+      brokerAddr: `127.0.0.1:${port}`,
+      brokerId: 0,
+      haServerAddr: `127.0.0.1:${port + 1}`,
+      topicConfigWrapper: { dataVersion: { counter: 1, stateVersion: 0, timestamp: Date.now() }, topicConfigTable: {} },
+    });
+    assert.ok(outcome.every((o) => o.ok));
+    const o = await withSilentBroker.clusterOverview();
+    const silentBroker = o.brokers.find((b) => b.brokerName === 'broker-silent');
+    assert.equal(silentBroker?.reachable, false);
+    assert.equal(silentBroker?.error, `broker broker-silent (127.0.0.1:${port}) did not answer in 0.5 s`);
+    assert.equal(o.brokers.find((b) => b.brokerName === 'broker-a')?.reachable, true);
+    // Listings still come from the brokers that answer.
+    assert.ok((await withSilentBroker.listTopics()).some((t) => t.topic === 'orders'));
+  } finally {
+    await slow.close();
+    await withSilentBroker.close();
+    await outer.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  }
+  // A second name server that works is used when the first is down.
+  const fallback = new RemotingClusterAdmin({ nameServers: ['127.0.0.1:1', fx.nameSrv], timeoutMs: 1000 });
+  try {
+    assert.ok((await fallback.listTopics()).some((t) => t.topic === 'orders'));
+    const o = await fallback.clusterOverview();
+    assert.deepEqual(o.nameServers.map((n) => n.reachable), [false, true]);
+    assert.equal(o.brokers.length, 1);
+  } finally {
+    await fallback.close();
   }
 });
