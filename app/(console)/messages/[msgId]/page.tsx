@@ -1,0 +1,19 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { MessageDetailView } from '../../../../components/messages/message-detail';
+import { Loading } from '../../../../components/ui/state';
+
+type Props = { params: Promise<{ msgId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Message ${decodeURIComponent((await params).msgId)}` };
+}
+
+export default async function MessagePage({ params }: Props) {
+  const msgId = decodeURIComponent((await params).msgId);
+  return (
+    <Suspense fallback={<Loading what={`message ${msgId}`} />}>
+      <MessageDetailView msgId={msgId} />
+    </Suspense>
+  );
+}

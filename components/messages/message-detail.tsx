@@ -1,0 +1,196 @@
+'use client';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { formatBytes, formatTimestamp } from '../lib/format';
+import { paths } from '../lib/paths';
+import { useTRPC } from '../lib/trpc';
+import { useCluster, useUrlState } from '../lib/use-url-state';
+import { ErrorBox, Loading } from '../ui/state';
+import { useToast } from '../ui/toast';
+import { bodyAsHex, bodyAsJson, bodyAsText, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
+
+/** Properties the broker or client sets, shown apart from the user's own. */
+const SYSTEM_PROPERTIES = new Set([
+  'KEYS', 'TAGS', 'WAIT', 'DELAY', 'RETRY_TOPIC', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET',
+  'ORIGIN_MESSAGE_ID', 'RECONSUME_TIME', 'MSG_REGION', 'TRACE_ON', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CLUSTER', 'CONSUME_START_TIME',
+  '__SHARDINGKEY', 'DLQ_ORIGIN_TOPIC', 'DLQ_ORIGIN_MESSAGE_ID',
+]);
+
+export function MessageDetailView({ msgId }: { msgId: string }) {
+  const trpc = useTRPC();
+  const cluster = useCluster();
+  const [params] = useUrlState();
+  const topic = params.get('topic') ?? undefined;
+  const msg = useQuery(trpc.message.view.queryOptions({ cluster, msgId, topic }));
+  if (msg.isPending) return <Loading what={`message ${msgId}`} />;
+  if (msg.isError) return <ErrorBox title={`Message ${msgId}`} message={msg.error.message} />;
+  const m = msg.data;
+  const entries = Object.entries(m.properties).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <>
+      <div className="page-header">
+        <h1>
+          Message <span className="mono">{m.msgId}</span>
+        </h1>
+      </div>
+      <div className="grid-2">
+        <section className="panel" aria-label="Message">
+          <h2>Where it is</h2>
+          <dl className="facts" style={{ marginTop: '0.75rem' }}>
+            <dt>Topic</dt>
+            <dd>
+              <Link href={paths.topic(m.topic)}>{m.topic}</Link>
+            </dd>
+            <dt>Tag</dt>
+            <dd>{m.tags ?? '—'}</dd>
+            <dt>Keys</dt>
+            <dd className="mono">{m.keys.join(' ') || '—'}</dd>
+            <dt>Broker / queue / offset</dt>
+            <dd>
+              {m.brokerName} / {m.queueId} / {m.queueOffset}
+            </dd>
+            <dt>Offset message id</dt>
+            <dd className="mono">{m.offsetMsgId}</dd>
+            <dt>Commit log offset</dt>
+            <dd>{m.commitLogOffset}</dd>
+            <dt>Stored</dt>
+            <dd>
+              {formatTimestamp(m.storeTimestamp)} on <span className="mono">{m.storeHost}</span>
+            </dd>
+            <dt>Born</dt>
+            <dd>
+              {formatTimestamp(m.bornTimestamp)} at <span className="mono">{m.bornHost}</span>
+            </dd>
+            <dt>Body</dt>
+            <dd>{formatBytes(m.bodySize)}</dd>
+            <dt>Reconsume times</dt>
+            <dd>{m.reconsumeTimes}</dd>
+          </dl>
+        </section>
+        <section className="panel" aria-label="Consumption">
+          <h2>Consumer groups</h2>
+          {m.consumption.length === 0 ? (
+            <p className="muted">No group consumes this topic.</p>
+          ) : (
+            <table className="table" data-testid="message-consumption">
+              <thead>
+                <tr>
+                  <th>Group</th>
+                  <th>State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.consumption.map((c) => (
+                  <tr key={c.group}>
+                    <td>
+                      <Link href={paths.group(c.group)}>{c.group}</Link>
+                    </td>
+                    <td>
+                      <span className={c.state === 'consumed' ? 'badge badge-ok' : c.state === 'not_consumed' ? 'badge badge-warn' : 'badge badge-unknown'}>
+                        {c.state.replace('_', ' ')}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <ResendToGroup msgId={m.msgId} topic={m.topic} groups={m.consumption.map((c) => c.group)} cluster={cluster} />
+        </section>
+      </div>
+      <section className="panel" aria-label="Properties">
+        <h2>Properties</h2>
+        <table className="table" data-testid="message-properties">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Value</th>
+              <th>Kind</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map(([k, v]) => (
+              <tr key={k}>
+                <td className="mono">{k}</td>
+                <td className="mono">{v}</td>
+                <td className="small muted">{SYSTEM_PROPERTIES.has(k) ? 'system' : 'user'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <BodyPanel bodyBase64={m.bodyBase64} msgId={m.msgId} />
+    </>
+  );
+}
+
+function BodyPanel({ bodyBase64, msgId }: { bodyBase64: string; msgId: string }) {
+  const bytes = useMemo(() => decodeBase64(bodyBase64), [bodyBase64]);
+  const [format, setFormat] = useState<BodyFormat>(() => preferredFormat(bytes));
+  const json = format === 'json' ? bodyAsJson(bytes) : null;
+  const shown = format === 'hex' ? bodyAsHex(bytes) : format === 'json' ? (json ?? 'The body is not valid JSON.') : bodyAsText(bytes);
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${msgId}.bin`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <section className="panel" aria-label="Body">
+      <div className="panel-header">
+        <h2>Body</h2>
+        <div className="tabs" role="tablist" style={{ marginBottom: 0, borderBottom: 'none' }}>
+          {(['text', 'json', 'hex'] as const).map((f) => (
+            <button key={f} type="button" role="tab" aria-selected={format === f} onClick={() => setFormat(f)}>
+              {f === 'json' ? 'JSON' : f}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="btn btn-small" onClick={download}>
+          Download body
+        </button>
+      </div>
+      <pre className="body-view" data-testid="message-body">
+        {shown}
+      </pre>
+    </section>
+  );
+}
+
+function ResendToGroup({ msgId, topic, groups, cluster }: { msgId: string; topic: string; groups: string[]; cluster: string | undefined }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [group, setGroup] = useState(groups[0] ?? '');
+  const resend = useMutation(
+    trpc.message.resend.mutationOptions({
+      onSuccess: (r) => toast.success(`Resent to ${group}: ${r.result}`),
+      onError: (err) => toast.error(err.message),
+    }),
+  );
+  return (
+    <form
+      className="toolbar"
+      style={{ marginTop: '1rem' }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (group) resend.mutate({ cluster, msgId, topic, group });
+      }}
+    >
+      <label className="field">
+        <span>Resend to group</span>
+        <input name="group" list="resend-groups" value={group} onChange={(e) => setGroup(e.target.value)} placeholder="consumer group" />
+        <datalist id="resend-groups">
+          {groups.map((g) => (
+            <option key={g} value={g} />
+          ))}
+        </datalist>
+      </label>
+      <button type="submit" className="btn" disabled={!group || resend.isPending}>
+        {resend.isPending ? 'Resending…' : 'Resend'}
+      </button>
+    </form>
+  );
+}
