@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { openConsoleDb } from '../db/console-db';
 import { listNotifications } from '../db/notification-rows';
 import { manualClock } from '../metrics/clock';
 import { createSyntheticSource, simpleSnapshot } from '../metrics/synthetic-source';
@@ -40,6 +41,13 @@ test('monitoring wires source → sampler → evaluator → webhook and notifica
     await mon.close();
     assert.equal(mon.db.open, false);
     assert.ok(fs.existsSync(path.join(dir, 'console.db')));
+    // Given the process's own connection, monitoring uses it and leaves it open.
+    const db = openConsoleDb(dir);
+    const shared = createMonitoring({ db, source, clusters: ['DefaultCluster'], consoleBaseUrl: 'http://x', clock });
+    await shared.runOnce();
+    await shared.close();
+    assert.equal(db.open, true);
+    db.close();
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));

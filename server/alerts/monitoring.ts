@@ -12,7 +12,9 @@ import { type AlertEvaluator, createAlertEvaluator } from './evaluator';
 import { createWebhookDeliverer, type WebhookDeliverer } from './webhook-deliverer';
 
 export interface MonitoringOptions {
-  dataDir: string;
+  /** The console database the process already opened (then close() leaves it open), or a data dir to open it in. */
+  db?: ConsoleDb;
+  dataDir?: string;
   source: MetricsSource;
   clusters: readonly string[] | (() => readonly string[]);
   /** Base URL of the console, for links in notifications. */
@@ -30,14 +32,16 @@ export interface Monitoring {
   start(): void;
   /** One sampler tick (which evaluates the rules) and the webhook deliveries it made due. For tests and "refresh now". */
   runOnce(): Promise<TickReport>;
-  /** Stops everything, waits for work in flight, closes the database. */
+  /** Stops everything, waits for work in flight, and closes the database if it opened it. */
   close(): Promise<void>;
 }
 
 export function createMonitoring(opts: MonitoringOptions): Monitoring {
   const clock = opts.clock ?? systemClock;
   const onError = opts.onError ?? ((err: unknown) => console.error('monitoring:', err));
-  const db = openConsoleDb(opts.dataDir);
+  const ownsDb = opts.db === undefined;
+  if (!opts.db && opts.dataDir === undefined) throw new TypeError('createMonitoring needs db or dataDir');
+  const db = opts.db ?? openConsoleDb(opts.dataDir!);
   const deliverer = createWebhookDeliverer(db, { clock });
   // A sample counts as current for three sampling intervals (at least a minute), so one slow tick is not "no data".
   const staleMs = Math.max(60_000, 3 * (opts.sampleIntervalMs ?? SAMPLE_INTERVAL_MS_DEFAULT));
@@ -74,7 +78,7 @@ export function createMonitoring(opts: MonitoringOptions): Monitoring {
       await sampler.stop();
       evaluator.stop();
       await deliverer.stop();
-      if (db.open) db.close();
+      if (ownsDb && db.open) db.close();
     },
   };
 }

@@ -3,6 +3,19 @@
  * `MetricsSource` with RocketMQ admin commands (GET_BROKER_RUNTIME_INFO, GET_CONSUME_STATS, GET_CONSUMER_CONNECTION_LIST,
  * GET_TOPIC_STATS_INFO, GET_MAX_OFFSET); tests implement it with synthetic numbers.
  *
+ * Mapping from the admin contract (server/admin/admin-types.ts), for the adapter that implements this:
+ * - brokers: clusterOverview().brokers; `reachable: false` → missingBrokers {broker: brokerName, reason: error};
+ *   reachable masters → {tpsIn, tpsOut, diskRatio: diskUsedRatio, putLatencyMs: from runtime (putLatency99 or the
+ *   highest non-empty putMessageDistributeTime bucket)}. A null number is unknown: report the broker missing rather
+ *   than sending 0.
+ * - topics: produceTps = Σ over the topic's queues of Δ maxOffset / Δt between two collects (the adapter keeps the
+ *   previous maxOffsets; skip the first collect); `complete: false` when a broker hosting the topic is missing.
+ * - groups: listGroups() + groupDetail(group).queues → QueueSnapshot (skip queues with consumerOffset null), plus the
+ *   %RETRY% topic's queues; onlineClients, consumeTps (null → complete: false); lag = Σ queue lag; lagMs = now − store
+ *   time of the first unconsumed message (0 when caught up); dlqMaxOffset = Σ maxOffset of %DLQ%<group>, 0 if absent.
+ * Collecting every group's detail every 10 s is a lot of admin traffic on a big cluster; an adapter may refresh
+ * per-queue detail once a minute (the sampler records per-queue series only once a minute anyway).
+ *
  * Gaps are explicit: a broker the source could not reach goes in `missingBrokers`, and a group whose numbers are
  * partial because one of its brokers was missing says `complete: false`. The sampler turns both into gaps, never
  * zeros, so a chart shows a hole and an alert sees "unknown" instead of "lag fell to 0".
