@@ -4,12 +4,17 @@
  * deliverer nudged whenever an evaluation enqueued something. server/main.ts creates it after the HTTP listener is
  * up (it needs the console URL for links) and closes it on shutdown.
  */
+import { pruneAlertHistory } from '../db/alert-rows';
 import { type ConsoleDb, openConsoleDb } from '../db/console-db';
+import { HOUR_MS, RETENTION_MS } from '../metrics/rollup';
 import { type Clock, systemClock } from '../metrics/clock';
 import type { MetricsSource } from '../metrics/metrics-source';
 import { createSampler, SAMPLE_INTERVAL_MS_DEFAULT, type Sampler, type TickReport } from '../metrics/sampler';
 import { type AlertEvaluator, createAlertEvaluator } from './evaluator';
 import { createWebhookDeliverer, type WebhookDeliverer } from './webhook-deliverer';
+
+/** Alert events, notifications and finished webhook deliveries are kept as long as the longest metric history. */
+export const ALERT_HISTORY_MS = RETENTION_MS['1h'];
 
 export interface MonitoringOptions {
   /** The console database the process already opened (then close() leaves it open), or a data dir to open it in. */
@@ -40,6 +45,7 @@ export function createMonitoring(opts: MonitoringOptions): Monitoring {
   const clock = opts.clock ?? systemClock;
   const onError = opts.onError ?? ((err: unknown) => console.error('monitoring:', err));
   const ownsDb = opts.db === undefined;
+  let lastHistoryPrune = -Infinity;
   if (!opts.db && opts.dataDir === undefined) throw new TypeError('createMonitoring needs db or dataDir');
   const db = opts.db ?? openConsoleDb(opts.dataDir!);
   const deliverer = createWebhookDeliverer(db, { clock });
@@ -51,10 +57,14 @@ export function createMonitoring(opts: MonitoringOptions): Monitoring {
     clock,
     onError,
     ...(opts.sampleIntervalMs === undefined ? {} : { intervalMs: opts.sampleIntervalMs }),
-    afterTick: () => {
+    afterTick: (report) => {
       // An evaluation error must not fail the tick that already stored its samples.
       try {
         evaluator.evaluateOnce();
+        if (report.at - lastHistoryPrune >= HOUR_MS) {
+          pruneAlertHistory(db, report.at - ALERT_HISTORY_MS);
+          lastHistoryPrune = report.at;
+        }
       } catch (err) {
         onError(err);
       }

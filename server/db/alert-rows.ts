@@ -177,3 +177,12 @@ export function listSilences(db: ConsoleDb, opts: { activeAt?: number } = {}): S
 export function endSilence(db: ConsoleDb, id: number, at: number): boolean {
   return db.prepare('UPDATE silences SET ends_at = min(ends_at, ?) WHERE id = ?').run(at, id).changes === 1;
 }
+
+/** Drops alert history, notifications and finished webhook deliveries older than `before`. Returns rows deleted. */
+export function pruneAlertHistory(db: ConsoleDb, before: number): { events: number; notifications: number; deliveries: number } {
+  return db.transaction(() => ({
+    events: db.prepare('DELETE FROM alert_events WHERE at < ?').run(before).changes,
+    notifications: db.prepare('DELETE FROM notifications WHERE at < ?').run(before).changes,
+    deliveries: db.prepare("DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?").run(before).changes,
+  }))();
+}
