@@ -56,7 +56,8 @@ function resetOffset(ctx: BrokerContext, hooks: AdminConsumerHooks, request: Rem
   const explicit = optionalLong(ext, 'offset');
   const config = ctx.topics.get(topic);
   if (!config) return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `topic[${topic}] not exist` });
-  if (!ctx.groups.get(group) && !ctx.consumers.group(group)) {
+  // A group is known by its config, its online clients, or offsets it committed (auto-create off).
+  if (!ctx.groups.get(group) && !ctx.consumers.group(group) && ctx.offsets.topicsOfGroup(group).length === 0) {
     return createResponse(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, { remark: `subscription group[${group}] not exist` });
   }
   if (queueId >= config.readQueueNums) {

@@ -26,7 +26,17 @@ export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min
   shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },
 };
 
-let configVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+/** Config DataVersion per broker (GET_BROKER_CONFIG's `version` header), bumped by every accepted update. */
+const configVersions = new WeakMap<BrokerConfig, { counter: number; stateVersion: number; timestamp: number }>();
+
+function versionOf(config: BrokerConfig): { counter: number; stateVersion: number; timestamp: number } {
+  let v = configVersions.get(config);
+  if (!v) {
+    v = { counter: 0, stateVersion: 0, timestamp: Date.now() };
+    configVersions.set(config, v);
+  }
+  return v;
+}
 
 export function brokerConfigProperties(config: BrokerConfig): string {
   const lines: string[] = [];
@@ -39,7 +49,7 @@ export function brokerConfigProperties(config: BrokerConfig): string {
 
 export function getBrokerConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   return createResponse(request, ResponseCode.SUCCESS, {
-    header: { version: encodeJsonBody(configVersion).toString('utf8') },
+    header: { version: encodeJsonBody(versionOf(ctx.config)).toString('utf8') },
     body: Buffer.from(brokerConfigProperties(ctx.config), 'utf8'),
   });
 }
@@ -77,7 +87,7 @@ export function updateBrokerConfig(ctx: BrokerContext, request: RemotingCommand)
     }
   }
   for (const [key, value] of changes) applyChange(ctx, key, value);
-  if (changes.length > 0) configVersion = { counter: configVersion.counter + 1, stateVersion: 0, timestamp: Date.now() };
+  if (changes.length > 0) configVersions.set(ctx.config, { counter: versionOf(ctx.config).counter + 1, stateVersion: 0, timestamp: Date.now() });
   return createResponse(request, ResponseCode.SUCCESS);
 }
 
