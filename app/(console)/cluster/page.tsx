@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '../../../components/ui/not-built-yet';
+import { Suspense } from 'react';
+import { ClusterOverviewView } from '../../../components/cluster/cluster-overview';
+import { Loading } from '../../../components/ui/state';
 
 export const metadata: Metadata = { title: 'Cluster' };
 
-export default function Page() {
-  return <NotBuiltYet area="Cluster" />;
+export default function ClusterPage() {
+  return (
+    <Suspense fallback={<Loading what="cluster" />}>
+      <ClusterOverviewView />
+    </Suspense>
+  );
 }

@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '../../../components/ui/not-built-yet';
+import { Suspense } from 'react';
+import { GroupList } from '../../../components/groups/group-list';
+import { Loading } from '../../../components/ui/state';
 
 export const metadata: Metadata = { title: 'Consumer groups' };
 
-export default function Page() {
-  return <NotBuiltYet area="Consumer groups" />;
+export default function GroupsPage() {
+  return (
+    <Suspense fallback={<Loading what="consumer groups" />}>
+      <GroupList />
+    </Suspense>
+  );
 }

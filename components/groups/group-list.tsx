@@ -1,0 +1,69 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import { paths } from '../lib/paths';
+import { useTRPC } from '../lib/trpc';
+import { useCluster, useUrlState } from '../lib/use-url-state';
+import { ErrorBox, Loading } from '../ui/state';
+import { LagValue } from './lag-value';
+
+export function GroupList() {
+  const trpc = useTRPC();
+  const cluster = useCluster();
+  const [params, setParams] = useUrlState();
+  const q = params.get('q') ?? '';
+  const groups = useQuery(trpc.group.list.queryOptions({ cluster }, { refetchInterval: 5_000 }));
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (groups.data ?? []).filter((g) => needle === '' || g.group.toLowerCase().includes(needle)).sort((a, b) => a.group.localeCompare(b.group));
+  }, [groups.data, q]);
+  return (
+    <>
+      <div className="page-header">
+        <h1>Consumer groups</h1>
+      </div>
+      <div className="toolbar">
+        <label className="field">
+          <span>Search</span>
+          <input type="search" value={q} onChange={(e) => setParams({ q: e.target.value })} aria-label="Search groups" placeholder="group name" />
+        </label>
+      </div>
+      {groups.isPending && <Loading what="consumer groups" />}
+      {groups.isError && <ErrorBox title="Could not list consumer groups" message={groups.error.message} />}
+      {groups.data &&
+        (rows.length === 0 ? (
+          <p className="muted">No consumer groups{q ? ' match' : ' yet'}.</p>
+        ) : (
+          <table className="table" data-testid="group-table">
+            <thead>
+              <tr>
+                <th>Group</th>
+                <th className="num">Online clients</th>
+                <th className="num">Lag</th>
+                <th className="num">Consume TPS</th>
+                <th>Model</th>
+                <th>Type</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((g) => (
+                <tr key={g.group} data-group={g.group}>
+                  <td>
+                    <Link href={paths.group(g.group)}>{g.group}</Link>
+                  </td>
+                  <td className="num">{g.onlineClients}</td>
+                  <td className="num">
+                    <LagValue lag={g.totalLag} />
+                  </td>
+                  <td className="num">{g.consumeTps === null ? '—' : g.consumeTps.toFixed(1)}</td>
+                  <td>{g.messageModel ?? '—'}</td>
+                  <td>{g.consumeType ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
+    </>
+  );
+}
