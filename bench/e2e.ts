@@ -10,12 +10,15 @@
  *   e2e latency         one message at a time (next send after the previous ack), long-polling consumer
  *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
  *
- * Progress goes to stderr; the last line on stdout is one JSON object with the figures.
+ * Progress goes to stderr; the last line on stdout is one JSON object with the figures, the broker's CPU
+ * per message in each phase and the 1-minute load average at start and end (the machine may be shared:
+ * a broker that got less than a core shows up there).
  * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
  * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
  * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync for profiling; default all).
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createOnsProducer } from './lib/ali-ons';
 import { measureLoopback } from './lib/loopback';
@@ -91,6 +94,12 @@ function serverNodeArgs(tag: string): string[] {
 }
 
 /** Rounds of our pipelined producer (fresh topic each) and, if asked, a drain of each backlog. */
+/** Broker CPU per message, µs, of each measured phase (the figure contention on a shared machine distorts least). */
+const brokerUsPerMsg: Record<string, number[]> = { own: [], own_sync: [], consume: [], ali_ons: [] };
+function cpuPerMsg(key: string, t: Throughput, cpu: { serverCores: number }): void {
+  brokerUsPerMsg[key]!.push((cpu.serverCores * t.seconds * 1e6) / t.msgs);
+}
+
 async function ownRounds(server: ServerProcess, client: RocketClient, tag: string, withDrain: boolean): Promise<{ produce: number[]; drain: number[] }> {
   const produce: number[] = [];
   const drains: number[] = [];
@@ -103,16 +112,19 @@ async function ownRounds(server: ServerProcess, client: RocketClient, tag: strin
     const p = await withCpu(server, () => produceBatches(client, route, { group: 'bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY }));
     log(`produce (own, ${tag}) round ${r}: ${describe(p.result, p)}`);
     produce.push(p.result.msgsPerSec);
+    cpuPerMsg(withDrain ? 'own' : 'own_sync', p.result, p);
     if (withDrain) {
       const d = await withCpu(server, () => drain(client, route, { group: `bench-cg-${r}`, expected: MESSAGES, window: DRAIN_WINDOW, pullBatch: PULL_BATCH }));
       log(`consume (drain ${MESSAGES} backlog) round ${r}: ${describe(d.result, d)}`);
       drains.push(d.result.msgsPerSec);
+      cpuPerMsg('consume', d.result, d);
     }
   }
   return { produce, drain: drains };
 }
 
 async function main(): Promise<void> {
+  const loadStart = os.loadavg()[0]!;
   ensureBuild(log);
   log(`workload: ${MESSAGES} × ${BODY.length} B; own client batches of ${BATCH}, ${IN_FLIGHT} in flight; ali-ons ${ONS_IN_FLIGHT} in flight; ${ROUNDS} rounds`);
 
@@ -136,6 +148,7 @@ async function main(): Promise<void> {
         const o = await withCpu(server, () => produceOns(producer, 'BenchOns', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY }));
         log(`produce (ali-ons, ${ONS_IN_FLIGHT} in flight): ${describe(o.result, o)}`);
         ons = o.result.msgsPerSec;
+        cpuPerMsg('ali_ons', o.result, o);
       } finally {
         await producer.close();
       }
@@ -204,6 +217,8 @@ async function main(): Promise<void> {
       e2e_p50: lat.p50Ms < TARGETS.e2e_p50_ms,
       e2e_p99: lat.p99Ms < TARGETS.e2e_p99_ms,
     },
+    broker_cpu_us_per_msg: Object.fromEntries(Object.entries(brokerUsPerMsg).map(([k, v]) => [k, round(median(v.length ? v : [NaN]), 2)])),
+    load_avg_1m: [round(loadStart, 2), round(os.loadavg()[0]!, 2)],
     seconds: round((performance.now() - benchT0) / 1000, 1),
   };
   log('done');
