@@ -43,6 +43,7 @@ export function brokerLabel(ref: Pick<BrokerRef, 'brokerName' | 'addr'>): string
 
 export class AdminTransport {
   readonly client: RemotingClient;
+  private preferredNameServer = 0;
 
   constructor(readonly nameServers: readonly string[], readonly timeoutMs: number) {
     if (nameServers.length === 0) throw new AdminError('INVALID', 'no name server address configured');
@@ -60,12 +61,20 @@ export class AdminTransport {
     }
   }
 
-  /** Asks the name servers in order; the first that answers wins. */
+  /**
+   * Asks the name servers in turn, starting with the one that answered last (so a dead first name
+   * server costs one timeout, not one per call); the first that answers wins.
+   */
   async nameServer(code: number, header: Record<string, unknown> | null = null, opts: CallOptions = {}): Promise<RemotingCommand> {
     let last: unknown;
-    for (const addr of this.nameServers) {
+    const n = this.nameServers.length;
+    for (let i = 0; i < n; i++) {
+      const index = (this.preferredNameServer + i) % n;
+      const addr = this.nameServers[index] as string;
       try {
-        return await this.call(addr, `name server ${addr}`, code, header, opts);
+        const response = await this.call(addr, `name server ${addr}`, code, header, opts);
+        this.preferredNameServer = index;
+        return response;
       } catch (err) {
         last = err;
       }
