@@ -224,6 +224,8 @@ export interface ClusterAdmin {
   deleteGroup(group: string): Promise<void>;
   previewResetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]>;
   resetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]>;
+  /** Sets one queue's committed offset (within the queue's [min, max]); live clients move on their next pull. */
+  setQueueOffset?(group: string, topic: string, queue: { brokerName: string; queueId: number }, offset: number): Promise<ResetPreviewRow>;
 
   queryMessagesByKey(topic: string, key: string, range?: { begin: number; end: number }): Promise<MessageSummary[]>;
   /** Newest first; `cursor` is opaque (from the previous page). */

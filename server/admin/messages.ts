@@ -11,7 +11,7 @@
 import { decodeMessage, type DecodedMessage } from '../../engine/store/message-codec';
 import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
-import { mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
+import { brokerError, mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type MessageDetail, type MessageSummary } from './admin-types';
 import { consumption, messageDetail, messageSummary, viewByOffsetId } from './message-detail';
 import { masterTopicConfigs } from './topics';
@@ -143,8 +143,10 @@ async function pullRange(t: AdminTransport, ref: BrokerRef, topic: string, queue
     const next = Number(response.extFields.nextBeginOffset);
     if (response.code === ResponseCode.SUCCESS) {
       for (const m of decodeRecords(response.body, pullBatchMax)) if (m.queueOffset < to) out.push(m);
-    } else if (response.code !== ResponseCode.PULL_RETRY_IMMEDIATELY && response.code !== ResponseCode.PULL_OFFSET_MOVED) {
+    } else if (response.code === ResponseCode.PULL_NOT_FOUND) {
       break;
+    } else if (response.code !== ResponseCode.PULL_RETRY_IMMEDIATELY && response.code !== ResponseCode.PULL_OFFSET_MOVED) {
+      throw brokerError(ref, `read ${topic} queue ${queueId} as ${TOOLS_CONSUMER}`, response);
     }
     if (!Number.isSafeInteger(next) || next <= offset) break;
     offset = next;

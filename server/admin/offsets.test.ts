@@ -115,6 +115,16 @@ test('offline groups: latest, copy from another group; unknown names are NOT_FOU
   d = await admin.groupDetail('g-off');
   assert.equal(d.totalLag, 0);
 
+  const one = await admin.setQueueOffset('g-off', 'rs', { brokerName: 'broker-a', queueId: 1 }, 2);
+  assert.deepEqual([one.offsetNow, one.offsetAfter, one.delta], [5, 2, 3]);
+  d = await admin.groupDetail('g-off');
+  assert.deepEqual(d.queues.map((q) => [q.queueId, q.consumerOffset, q.lag]), [
+    [0, 5, 0],
+    [1, 2, 3],
+  ]);
+  await assert.rejects(admin.setQueueOffset('g-off', 'rs', { brokerName: 'broker-a', queueId: 1 }, 6), { code: 'INVALID', message: "offset 6 is outside queue 1's range [0, 5]" });
+  await assert.rejects(admin.setQueueOffset('g-off', 'rs', { brokerName: 'broker-x', queueId: 1 }, 1), { code: 'NOT_FOUND' });
+
   await assert.rejects(admin.previewResetOffset('g-off', 'no-such-topic', { kind: 'earliest' }), { code: 'NOT_FOUND', message: 'topic no-such-topic not found' });
   await assert.rejects(admin.resetOffset('g-ghost', 'rs', { kind: 'earliest' }), { code: 'NOT_FOUND', message: 'consumer group g-ghost not found' });
   await assert.rejects(admin.resetOffset('g-off', 'rs', { kind: 'group', fromGroup: 'g-ghost' }), { code: 'NOT_FOUND' });

@@ -147,3 +147,28 @@ async function commitEach(t: AdminTransport, group: string, plans: QueuePlan[]):
   );
   return plans.map((p) => p.row);
 }
+
+/** One queue to an explicit offset: 222 with `queueId` and `offset` (RocketMQ 5), else 15 for offline groups. */
+export async function setQueueOffset(
+  t: AdminTransport,
+  group: string,
+  topic: string,
+  queue: { brokerName: string; queueId: number },
+  offset: number,
+): Promise<ResetPreviewRow> {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new AdminError('INVALID', `offset must be a non-negative integer, got ${offset}`);
+  const ref = (await hostsOfTopic(t, topic)).find((r) => r.brokerName === queue.brokerName);
+  if (!ref) throw new AdminError('NOT_FOUND', `topic ${topic} has no queues on broker ${queue.brokerName}`);
+  const stats = await t.brokerOk(ref, RequestCode.GET_TOPIC_STATS_INFO, `report stats of topic ${topic}`, { topic });
+  const range = (stats.body ? decodeTopicStatsTable(stats.body).offsetTable : []).find(([mq]) => mq.queueId === queue.queueId)?.[1];
+  if (!range) throw new AdminError('NOT_FOUND', `topic ${topic} has no queue ${queue.queueId} on broker ${queue.brokerName}`);
+  if (offset < range.minOffset || offset > range.maxOffset) {
+    throw new AdminError('INVALID', `offset ${offset} is outside queue ${queue.queueId}'s range [${range.minOffset}, ${range.maxOffset}]`);
+  }
+  const now = (await committedOffsets(t, ref, group, topic)).get(queue.queueId) ?? null;
+  const groupKnown = now !== null || (await masterGroupConfigs(t)).some((b) => b.configs.has(group));
+  if (!groupKnown) throw new AdminError('NOT_FOUND', `consumer group ${group} not found`);
+  const row: ResetPreviewRow = { topic, brokerName: ref.brokerName, queueId: queue.queueId, offsetNow: now, offsetAfter: offset, delta: now === null ? null : now - offset };
+  const [applied] = await applyOnBroker(t, group, topic, { kind: 'group', fromGroup: group }, [{ ref, row }]);
+  return applied ?? row;
+}

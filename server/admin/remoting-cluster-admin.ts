@@ -29,7 +29,7 @@ import type {
 import { clusterOverview } from './cluster';
 import { createOrUpdateGroup, deleteGroup, groupDetail, listGroups, type GroupConfigInput } from './groups';
 import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages';
-import { previewResetOffset, resetOffset } from './offsets';
+import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
 import { producerConnections, resendMessage, sendMessages } from './send';
 import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
 
@@ -92,6 +92,10 @@ export class RemotingClusterAdmin implements ClusterAdmin {
 
   resetOffset(group: string, topic: string, target: ResetTarget): Promise<ResetPreviewRow[]> {
     return resetOffset(this.t, group, topic, target);
+  }
+
+  setQueueOffset(group: string, topic: string, queue: { brokerName: string; queueId: number }, offset: number): Promise<ResetPreviewRow> {
+    return setQueueOffset(this.t, group, topic, queue, offset);
   }
 
   queryMessagesByKey(topic: string, key: string, range?: { begin: number; end: number }): Promise<MessageSummary[]> {
