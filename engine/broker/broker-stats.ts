@@ -32,6 +32,11 @@ export class BrokerStats {
   private readonly groupGet = new Map<string, KeyCounter>();
   private readonly samples: { at: number; put: number; get: number }[] = [];
   private lastTickAt = 0;
+  /**
+   * Totals at the last two local midnights (RocketMQ's msgPut/GetTotal{Today,Yesterday}Morning): today's
+   * count is `total − todayMorning`. 0 until a midnight passes, as in RocketMQ after a restart.
+   */
+  readonly mornings = { day: -1, putTodayMorning: 0, getTodayMorning: 0, putYesterdayMorning: 0, getYesterdayMorning: 0 };
 
   recordPut(topic: string, messages: number, bytes: number, now = Date.now()): void {
     this.putMessages += messages;
@@ -56,6 +61,18 @@ export class BrokerStats {
       }
     }
     this.lastTickAt = now;
+    const d = new Date(now);
+    const day = d.getFullYear() * 400 + d.getMonth() * 32 + d.getDate();
+    const m = this.mornings;
+    if (m.day === -1) {
+      m.day = day;
+    } else if (day !== m.day) {
+      m.day = day;
+      m.putYesterdayMorning = m.putTodayMorning;
+      m.getYesterdayMorning = m.getTodayMorning;
+      m.putTodayMorning = this.putMessages;
+      m.getTodayMorning = this.getMessages;
+    }
   }
 
   /** Broker-wide rates over the last `windowS` seconds (as far back as samples go). */
