@@ -62,14 +62,37 @@ function baseOptions(nameSrv: string): Record<string, unknown> {
   };
 }
 
+interface OnsInternals {
+  _mqClient?: { _producerTable: Map<string, unknown>; _consumerTable: Map<string, unknown>; close(): Promise<void> };
+}
+const INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
+
+/**
+ * ali-ons registers an internal producer group (CLIENT_INNER_PRODUCER) on every MQClient and never
+ * unregisters it, so a plain `close()` leaves the MQClient polling the name server (and erroring once the
+ * engine is gone). Closing for good drops that group and closes the MQClient when nothing else uses it.
+ */
+function closeForGood<T extends { close(): Promise<void> }>(client: T): T {
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await close();
+    const mq = (client as OnsInternals)._mqClient;
+    if (!mq || mq._consumerTable.size > 0) return;
+    if ([...mq._producerTable.keys()].some((group) => group !== INNER_PRODUCER_GROUP)) return;
+    mq._producerTable.clear();
+    await mq.close();
+  };
+  return client;
+}
+
 export async function createProducer(nameSrv: string, producerGroup: string): Promise<OnsProducer> {
-  const producer = new ons.Producer({ ...baseOptions(nameSrv), producerGroup });
+  const producer = closeForGood(new ons.Producer({ ...baseOptions(nameSrv), producerGroup }));
   await producer.ready();
   return producer;
 }
 
 export async function createConsumer(nameSrv: string, consumerGroup: string, options: Record<string, unknown> = {}): Promise<OnsConsumer> {
-  const consumer = new ons.Consumer({ ...baseOptions(nameSrv), consumerGroup, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...options });
+  const consumer = closeForGood(new ons.Consumer({ ...baseOptions(nameSrv), consumerGroup, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...options }));
   consumer.on('error', () => {
     // Errors ali-ons reports are logged by it and retried; tests assert on outcomes instead.
   });
