@@ -157,7 +157,8 @@ export async function groupDetail(t: AdminTransport, group: string): Promise<Gro
   const subs = Object.entries(state.connection?.subscriptionTable ?? {}).map(([topic, d]) => ({ topic, expression: d?.subString ?? '*' }));
   return {
     ...summaryOf(group, state),
-    config,
+    // Plain objects out (the tolerant JSON reader makes null-prototype ones).
+    config: config ? { ...config } : null,
     queues: state.queues,
     clients: state.clients,
     subscriptions: subs.sort((a, b) => a.topic.localeCompare(b.topic)),
