@@ -18,8 +18,8 @@ import { getBrokerConfig, updateBrokerConfig } from './broker-config-admin';
 
 /** Topics one GET_CONSUME_STATS covers when no topic is named (bounds the body). */
 export const consumeStatsTopicsMax = 1_000;
-/** RocketMQ 5.1's version code and name, which Java tools use to pick request shapes. */
-const BROKER_VERSION_DESC = 'V5_1_4';
+/** The RocketMQ version RocketDeck speaks as (LOCAL_VERSION = MQVersion V5_3_3's ordinal); RocketDeck's own is `rocketdeckVersion`. */
+const BROKER_VERSION_DESC = 'V5_3_3';
 
 export function adminStatsProcessor(ctx: BrokerContext) {
   return (request: RemotingCommand): RemotingCommand => {
