@@ -122,4 +122,9 @@ test('INVOKE_BROKER_TO_RESET_OFFSET: stored at once, client commits ignored unti
   assert.equal(await query(), '0', 'the commit piggybacked on that pull is the stale one');
   const next = await call(RequestCode.PULL_MESSAGE, { ...pullHeader, queueOffset: 0, sysFlag: 0x4 });
   assert.equal(next.code, ResponseCode.SUCCESS);
+  // A consumer that starts after a reset pulls from the reset offset: served, not moved.
+  await call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'st', group: 'g-rst', timestamp: -1, isForce: true, queueId: 0, offset: 1 });
+  const atReset = await call(RequestCode.PULL_MESSAGE, { ...pullHeader, queueOffset: 1 });
+  assert.equal(atReset.code, ResponseCode.SUCCESS);
+  assert.equal(await query(), '1', 'its stale piggybacked commit is still not stored');
 });

@@ -19,6 +19,8 @@ import { PROPERTY_TAGS } from '../put-message';
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;
 const FLAG_SUBSCRIPTION = 0x4;
+/** pendingReset(): a reset was pending and the pull already asks for that offset. */
+const RESET_ALREADY_THERE = 'RESET_ALREADY_THERE';
 
 /** Most messages one pull returns, whatever the client asks (RocketMQ maxTransferCountOnMessageInMemory). */
 export const pullBatchCountMax = 32;
@@ -66,8 +68,8 @@ export class PullMessageProcessor {
     const checked = this.check(request, header);
     if ('code' in checked) return checked;
     const reset = this.pendingReset(request, header);
-    if (reset) return reset;
-    if ((header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
+    if (reset !== null && reset !== RESET_ALREADY_THERE) return reset;
+    if (reset === null && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
       this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
     }
     const first = this.read(request, header, checked.filter);
@@ -84,7 +86,10 @@ export class PullMessageProcessor {
         queueId: header.queueId,
         offset: header.queueOffset,
         deadline: Date.now() + holdMs,
-        wake: () => resolve(this.pendingReset(request, header) ?? this.read(request, header, checked.filter)),
+        wake: () => {
+          const moved = this.pendingReset(request, header);
+          resolve(moved !== null && moved !== RESET_ALREADY_THERE ? moved : this.read(request, header, checked.filter));
+        },
       });
       if (!parked) resolve(first);
     });
@@ -121,10 +126,13 @@ export class PullMessageProcessor {
    * An admin reset this queue's consumer has not seen yet: PULL_OFFSET_MOVED to the reset offset,
    * without storing the commit offset the pull carries (it is the consumer's pre-reset position).
    * Clients of every kind (Java, ali-ons) move their pull position and in-memory offset on it.
+   * A pull already at the reset offset (a consumer that started after the reset) is just served
+   * (RESET_ALREADY_THERE): Java clients would otherwise drop the queue for 10 s on OFFSET_MOVED.
    */
-  private pendingReset(request: RemotingCommand, h: PullHeader): RemotingCommand | null {
+  private pendingReset(request: RemotingCommand, h: PullHeader): RemotingCommand | typeof RESET_ALREADY_THERE | null {
     const offset = this.ctx.offsets.takePendingReset(h.group, h.topic, h.queueId);
     if (offset === undefined) return null;
+    if (offset === h.queueOffset) return RESET_ALREADY_THERE;
     const header = {
       suggestWhichBrokerId: 0,
       nextBeginOffset: offset,
