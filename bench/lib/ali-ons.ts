@@ -16,6 +16,7 @@ export interface OnsProducer {
   ready(): Promise<void>;
   send(msg: OnsMessage): Promise<OnsSendResult>;
   close(): Promise<void>;
+  on(event: 'error', fn: (err: Error) => void): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,6 +35,8 @@ export async function createOnsProducer(nameSrv: string, producerGroup: string):
     instanceName: `bench-${process.pid}`,
     producerGroup,
   });
+  // ali-ons emits errors from its timers (e.g. a reconnect after the broker stopped): never fatal here.
+  producer.on('error', () => undefined);
   await producer.ready();
   return producer;
 }
