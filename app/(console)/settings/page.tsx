@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '../../../components/ui/not-built-yet';
+import { SettingsView } from '../../../components/settings/settings-view';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-export default function Page() {
-  return <NotBuiltYet area="Settings" />;
+export default function SettingsPage() {
+  return <SettingsView />;
 }

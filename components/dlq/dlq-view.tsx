@@ -1,0 +1,173 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { formatTimestamp } from '../lib/format';
+import { paths } from '../lib/paths';
+import { useTRPC, type RouterOutputs } from '../lib/trpc';
+import { useCluster, useUrlState } from '../lib/use-url-state';
+import { ErrorBox, Loading } from '../ui/state';
+import { useToast } from '../ui/toast';
+
+type Summary = RouterOutputs['message']['byTime']['messages'][number];
+const DAY_MS = 86_400_000;
+
+/** Dead-lettered messages of one group over a time range; resend or export a selection. */
+export function DlqView() {
+  const trpc = useTRPC();
+  const cluster = useCluster();
+  const [params, setParams] = useUrlState();
+  const group = params.get('group') ?? '';
+  const [now] = useState(() => Date.now());
+  const begin = Number(params.get('begin') ?? now - 3 * DAY_MS);
+  const end = Number(params.get('end') ?? now + 60_000);
+  const groups = useQuery(trpc.group.list.queryOptions({ cluster }));
+  const dlqTopic = `%DLQ%${group}`;
+  const list = useQuery(trpc.message.byTime.queryOptions({ cluster, topic: dlqTopic, begin, end, pageSize: 200 }, { enabled: group !== '' }));
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const rows = useMemo(() => list.data?.messages ?? [], [list.data]);
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  };
+  return (
+    <>
+      <div className="page-header">
+        <h1>DLQ</h1>
+      </div>
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Consumer group</span>
+          <select name="group" value={group} onChange={(e) => { setSelected(new Set()); setParams({ group: e.target.value }); }}>
+            <option value="">choose a group…</option>
+            {(groups.data ?? []).map((g) => (
+              <option key={g.group} value={g.group}>
+                {g.group}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>From</span>
+          <input type="datetime-local" defaultValue={toLocal(begin)} onChange={(e) => setParams({ begin: new Date(e.target.value).getTime() })} />
+        </label>
+        <label className="field">
+          <span>To</span>
+          <input type="datetime-local" defaultValue={toLocal(end)} onChange={(e) => setParams({ end: new Date(e.target.value).getTime() })} />
+        </label>
+      </form>
+      {group === '' && <p className="muted">Choose a consumer group to see its dead letters.</p>}
+      {group !== '' && list.isPending && <Loading what="dead letters" />}
+      {list.isError && (list.error.data?.code === 'NOT_FOUND' ? <p className="muted">Group {group} has no dead letters.</p> : <ErrorBox title="Could not read the DLQ" message={list.error.message} />)}
+      {list.data &&
+        (rows.length === 0 ? (
+          <p className="muted">No dead letters in this time range.</p>
+        ) : (
+          <>
+            <DlqActions group={group} selected={rows.filter((r) => selected.has(r.msgId))} cluster={cluster} />
+            <table className="table" data-testid="dlq-table">
+              <thead>
+                <tr>
+                  <th>
+                    <input
+                      type="checkbox"
+                      aria-label="Select all"
+                      checked={selected.size === rows.length}
+                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.msgId)) : new Set())}
+                    />
+                  </th>
+                  <th>Message id</th>
+                  <th>Original topic</th>
+                  <th>Tag</th>
+                  <th>Keys</th>
+                  <th className="num">Reconsume times</th>
+                  <th>Dead-lettered</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((m) => (
+                  <tr key={m.offsetMsgId}>
+                    <td>
+                      <input type="checkbox" aria-label={`Select ${m.msgId}`} checked={selected.has(m.msgId)} onChange={() => toggle(m.msgId)} />
+                    </td>
+                    <td className="mono">
+                      <Link href={paths.message(m.msgId, m.topic)}>{m.msgId}</Link>
+                    </td>
+                    <td>
+                      <OriginTopic msg={m} cluster={cluster} />
+                    </td>
+                    <td>{m.tags ?? '—'}</td>
+                    <td className="mono">{m.keys.join(' ') || '—'}</td>
+                    <td className="num">{m.reconsumeTimes}</td>
+                    <td>{formatTimestamp(m.storeTimestamp)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ))}
+    </>
+  );
+}
+
+function OriginTopic({ msg, cluster }: { msg: Summary; cluster: string | undefined }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.message.view.queryOptions({ cluster, msgId: msg.msgId, topic: msg.topic }, { staleTime: Infinity }));
+  const origin = detail.data?.properties.RETRY_TOPIC ?? detail.data?.properties.DLQ_ORIGIN_TOPIC;
+  if (detail.isPending) return <span className="muted">…</span>;
+  return origin ? <Link href={paths.topic(origin)}>{origin}</Link> : <span className="muted">—</span>;
+}
+
+function DlqActions({ group, selected, cluster }: { group: string; selected: Summary[]; cluster: string | undefined }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const resend = useMutation(trpc.message.resend.mutationOptions());
+  const [busy, setBusy] = useState(false);
+  const resendAll = async () => {
+    setBusy(true);
+    let ok = 0;
+    const errors: string[] = [];
+    for (const m of selected) {
+      try {
+        await resend.mutateAsync({ cluster, msgId: m.msgId, topic: m.topic, group });
+        ok += 1;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    setBusy(false);
+    if (ok > 0) toast.success(`Resent ${ok} message${ok === 1 ? '' : 's'} to ${group}`);
+    if (errors.length > 0) toast.error(`${errors.length} not resent: ${errors[0]}`);
+    await queryClient.invalidateQueries({ queryKey: trpc.message.pathKey() });
+  };
+  const exportJson = async () => {
+    const details = await Promise.all(
+      selected.map((m) => queryClient.fetchQuery(trpc.message.view.queryOptions({ cluster, msgId: m.msgId, topic: m.topic }))),
+    );
+    const blob = new Blob([JSON.stringify(details, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `dlq-${group}-${selected.length}.json`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <div className="toolbar">
+      <span className="muted">{selected.length} selected</span>
+      <button type="button" className="btn" disabled={selected.length === 0 || busy} onClick={() => void resendAll()}>
+        {busy ? 'Resending…' : 'Resend to group'}
+      </button>
+      <button type="button" className="btn" disabled={selected.length === 0} onClick={() => void exportJson()}>
+        Export JSON
+      </button>
+    </div>
+  );
+}
+
+function toLocal(ms: number): string {
+  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
