@@ -3,7 +3,6 @@ import { after, before, test } from 'node:test';
 import { createConsumer, createProducer, message, waitFor, type OnsConsumer, type OnsProducer } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
 import { AdminError, type MessageSummary } from './admin-types';
-import { closeOns } from './ons-close';
 import { RemotingClusterAdmin } from './remoting-cluster-admin';
 
 let fx: EngineFixture;
@@ -17,7 +16,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of clients.reverse()) await closeOns(c);
+  for (const c of clients.reverse()) await c.close();
   await admin.close();
   await fx.close();
 });

@@ -3,7 +3,6 @@ import { after, before, test } from 'node:test';
 import { createConsumer, waitFor, type OnsConsumer } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
 import type { GroupDetail } from './admin-types';
-import { closeOns } from './ons-close';
 import { RemotingClusterAdmin } from './remoting-cluster-admin';
 
 let fx: EngineFixture;
@@ -16,7 +15,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of consumers) await closeOns(c);
+  for (const c of consumers) await c.close();
   await admin.close();
   await fx.close();
 });

@@ -5,7 +5,6 @@ import { createConsumer, createProducer, message, sendAll, waitFor, type OnsCons
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
 import { BrokerOuterAPI } from '../../engine/broker/broker-outer-api';
 import { AdminError } from './admin-types';
-import { closeOns } from './ons-close';
 import { RemotingClusterAdmin } from './remoting-cluster-admin';
 
 let fx: EngineFixture;
@@ -18,7 +17,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of clients.reverse()) await closeOns(c);
+  for (const c of clients.reverse()) await c.close();
   await admin.close();
   await fx.close();
 });
