@@ -20,7 +20,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createOnsProducer } from './lib/ali-ons';
+import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
 import { measureLoopback } from './lib/loopback';
 import { RocketClient } from './lib/rocket-client';
 import { BenchSetupError, ensureBuild, type ServerProcess, startServer } from './lib/server-process';
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         ons = o.result.msgsPerSec;
         cpuPerMsg('ali_ons', o.result, o);
       } finally {
-        await producer.close();
+        await closeOnsProducer(producer);
       }
     }
 

@@ -41,6 +41,15 @@ export async function createOnsProducer(nameSrv: string, producerGroup: string):
   return producer;
 }
 
+/** close() drops every listener, yet its client may still report a failed reconnect later: keep one. */
+export async function closeOnsProducer(producer: OnsProducer): Promise<void> {
+  try {
+    await producer.close();
+  } finally {
+    producer.on('error', () => undefined);
+  }
+}
+
 export function onsMessage(topic: string, tags: string | undefined, body: Buffer): OnsMessage {
   return new ons.Message(topic, tags, body);
 }
