@@ -127,7 +127,8 @@ export async function groupState(t: AdminTransport, masters: BrokerRef[], group:
 }
 
 function summaryOf(group: string, s: GroupState): GroupSummary {
-  let total: number | null = s.complete ? 0 : null;
+  // No queue with an offset yet: the lag is unknown (not 0) until the group commits somewhere.
+  let total: number | null = s.complete && s.queues.length > 0 ? 0 : null;
   for (const q of s.queues) total = total === null || q.lag === null ? null : total + q.lag;
   return {
     group,

@@ -27,7 +27,7 @@ export const readProcedure = t.procedure.use(mapAdminErrors);
 export const mutateProcedure = t.procedure.use(mapAdminErrors).use(async ({ ctx, path, getRawInput, next }) => {
   const input = await getRawInput();
   const result = await next();
-  const target = typeof input === 'object' && input !== null ? String((input as Record<string, unknown>).topic ?? (input as Record<string, unknown>).group ?? (input as Record<string, unknown>).name ?? '') : '';
+  const target = auditTarget(input);
   recordAudit(ctx.db, {
     at: Date.now(),
     actor: ctx.actor,
@@ -37,6 +37,13 @@ export const mutateProcedure = t.procedure.use(mapAdminErrors).use(async ({ ctx,
   });
   return result;
 });
+
+/** What a mutation acted on, from its input: "group / topic / message id / name", whichever are present. */
+function auditTarget(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return '';
+  const i = input as Record<string, unknown>;
+  return [i.group, i.topic, i.msgId, i.name].filter((v) => typeof v === 'string' && v !== '').join(' / ');
+}
 
 function truncateForAudit(input: unknown): unknown {
   const text = JSON.stringify(input ?? null);
