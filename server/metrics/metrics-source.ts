@@ -45,8 +45,8 @@ export interface BrokerSnapshot {
   tpsOut: number;
   /** Commit log disk use, 0..1. */
   diskRatio: number;
-  /** Store append latency in ms (the broker's put latency p99). */
-  putLatencyMs: number;
+  /** Store append latency in ms (the broker's put latency p99); null when the broker does not report it. */
+  putLatencyMs: number | null;
 }
 
 export interface TopicSnapshot {
@@ -65,8 +65,8 @@ export interface GroupSnapshot {
   onlineClients: number;
   /** Messages behind, summed over queues. */
   lag: number;
-  /** Age of the oldest unconsumed message, ms (0 when caught up). */
-  lagMs: number;
+  /** Age of the oldest unconsumed message, ms (0 when caught up); null when it cannot be known. */
+  lagMs: number | null;
   queues: QueueSnapshot[];
   /**
    * Max offset of %DLQ%<group>, summed over its queues. Report 0 while the DLQ topic does not exist yet, so the first

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createConsumer, createProducer, message, sendAll, waitFor, type OnsConsumer, type OnsProducer } from '../../test/support/ali-ons';
+import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
+import { RemotingClusterAdmin } from '../admin/remoting-cluster-admin';
+import { AdminMetricsSource, ageOfFirstUnconsumed } from './admin-metrics-source';
+
+let fx: EngineFixture;
+let admin: RemotingClusterAdmin;
+let source: AdminMetricsSource;
+let producer: OnsProducer;
+const clients: Array<OnsProducer | OnsConsumer> = [];
+
+before(async () => {
+  fx = await startEngine();
+  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+  source = new AdminMetricsSource(() => admin);
+  await admin.createTopic({ topic: 'ms_orders', readQueueNums: 2, writeQueueNums: 2, perm: 6 });
+  producer = await createProducer(fx.nameSrv, 'PG_MS');
+  clients.push(producer);
+});
+
+after(async () => {
+  for (const c of clients.reverse()) await c.close();
+  await admin.close();
+  await fx.close();
+});
+
+const send = (n: number, tag = 'a') => sendAll(producer, Array.from({ length: n }, (_, i) => message('ms_orders', tag, `m${i}`)));
+
+test('brokers, produce TPS from offset deltas, lag and time behind of a real consumer that stops', async () => {
+  await send(10);
+  const first = await source.collect('embedded');
+  assert.equal(first.cluster, 'embedded');
+  assert.deepEqual(first.missingBrokers, []);
+  assert.equal(first.brokers.length, 1);
+  const b = first.brokers[0]!;
+  assert.equal(b.broker, 'broker-a');
+  assert.ok(b.diskRatio > 0 && b.diskRatio <= 1);
+  assert.equal(b.putLatencyMs, null);
+  // The first collect only records offsets: no TPS without a previous one.
+  assert.equal(first.topics.find((t) => t.topic === 'ms_orders'), undefined);
+
+  const t0 = Date.now();
+  await send(30);
+  await new Promise((r) => setTimeout(r, 300));
+  const second = await source.collect('embedded');
+  const elapsed = (Date.now() - t0) / 1000;
+  const orders = second.topics.find((t) => t.topic === 'ms_orders');
+  assert.ok(orders, 'topic has a TPS on the second collect');
+  assert.equal(orders.complete, true);
+  // 30 messages over the interval between the two collects (at least `elapsed`, so the TPS is at most 30/elapsed… and positive).
+  assert.ok(orders.produceTps > 0 && orders.produceTps <= 30 / Math.min(elapsed, 0.3) + 1, `tps ${orders.produceTps}`);
+
+  // A real consumer catches up: lag 0, time behind 0, one client online.
+  let consumed = 0;
+  const consumer = await createConsumer(fx.nameSrv, 'CG_MS');
+  consumer.subscribe('ms_orders', '*', async () => {
+    consumed++;
+  });
+  await waitFor(() => consumed >= 40, 20_000, '40 messages consumed');
+  let caught = undefined as Awaited<ReturnType<typeof source.collect>>['groups'][number] | undefined;
+  const end = Date.now() + 15_000;
+  while (Date.now() < end) {
+    caught = (await source.collect('embedded')).groups.find((g) => g.group === 'CG_MS');
+    if (caught && caught.complete && caught.lag === 0 && caught.onlineClients === 1) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.ok(caught);
+  assert.equal(caught.lag, 0);
+  assert.equal(caught.lagMs, 0);
+  assert.equal(caught.onlineClients, 1);
+  assert.equal(caught.complete, true);
+  assert.equal(caught.dlqMaxOffset, 0);
+  assert.ok(caught.queues.some((q) => q.topic === 'ms_orders' && q.committedOffset > 0));
+
+  // It stops; new messages pile up and age.
+  await consumer.close();
+  await new Promise((r) => setTimeout(r, 200));
+  const sentAt = Date.now();
+  await send(6, 'b');
+  await new Promise((r) => setTimeout(r, 600));
+  const behind = (await source.collect('embedded')).groups.find((g) => g.group === 'CG_MS');
+  assert.ok(behind);
+  assert.equal(behind.lag, 6);
+  assert.equal(behind.onlineClients, 0);
+  assert.ok(behind.lagMs !== null && behind.lagMs >= 500 && behind.lagMs <= Date.now() - sentAt + 50, `lagMs ${behind.lagMs}`);
+  const lagging = behind.queues.filter((q) => q.topic === 'ms_orders' && q.lag > 0);
+  assert.equal(lagging.reduce((n, q) => n + q.lag, 0), 6);
+  for (const q of lagging) assert.ok(q.lagMs !== undefined && q.lagMs >= 500, `queue lagMs ${q.lagMs}`);
+
+  // What /metrics reads: the last snapshot with per-topic lag and the message model.
+  const latest = source.latest('embedded');
+  assert.ok(latest);
+  assert.deepEqual(
+    latest.groupTopics.filter((g) => g.group === 'CG_MS' && g.topic === 'ms_orders'),
+    [{ group: 'CG_MS', topic: 'ms_orders', lag: 6, onlineClients: 0, messageModel: null }],
+  );
+});
+
+test('time behind: exact for one message, dated by offset marks, else by the last consumed message, unknown without either', () => {
+  const stat = { brokerName: 'b', queueId: 0, minOffset: 0, maxOffset: 10, lastUpdateTimestamp: 9_000 };
+  assert.equal(ageOfFirstUnconsumed(9, 1, 5_000, stat, undefined, 10_000), 1_000);
+  const marks = [
+    { maxOffset: 4, storeTime: 4_000 },
+    { maxOffset: 8, storeTime: 7_000 },
+    { maxOffset: 10, storeTime: 9_000 },
+  ];
+  // Offset 5 did not exist at the first mark and did at the second: stored by 7,000.
+  assert.equal(ageOfFirstUnconsumed(5, 5, 3_000, stat, marks, 10_000), 3_000);
+  // Offset 2 predates every mark: the last consumed message's store time bounds it.
+  assert.equal(ageOfFirstUnconsumed(2, 8, 1_500, stat, marks, 10_000), 8_500);
+  assert.equal(ageOfFirstUnconsumed(2, 8, null, stat, marks, 10_000), null);
+  assert.equal(ageOfFirstUnconsumed(10, 0, null, stat, marks, 10_000), 0);
+});

@@ -1,0 +1,278 @@
+/**
+ * MetricsSource over the admin client (ClusterAdmin), for the co-hosted engine and any cluster added in Settings.
+ *
+ * Per collect(cluster):
+ * - brokers from clusterOverview(): reachable masters with their TPS in/out and disk ratio; unreachable ones (or a
+ *   master reporting no TPS) go to missingBrokers, so the sampler writes gaps and broker_up 0.
+ * - topics from listTopics() + topicDetail() (normal topics and DLQ topics): produce TPS = Σ Δ maxOffset / Δt between
+ *   this collect and the previous one of the same queue; a topic seen for the first time has no TPS yet (skipped).
+ * - groups from listGroups() + groupDetail(): lag per queue, onlineClients, consumeTps; lagMs = now − store time of
+ *   the first unconsumed message (see firstUnconsumedStoreTime); dlqMaxOffset from %DLQ%<group>.
+ *
+ * The adapter also keeps the last snapshot per cluster (with each group's message model and lag per topic) for the
+ * Prometheus endpoint, so a scrape costs no admin traffic.
+ */
+import type { ClusterAdmin, GroupDetail, QueueStat, TopicDetail, TopicSummary } from '../admin/admin-types';
+import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, MissingBroker, QueueSnapshot, TopicSnapshot } from './metrics-source';
+
+/** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
+export const TOPICS_PER_COLLECT_MAX = 1_000;
+export const GROUPS_PER_COLLECT_MAX = 1_000;
+/** Admin requests in flight per collect (topic details, group details). */
+const COLLECT_CONCURRENCY = 4;
+/** Max-offset change points remembered per queue, for dating the first unconsumed message. */
+const OFFSET_MARKS_PER_QUEUE_MAX = 64;
+
+export interface GroupTopicLag {
+  group: string;
+  topic: string;
+  /** Messages behind on this topic; null when a queue's lag is unknown. */
+  lag: number | null;
+  onlineClients: number;
+  messageModel: string | null;
+}
+
+export interface CollectedSnapshot {
+  at: number;
+  snapshot: MetricsSnapshot;
+  groupTopics: GroupTopicLag[];
+}
+
+export interface AdminMetricsSourceOptions {
+  now?: () => number;
+  /** Leave RocketMQ's built-in groups (TOOLS_CONSUMER, …) out; default true. */
+  skipSystemGroups?: boolean;
+}
+
+/** One remembered change of a queue's max offset: `maxOffset` was reached by `at`, its newest message stored at `storeTime`. */
+interface OffsetMark {
+  maxOffset: number;
+  storeTime: number | null;
+}
+
+interface ClusterState {
+  /** Previous max offset per queue (key topic@broker#queueId) and when it was read. */
+  prevMax: Map<string, { maxOffset: number; at: number }>;
+  /** Max-offset change points per queue, oldest first. */
+  marks: Map<string, OffsetMark[]>;
+}
+
+const queueKey = (topic: string, broker: string, queueId: number) => `${topic}@${broker}#${queueId}`;
+
+export class AdminMetricsSource implements MetricsSource {
+  private readonly states = new Map<string, ClusterState>();
+  private readonly last = new Map<string, CollectedSnapshot>();
+  private readonly now: () => number;
+  private readonly skipSystemGroups: boolean;
+
+  constructor(
+    private readonly adminOf: (cluster: string) => ClusterAdmin,
+    opts: AdminMetricsSourceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.skipSystemGroups = opts.skipSystemGroups ?? true;
+  }
+
+  /** The last successful collect of a cluster, or undefined before the first one. */
+  latest(cluster: string): CollectedSnapshot | undefined {
+    return this.last.get(cluster);
+  }
+
+  /** Clusters with a collected snapshot. */
+  clusters(): string[] {
+    return [...this.last.keys()];
+  }
+
+  /** Drops what is remembered about a cluster (when it is removed from the console). */
+  forget(cluster: string): void {
+    this.states.delete(cluster);
+    this.last.delete(cluster);
+  }
+
+  async collect(cluster: string): Promise<MetricsSnapshot> {
+    const admin = this.adminOf(cluster);
+    let state = this.states.get(cluster);
+    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map() }));
+
+    const overview = await admin.clusterOverview();
+    if (overview.brokers.length === 0) {
+      const why = overview.nameServers.find((n) => n.error)?.error ?? 'no broker registered';
+      throw new Error(`cluster ${cluster}: no name server answered with brokers (${why})`);
+    }
+    const brokers: BrokerSnapshot[] = [];
+    const missingBrokers: MissingBroker[] = [];
+    for (const b of overview.brokers) {
+      if (b.brokerId !== 0) continue;
+      if (!b.reachable) missingBrokers.push({ broker: b.brokerName, reason: b.error ?? 'no answer' });
+      else if (b.tpsIn === null || b.tpsOut === null || b.diskUsedRatio === null) missingBrokers.push({ broker: b.brokerName, reason: 'runtime info without TPS or disk ratio' });
+      else brokers.push({ broker: b.brokerName, tpsIn: b.tpsIn, tpsOut: b.tpsOut, diskRatio: b.diskUsedRatio, putLatencyMs: putLatency(b.runtime) });
+    }
+    const missing = new Set(missingBrokers.map((m) => m.broker));
+
+    const [topicList, groupList] = await Promise.all([admin.listTopics(), admin.listGroups()]);
+    const watched = topicList.filter((t) => t.kind === 'normal' || t.kind === 'dlq').slice(0, TOPICS_PER_COLLECT_MAX);
+    const details = await mapSettled(watched, COLLECT_CONCURRENCY, (t) => admin.topicDetail(t.topic));
+    const at = this.now();
+
+    const topics: TopicSnapshot[] = [];
+    const dlqMax = new Map<string, number>();
+    const stats = new Map<string, QueueStat & { topic: string }>();
+    watched.forEach((t, i) => {
+      const d = details[i];
+      if (!d?.ok) return;
+      for (const q of d.value.queueStats) stats.set(queueKey(t.topic, q.brokerName, q.queueId), { ...q, topic: t.topic });
+      if (t.kind === 'dlq') dlqMax.set(t.topic, d.value.queueStats.reduce((n, q) => n + q.maxOffset, 0));
+      else {
+        const tps = this.produceTps(state, t, d.value, at);
+        if (tps !== null) topics.push({ topic: t.topic, complete: t.brokerNames.every((b) => !missing.has(b)), produceTps: tps });
+      }
+    });
+    this.rememberMarks(state, stats.values());
+
+    const groupNames = groupList.filter((g) => !(this.skipSystemGroups && g.system)).slice(0, GROUPS_PER_COLLECT_MAX);
+    const groupDetails = await mapSettled(groupNames, COLLECT_CONCURRENCY, (g) => admin.groupDetail(g.group));
+    const groups: GroupSnapshot[] = [];
+    const groupTopics: GroupTopicLag[] = [];
+    groupNames.forEach((g, i) => {
+      const d = groupDetails[i];
+      if (!d?.ok) return;
+      const snap = this.groupSnapshot(state, d.value, stats, missing, at);
+      const dlq = dlqMax.get(g.dlqTopic);
+      groups.push(dlq === undefined && details.some((r) => !r.ok) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
+      groupTopics.push(...perTopicLag(d.value));
+    });
+
+    const snapshot: MetricsSnapshot = { cluster, brokers, missingBrokers, topics, groups };
+    this.last.set(cluster, { at, snapshot, groupTopics });
+    return snapshot;
+  }
+
+  private produceTps(state: ClusterState, t: TopicSummary, d: TopicDetail, at: number): number | null {
+    let messages = 0;
+    let seconds: number | null = null;
+    for (const q of d.queueStats) {
+      const key = queueKey(t.topic, q.brokerName, q.queueId);
+      const prev = state.prevMax.get(key);
+      state.prevMax.set(key, { maxOffset: q.maxOffset, at });
+      if (!prev || at <= prev.at) return finishFirst(state, t, d, at);
+      // A max offset going back means the queue was recreated: count from its new start.
+      messages += q.maxOffset >= prev.maxOffset ? q.maxOffset - prev.maxOffset : q.maxOffset;
+      seconds = Math.max(seconds ?? 0, (at - prev.at) / 1000);
+    }
+    if (seconds === null) return d.queueStats.length === 0 ? 0 : null;
+    return messages / seconds;
+  }
+
+  private rememberMarks(state: ClusterState, stats: Iterable<QueueStat & { topic: string }>): void {
+    for (const q of stats) {
+      const key = queueKey(q.topic, q.brokerName, q.queueId);
+      let marks = state.marks.get(key);
+      if (!marks) state.marks.set(key, (marks = []));
+      const lastMark = marks.at(-1);
+      if (lastMark && lastMark.maxOffset === q.maxOffset) continue;
+      if (lastMark && q.maxOffset < lastMark.maxOffset) marks.length = 0;
+      marks.push({ maxOffset: q.maxOffset, storeTime: q.lastUpdateTimestamp });
+      if (marks.length > OFFSET_MARKS_PER_QUEUE_MAX) marks.splice(0, marks.length - OFFSET_MARKS_PER_QUEUE_MAX);
+    }
+  }
+
+  private groupSnapshot(state: ClusterState, d: GroupDetail, stats: Map<string, QueueStat & { topic: string }>, missing: Set<string>, at: number): GroupSnapshot {
+    const queues: QueueSnapshot[] = [];
+    let complete = d.totalLag !== null && d.consumeTps !== null;
+    let lag = 0;
+    let lagMs: number | null = 0;
+    for (const q of d.queues) {
+      if (missing.has(q.brokerName)) complete = false;
+      if (q.consumerOffset === null || q.lag === null) {
+        // No commit yet: an empty queue is not behind; one with messages is behind by an unknown amount.
+        if (q.brokerOffset > 0) lagMs = null;
+        continue;
+      }
+      const key = queueKey(q.topic, q.brokerName, q.queueId);
+      const queueLagMs = q.lag === 0 ? 0 : ageOfFirstUnconsumed(q.consumerOffset, q.lag, q.lastConsumeTimestamp, stats.get(key), state.marks.get(key), at);
+      lag += q.lag;
+      if (lagMs !== null) lagMs = queueLagMs === null ? null : Math.max(lagMs, queueLagMs);
+      queues.push({
+        topic: q.topic,
+        broker: q.brokerName,
+        queueId: q.queueId,
+        brokerOffset: q.brokerOffset,
+        committedOffset: q.consumerOffset,
+        lag: q.lag,
+        ...(queueLagMs === null ? {} : { lagMs: queueLagMs }),
+      });
+    }
+    return { group: d.group, complete, consumeTps: d.consumeTps ?? 0, onlineClients: d.onlineClients, lag, lagMs, queues };
+  }
+}
+
+/** The first collect of a topic only records offsets. */
+function finishFirst(state: ClusterState, t: TopicSummary, d: TopicDetail, at: number): null {
+  for (const q of d.queueStats) state.prevMax.set(queueKey(t.topic, q.brokerName, q.queueId), { maxOffset: q.maxOffset, at });
+  return null;
+}
+
+/**
+ * Age of the first unconsumed message of a queue (offset = committed offset), or null when it cannot be dated.
+ * The admin protocol reports the store time of the newest message (topic stats) and of the last consumed one
+ * (consume stats), not of the first unconsumed one, so it is dated by what is known:
+ * - one message behind: it is the newest message, dated exactly;
+ * - otherwise the oldest remembered max-offset change that already included it (collect-to-collect marks) dates it
+ *   to within one sampling interval, never older than it is — provided an earlier mark shows it did not exist yet;
+ * - otherwise (the backlog is older than what the adapter remembers) the store time of the last consumed message,
+ *   which is at most that old: time behind the way RocketMQ's dashboard shows it.
+ */
+export function ageOfFirstUnconsumed(
+  committedOffset: number,
+  lag: number,
+  lastConsumeTimestamp: number | null,
+  stat: QueueStat | undefined,
+  marks: readonly OffsetMark[] | undefined,
+  now: number,
+): number | null {
+  if (lag <= 0) return 0;
+  let storeTime: number | null = null;
+  if (lag === 1 && stat?.lastUpdateTimestamp) storeTime = stat.lastUpdateTimestamp;
+  if (storeTime === null && marks) {
+    const i = marks.findIndex((m) => m.maxOffset > committedOffset);
+    if (i > 0 && marks[i - 1]!.maxOffset <= committedOffset) storeTime = marks[i]!.storeTime;
+  }
+  storeTime ??= lastConsumeTimestamp;
+  return storeTime === null ? null : Math.max(0, now - storeTime);
+}
+
+/** RocketMQ's put latency p99 when the broker reports it (Apache brokers: putLatency99 in newer versions). */
+function putLatency(runtime: Record<string, string>): number | null {
+  const v = runtime.putLatency99 ?? runtime.putMessageLatency99;
+  if (v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function perTopicLag(d: GroupDetail): GroupTopicLag[] {
+  const byTopic = new Map<string, number | null>();
+  for (const q of d.queues) {
+    const prev = byTopic.has(q.topic) ? byTopic.get(q.topic)! : 0;
+    byTopic.set(q.topic, prev === null || q.lag === null ? null : prev + q.lag);
+  }
+  return [...byTopic].map(([topic, lag]) => ({ group: d.group, topic, lag, onlineClients: d.onlineClients, messageModel: d.messageModel }));
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+async function mapSettled<A, B>(items: readonly A[], limit: number, fn: (a: A) => Promise<B>): Promise<Settled<B>[]> {
+  const out: Settled<B>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { ok: true, value: await fn(items[i]!) };
+      } catch (error) {
+        out[i] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
