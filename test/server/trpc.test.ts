@@ -13,7 +13,7 @@ import { AdminRegistry } from '../../server/admin/admin-registry';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { openConsoleDb, type ConsoleDb } from '../../server/db/console-db';
 import { appRouter } from '../../server/trpc/root';
-import { createConsumer, createProducer, message, sendAll, waitFor, type OnsConsumer, type OnsProducer } from '../support/ali-ons';
+import { createConsumer, createProducer, message, sendAll, type OnsConsumer, type OnsProducer } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 
 let fx: EngineFixture;
