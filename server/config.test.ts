@@ -56,3 +56,10 @@ test('flush disk type: ASYNC_FLUSH by default, SYNC_FLUSH by flag or env, anythi
     return true;
   });
 });
+
+test('--sample-interval-ms / ROCKETDECK_SAMPLE_INTERVAL_MS: 10 s by default, bounded', () => {
+  assert.equal(parseConfig([], {}).sampleIntervalMs, 10_000);
+  assert.equal(parseConfig([], { ROCKETDECK_SAMPLE_INTERVAL_MS: '2000' }).sampleIntervalMs, 2_000);
+  assert.equal(parseConfig(['--sample-interval-ms', '1500'], { ROCKETDECK_SAMPLE_INTERVAL_MS: '2000' }).sampleIntervalMs, 1_500);
+  assert.throws(() => parseConfig(['--sample-interval-ms', '10'], {}), /--sample-interval-ms \/ ROCKETDECK_SAMPLE_INTERVAL_MS "10": must be at least 1000 ms/);
+});

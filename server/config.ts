@@ -15,6 +15,11 @@ export const ServerConfigSchema = z.object({
   brokerPort: port,
   autoCreateTopic: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   flushDiskType: z.enum(['ASYNC_FLUSH', 'SYNC_FLUSH'], { error: 'must be ASYNC_FLUSH or SYNC_FLUSH' }),
+  sampleIntervalMs: z.coerce
+    .number({ error: 'must be a number of milliseconds (1000-300000)' })
+    .int('must be a whole number of milliseconds')
+    .min(1_000, 'must be at least 1000 ms')
+    .max(300_000, 'must be at most 300000 ms'),
   dev: z.boolean(),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -27,6 +32,7 @@ export const DEFAULTS = {
   brokerPort: 10911,
   autoCreateTopic: 'true',
   flushDiskType: 'ASYNC_FLUSH',
+  sampleIntervalMs: 10_000,
 } as const;
 
 /** One row per setting: the flag, its environment variable, and what it means (also used for --help). */
@@ -48,6 +54,7 @@ const OPTIONS = [
     env: 'ROCKETDECK_AUTO_CREATE_TOPIC',
     help: 'create unknown topics on first route lookup or send (RocketMQ autoCreateTopicEnable)',
   },
+  { key: 'sampleIntervalMs', flag: '--sample-interval-ms <ms>', env: 'ROCKETDECK_SAMPLE_INTERVAL_MS', help: 'how often metrics are sampled and alert rules evaluated' },
 ] as const;
 
 export class ConfigError extends Error {
