@@ -18,8 +18,10 @@ import next from 'next';
 import { type BrokerEngine, createEngine, EngineStartError, releaseEngine, ROCKETDECK_VERSION } from '../engine';
 import { AdminRegistry } from './admin/admin-registry';
 import { RemotingClusterAdmin } from './admin/remoting-cluster-admin';
+import { createMonitoring } from './alerts/monitoring';
 import { ConfigError, parseConfig, type ServerConfig } from './config';
 import { openConsoleDb } from './db/console-db';
+import { AdminMetricsSource } from './metrics/admin-metrics-source';
 import { appRouter } from './trpc/root';
 
 export interface RunningServer {
@@ -52,6 +54,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const namesrvPort = engine.status().listeners.find((l) => l.name === 'namesrv')?.port ?? config.namesrvPort;
   const namesrvHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const admins = new AdminRegistry((nameServers) => new RemotingClusterAdmin({ nameServers }), [`${namesrvHost}:${namesrvPort}`]);
+
+  const metricsSource = new AdminMetricsSource((name) => admins.get(name));
 
   const app = next({ dev: config.dev, dir: projectRoot(), hostname: config.host });
   let nextHandler: ReturnType<typeof app.getRequestHandler> | undefined;
@@ -91,14 +95,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
 
   const { port } = httpServer.address() as AddressInfo;
+  const consoleUrl = `http://${config.host}:${port}`;
+  // Metrics history and alerts: sampled over the admin client like any cluster, evaluated after each sample.
+  const monitoring = createMonitoring({ db, source: metricsSource, clusters: () => admins.list().map((c) => c.name), consoleBaseUrl: consoleUrl, sampleIntervalMs: config.sampleIntervalMs });
+  monitoring.start();
   return {
     engine,
-    consoleUrl: `http://${config.host}:${port}`,
+    consoleUrl,
     async close() {
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
+      await monitoring.close();
       await app.close?.();
       await admins.close();
       db.close();
