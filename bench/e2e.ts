@@ -225,6 +225,14 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(figures) + '\n');
 }
 
+// Exit through process.exit on ^C / kill so the servers' exit hooks (kill the child, remove its data dir) run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`bench:e2e: ${signal}, stopping\n`);
+    process.exit(130);
+  });
+}
+
 main().then(
   () => process.exit(0),
   (err: unknown) => {

@@ -87,6 +87,13 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   proc.stdout!.on('data', onOut);
   proc.stderr!.on('data', onOut);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // If this process dies without stopping the server (a crash, an unhandled error), take it along.
+  const killOnExit = (): void => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
 
   let match: RegExpMatchArray;
