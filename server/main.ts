@@ -22,6 +22,7 @@ import { createMonitoring } from './alerts/monitoring';
 import { ConfigError, parseConfig, type ServerConfig } from './config';
 import { openConsoleDb } from './db/console-db';
 import { AdminMetricsSource } from './metrics/admin-metrics-source';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics/prometheus';
 import { appRouter } from './trpc/root';
 
 export interface RunningServer {
@@ -71,6 +72,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (url === '/api/health') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ ok: true, console: nextHandler !== undefined, engine: engine.status() }));
+      return;
+    }
+    if (url === '/metrics' || url.startsWith('/metrics?')) {
+      renderPrometheus(metricsSource).then(
+        (text) => {
+          res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });
+          res.end(text);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics: ${err instanceof Error ? err.message : String(err)}\n`);
+        },
+      );
       return;
     }
     if (!nextHandler) {
