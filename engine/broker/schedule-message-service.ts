@@ -8,7 +8,8 @@
 import { RMQ_SYS_SCHEDULE_TOPIC, RMQ_SYS_TRANS_HALF_TOPIC } from '../common/topic-validator';
 import { decodeMessage } from '../store/message-codec';
 import type { BrokerContext } from './broker-context';
-import { JsonConfigFile } from './config/json-config-file';
+import { ConfigFile } from '../store/config/config-file';
+import { IntKeyMap } from '../store/config/fastjson';
 import { hostOf, PROPERTY_REAL_QUEUE_ID, PROPERTY_REAL_TOPIC, putMessage } from './put-message';
 
 /** How often each level's queue is checked, ms (RocketMQ DELAY_FOR_A_WHILE). */
@@ -18,14 +19,14 @@ const BATCH_COUNT = 32;
 
 export class ScheduleMessageService {
   private readonly offsets = new Map<number, number>();
-  private readonly file: JsonConfigFile;
+  private readonly file: ConfigFile;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private dirty = false;
 
   constructor(private readonly ctx: BrokerContext, filePath: string) {
-    this.file = new JsonConfigFile(filePath);
-    const content = this.file.load() as { offsetTable?: Record<string, number> } | undefined;
+    this.file = new ConfigFile(filePath);
+    const content = this.file.load() as { offsetTable?: Record<string, number> } | null;
     for (const [level, offset] of Object.entries(content?.offsetTable ?? {})) {
       if (Number.isInteger(Number(level)) && Number.isSafeInteger(offset)) this.offsets.set(Number(level), offset);
     }
@@ -45,7 +46,7 @@ export class ScheduleMessageService {
 
   persist(): void {
     if (!this.dirty) return;
-    this.file.save({ offsetTable: Object.fromEntries(this.offsets) });
+    this.file.persist({ offsetTable: new IntKeyMap([...this.offsets].sort((a, b) => a[0] - b[0])) });
     this.dirty = false;
   }
 
@@ -115,6 +116,9 @@ export class ScheduleMessageService {
       },
       { skipDelay: true },
     );
+    if (result.status === 'PUT_OK' && result.appendResult && this.ctx.trace?.enabledFor(realTopic)) {
+      this.ctx.trace.onScheduledDelivery(msg, realTopic, realQueueId, result.appendResult.logicsOffset);
+    }
     return result.status === 'PUT_OK';
   }
 

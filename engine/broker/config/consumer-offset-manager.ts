@@ -4,7 +4,8 @@
  * does (flushConsumerOffsetInterval 5 s); a crash can replay at most that window, which consumers
  * tolerate because delivery is at-least-once.
  */
-import { JsonConfigFile } from './json-config-file';
+import { ConfigFile } from '../../store/config/config-file';
+import { IntKeyMap } from '../../store/config/fastjson';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
 /**
@@ -20,12 +21,12 @@ export class ConsumerOffsetManager {
   private readonly pendingResets = new Map<string, Map<number, number>>();
   /** `topic@group@queueId` → until when commits stay ignored after the reset was delivered. */
   private readonly resetGrace = new Map<string, number>();
-  private readonly file: JsonConfigFile;
+  private readonly file: ConfigFile;
   private dirty = false;
 
   constructor(filePath: string) {
-    this.file = new JsonConfigFile(filePath);
-    const content = this.file.load() as { offsetTable?: Record<string, Record<string, number>> } | undefined;
+    this.file = new ConfigFile(filePath);
+    const content = this.file.load() as { offsetTable?: Record<string, Record<string, number>> } | null;
     for (const [key, queues] of Object.entries(content?.offsetTable ?? {})) {
       const map = new Map<number, number>();
       for (const [queueId, offset] of Object.entries(queues)) {
@@ -131,9 +132,10 @@ export class ConsumerOffsetManager {
   /** Writes the table if anything changed since the last write. */
   persist(): void {
     if (!this.dirty) return;
-    const offsetTable: Record<string, Record<string, number>> = {};
-    for (const [key, queues] of this.table) offsetTable[key] = Object.fromEntries(queues);
-    this.file.save({ offsetTable });
+    // RocketMQ's shape: queue ids as bare integer keys ({"t@g":{0:250,1:249}}).
+    const offsetTable: Record<string, IntKeyMap> = {};
+    for (const [key, queues] of this.table) offsetTable[key] = new IntKeyMap([...queues].sort((a, b) => a[0] - b[0]));
+    this.file.persist({ offsetTable });
     this.dirty = false;
   }
 }

@@ -1,7 +1,7 @@
 /** SubscriptionGroupManager: consumer group configs (`config/subscriptionGroup.json`), auto-created on first use when allowed. */
 import { EventEmitter } from 'node:events';
 import type { DataVersion } from '../../remoting/protocol/route-data';
-import { JsonConfigFile } from './json-config-file';
+import { ConfigFile } from '../../store/config/config-file';
 
 export interface SubscriptionGroupConfig {
   groupName: string;
@@ -47,12 +47,12 @@ interface Wrapper {
 export class SubscriptionGroupManager extends EventEmitter {
   private readonly table = new Map<string, SubscriptionGroupConfig>();
   private dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
-  private readonly file: JsonConfigFile;
+  private readonly file: ConfigFile;
 
   constructor(filePath: string, private autoCreate: boolean) {
     super();
-    this.file = new JsonConfigFile(filePath);
-    const content = this.file.load() as Partial<Wrapper> | undefined;
+    this.file = new ConfigFile(filePath);
+    const content = this.file.load() as Partial<Wrapper> | null;
     if (content?.dataVersion) this.dataVersion = content.dataVersion;
     for (const [name, config] of Object.entries(content?.subscriptionGroupTable ?? {})) {
       this.table.set(name, newSubscriptionGroupConfig(name, config));
@@ -98,7 +98,7 @@ export class SubscriptionGroupManager extends EventEmitter {
 
   private commit(): void {
     this.dataVersion = { counter: this.dataVersion.counter + 1, stateVersion: this.dataVersion.stateVersion ?? 0, timestamp: Date.now() };
-    this.file.save(this.wrapper());
+    this.file.persist(this.wrapper());
     this.emit('changed');
   }
 }

@@ -13,7 +13,7 @@ import {
   RMQ_SYS_TRACE_TOPIC,
 } from '../../common/topic-validator';
 import type { DataVersion, TopicConfig, TopicConfigSerializeWrapper } from '../../remoting/protocol/route-data';
-import { JsonConfigFile } from './json-config-file';
+import { ConfigFile } from '../../store/config/config-file';
 
 export const SCHEDULE_TOPIC_QUEUE_NUM = 18;
 
@@ -33,11 +33,11 @@ export function newTopicConfig(topicName: string, queues: number, perm = PERM_RE
 export class TopicConfigManager extends EventEmitter {
   private readonly table = new Map<string, TopicConfig>();
   private dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: Date.now() };
-  private readonly file: JsonConfigFile;
+  private readonly file: ConfigFile;
 
   constructor(filePath: string, private readonly options: TopicConfigManagerOptions) {
     super();
-    this.file = new JsonConfigFile(filePath);
+    this.file = new ConfigFile(filePath);
     this.load();
     this.ensureSystemTopics();
   }
@@ -99,12 +99,12 @@ export class TopicConfigManager extends EventEmitter {
 
   private commit(): void {
     this.dataVersion = { counter: this.dataVersion.counter + 1, stateVersion: this.dataVersion.stateVersion ?? 0, timestamp: Date.now() };
-    this.file.save(this.wrapper());
+    this.file.persist(this.wrapper());
     this.emit('changed');
   }
 
   private load(): void {
-    const content = this.file.load() as Partial<TopicConfigSerializeWrapper> | undefined;
+    const content = this.file.load() as Partial<TopicConfigSerializeWrapper> | null;
     if (!content) return;
     if (content.dataVersion) this.dataVersion = content.dataVersion;
     for (const [name, config] of Object.entries(content.topicConfigTable ?? {})) {

@@ -8,25 +8,37 @@ import * as path from 'node:path';
 import { parseFastjson, toFastjson } from './fastjson';
 import { syncDir } from '../mapped-file';
 
+/** A config file that exists but neither it nor its `.bak` can be read: refusing to start beats starting empty. */
+export class ConfigFileError extends Error {
+  override name = 'ConfigFileError';
+}
+
 export class ConfigFile {
   constructor(readonly filePath: string) {}
 
-  /** Parsed content of the file (or its .bak), or null if neither holds valid JSON. */
+  /**
+   * Parsed content of the file (or its .bak); null when neither exists (or both are empty). Throws
+   * ConfigFileError when content exists but none of it parses, so a damaged file is never silently
+   * replaced by an empty configuration.
+   */
   load(): unknown {
+    let damaged: { path: string; cause: unknown } | null = null;
     for (const p of [this.filePath, this.filePath + '.bak']) {
       let text: string;
       try {
         text = fs.readFileSync(p, 'utf8');
-      } catch {
-        continue;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
       }
       if (text.trim() === '') continue;
       try {
         return parseFastjson(text);
-      } catch {
-        continue;
+      } catch (err) {
+        damaged ??= { path: p, cause: err };
       }
     }
+    if (damaged) throw new ConfigFileError(`${damaged.path} is not valid JSON and has no readable .bak`, { cause: damaged.cause });
     return null;
   }
 
