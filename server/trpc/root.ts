@@ -1,6 +1,8 @@
+import { alertRouter } from './routers/alert';
 import { clusterRouter } from './routers/cluster';
 import { groupRouter } from './routers/group';
 import { messageRouter } from './routers/message';
+import { metricsRouter } from './routers/metrics';
 import { producerRouter } from './routers/producer';
 import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
@@ -15,6 +17,8 @@ export const appRouter = router({
   message: messageRouter,
   producer: producerRouter,
   settings: settingsRouter,
+  metrics: metricsRouter,
+  alert: alertRouter,
 });
 
 export type AppRouter = typeof appRouter;
