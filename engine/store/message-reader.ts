@@ -165,8 +165,11 @@ export class MessageReader {
     if (lastEnd - first > READ_WINDOW_BYTES) return this.readRuns(res);
     if (first < this.windowStart || lastEnd > this.windowStart + this.windowLen) {
       // A fresh buffer per fill: returned records are views into it, so it is never overwritten.
-      this.window = Buffer.allocUnsafe(READ_WINDOW_BYTES);
-      this.windowLen = this.commitLog.read(first, this.window, 0, READ_WINDOW_BYTES);
+      // Sized to what is committed beyond `first` (capped at the window): a consumer at the tail
+      // reads one small window per pull instead of allocating 1 MiB each time (GC churn).
+      const fill = Math.max(lastEnd - first, Math.min(READ_WINDOW_BYTES, this.commitLog.getMaxOffset() - first));
+      this.window = Buffer.allocUnsafe(fill);
+      this.windowLen = this.commitLog.read(first, this.window, 0, fill);
       this.windowStart = first;
     }
     const w = this.window;
