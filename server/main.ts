@@ -20,6 +20,7 @@ import { AdminRegistry } from './admin/admin-registry';
 import { RemotingClusterAdmin } from './admin/remoting-cluster-admin';
 import { createMonitoring } from './alerts/monitoring';
 import { ConfigError, parseConfig, type ServerConfig } from './config';
+import { clusterStore } from './db/cluster-rows';
 import { openConsoleDb } from './db/console-db';
 import { AdminMetricsSource } from './metrics/admin-metrics-source';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './metrics/prometheus';
@@ -54,7 +55,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // the name server, with RocketMQ's admin commands.
   const namesrvPort = engine.status().listeners.find((l) => l.name === 'namesrv')?.port ?? config.namesrvPort;
   const namesrvHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const admins = new AdminRegistry((nameServers) => new RemotingClusterAdmin({ nameServers }), [`${namesrvHost}:${namesrvPort}`]);
+  const admins = new AdminRegistry((nameServers) => new RemotingClusterAdmin({ nameServers }), [`${namesrvHost}:${namesrvPort}`], clusterStore(db));
 
   const metricsSource = new AdminMetricsSource((name) => admins.get(name));
 

@@ -16,12 +16,22 @@ export interface ClusterEntry {
 
 export type AdminFactory = (nameServers: string[]) => ClusterAdmin;
 
+/** Where added clusters are kept across restarts (the console database in the process). */
+export interface ClusterStore {
+  list(): { name: string; nameServers: string[] }[];
+  insert(entry: { name: string; nameServers: string[] }): void;
+  delete(name: string): void;
+}
+
 export class AdminRegistry {
   private readonly entries = new Map<string, ClusterEntry>();
   private readonly admins = new Map<string, ClusterAdmin>();
 
-  constructor(private readonly factory: AdminFactory, embeddedNameServers: string[]) {
+  constructor(private readonly factory: AdminFactory, embeddedNameServers: string[], private readonly store?: ClusterStore) {
     this.entries.set(EMBEDDED_CLUSTER, { name: EMBEDDED_CLUSTER, nameServers: embeddedNameServers, embedded: true });
+    for (const saved of store?.list() ?? []) {
+      if (saved.name !== EMBEDDED_CLUSTER) this.entries.set(saved.name, { ...saved, embedded: false });
+    }
   }
 
   list(): ClusterEntry[] {
@@ -44,6 +54,7 @@ export class AdminRegistry {
     if (this.entries.has(entry.name)) throw new AdminError('ALREADY_EXISTS', `cluster ${entry.name} already exists`);
     if (this.entries.size >= clustersMax) throw new AdminError('INVALID', `at most ${clustersMax} clusters can be configured`);
     const stored = { ...entry, embedded: false };
+    this.store?.insert(entry);
     this.entries.set(entry.name, stored);
     return stored;
   }
@@ -52,6 +63,7 @@ export class AdminRegistry {
     const entry = this.entries.get(name);
     if (!entry) throw new AdminError('NOT_FOUND', `cluster ${name} is not configured`);
     if (entry.embedded) throw new AdminError('INVALID', 'the embedded cluster cannot be removed');
+    this.store?.delete(name);
     this.entries.delete(name);
     await this.admins.get(name)?.close();
     this.admins.delete(name);

@@ -158,6 +158,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at);
     `,
   },
+  {
+    version: 2,
+    description: 'clusters the console manages besides the co-hosted one',
+    sql: `
+      CREATE TABLE console_clusters (
+        name TEXT PRIMARY KEY,
+        name_servers TEXT NOT NULL,   -- JSON array of "host:port"
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function currentSchemaVersion(db: Database.Database): number {

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { TRPCError } from '@trpc/server';
 import { AdminRegistry } from '../../server/admin/admin-registry';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
+import { clusterStore } from '../../server/db/cluster-rows';
 import { openConsoleDb, type ConsoleDb } from '../../server/db/console-db';
 import { appRouter } from '../../server/trpc/root';
 import { createConsumer, createProducer, message, sendAll, type OnsConsumer, type OnsProducer } from '../support/ali-ons';
@@ -27,7 +28,7 @@ before(async () => {
   fx = await startEngine();
   dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-trpc-'));
   db = openConsoleDb(dbDir);
-  admins = new AdminRegistry((ns) => new RemotingClusterAdmin({ nameServers: ns }), [fx.nameSrv]);
+  admins = new AdminRegistry((ns) => new RemotingClusterAdmin({ nameServers: ns }), [fx.nameSrv], clusterStore(db));
   caller = appRouter.createCaller({ engine: fx.engine, admins, db, actor: 'tester' });
 });
 
@@ -130,7 +131,11 @@ test('settings: clusters can be added and removed (not the embedded one); unreac
     throw new TRPCError({ code: 'BAD_GATEWAY', message: `name server ${o.nameServers[0]?.addr} ${o.nameServers[0]?.error}` });
   }), 'BAD_GATEWAY', /127\.0\.0\.1:1/);
   await rejectsWith(caller.settings.removeCluster({ name: 'embedded' }), 'BAD_REQUEST', /cannot be removed/);
+  const afterRestart = new AdminRegistry((ns) => new RemotingClusterAdmin({ nameServers: ns }), [fx.nameSrv], clusterStore(db));
+  assert.deepEqual(afterRestart.list().map((c) => [c.name, c.nameServers]), [['embedded', [fx.nameSrv]], ['far', ['127.0.0.1:1']]], 'added clusters survive a restart');
+  await afterRestart.close();
   await caller.settings.removeCluster({ name: 'far' });
+  assert.deepEqual(new AdminRegistry((ns) => new RemotingClusterAdmin({ nameServers: ns }), [fx.nameSrv], clusterStore(db)).list().map((c) => c.name), ['embedded']);
   await rejectsWith(caller.settings.addCluster({ name: 'x', nameServers: ['not an address'] }), 'BAD_REQUEST', /host:port/);
 });
 
