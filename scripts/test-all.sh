@@ -33,12 +33,12 @@ check lint npx eslint --max-warnings=0 .
 
 echo "== unit + integration"
 start=$SECONDS
-bash scripts/test-unit.sh --test-timeout=180000 \
-  --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$logs/unit.tap"
-unit_exit=$?
-unit_pass=$(grep -E '^# pass [0-9]+' "$logs/unit.tap" 2>/dev/null | tail -n 1 | awk '{print $3}')
-unit_fail=$(grep -E '^# (fail|cancelled) [0-9]+' "$logs/unit.tap" 2>/dev/null | awk '{s += $3} END {print s + 0}')
+bash scripts/test-unit.sh --test-timeout=180000 --test-reporter=spec 2>&1 | tee "$logs/unit.log"
+unit_exit=${PIPESTATUS[0]}
+# The spec reporter's closing summary ("ℹ pass N", "ℹ fail N", "ℹ cancelled N"); a file reporter would
+# not be flushed under --test-force-exit.
+unit_pass=$(grep -aE '^ℹ pass [0-9]+' "$logs/unit.log" | tail -n 1 | awk '{print $3}')
+unit_fail=$(grep -aE '^ℹ (fail|cancelled) [0-9]+' "$logs/unit.log" | tail -n 2 | awk '{s += $3} END {print s + 0}')
 unit_pass=${unit_pass:-0}
 if [ "$unit_exit" -ne 0 ] && [ "$unit_fail" -eq 0 ]; then unit_fail=1; fi
 record unit "$unit_pass" "$unit_fail" $((SECONDS - start))
