@@ -28,7 +28,10 @@ export interface BrokerConfig {
   flushConsumerOffsetInterval: number;
   registerBrokerIntervalMs: number;
   regionId: string;
+  /** Broker tracing on (records every message's life) and TRACE_ON announced to clients. */
   traceOn: boolean;
+  /** Topic trace records are written to (RocketMQ's default trace topic). */
+  traceTopic: string;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -50,4 +53,5 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   registerBrokerIntervalMs: 30_000,
   regionId: 'DefaultRegion',
   traceOn: true,
+  traceTopic: 'RMQ_SYS_TRACE_TOPIC',
 };

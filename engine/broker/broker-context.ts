@@ -8,6 +8,7 @@ import type { ConsumerOffsetManager } from './config/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './config/subscription-group-manager';
 import type { TopicConfigManager } from './config/topic-config-manager';
 import type { RebalanceLockManager } from './rebalance-lock-manager';
+import type { TraceService } from './trace/trace-service';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -22,4 +23,6 @@ export interface BrokerContext {
   /** Delay levels in ms, index = level − 1. */
   delayLevelsMs: readonly number[];
   startedAt: number;
+  /** Broker-side message tracing (set once the broker is built). */
+  trace?: TraceService;
 }

@@ -37,6 +37,7 @@ import { SendMessageProcessor } from './processor/send-message';
 import { PullRequestHoldService } from './pull-request-hold-service';
 import { RebalanceLockManager } from './rebalance-lock-manager';
 import { ScheduleMessageService } from './schedule-message-service';
+import { TraceService } from './trace/trace-service';
 
 /** Pulls parked for long polling at once, across all connections. */
 export const heldPullsMax = 100_000;
@@ -104,6 +105,7 @@ export class Broker {
       delayLevelsMs: parseDelayLevels(store.config.messageDelayLevel),
       startedAt: Date.now(),
     };
+    ctx.trace = new TraceService(ctx);
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -133,6 +135,7 @@ export class Broker {
     this.stopRegistration?.();
     this.holds.stop();
     await this.schedule.stop();
+    await this.ctx.trace?.stop();
     this.ctx.offsets.persist();
     await this.outerApi.unregisterBrokerAll(this.registration());
     await this.outerApi.close();
@@ -148,7 +151,7 @@ export class Broker {
       [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.CONSUMER_SEND_MSG_BACK],
       send,
     );
-    remoting.registerProcessor(RequestCode.PULL_MESSAGE, (req) => pull.processRequest(req));
+    remoting.registerProcessor(RequestCode.PULL_MESSAGE, (req, channel) => pull.processRequest(req, channel));
     remoting.registerProcessor([RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT], clientManageProcessor(ctx));
     remoting.registerProcessor(
       [
@@ -204,6 +207,7 @@ export class Broker {
     ctx.store.addMessageArrivingListener((topic, queueId, maxOffset) => this.holds.notifyMessageArriving(topic, queueId, maxOffset));
     this.holds.start();
     this.schedule.start();
+    ctx.trace?.start();
     ctx.consumers.on('idsChanged', (group: string, clients: ClientChannelInfo[]) => this.notifyConsumerIdsChanged(group, clients));
     this.remoting.on('channelClose', (channel) => {
       ctx.consumers.onChannelClose(channel);

@@ -6,6 +6,7 @@
  * Conventions: offsets and counts are numbers; times are epoch ms; a value that cannot be known
  * (broker down, group never committed) is `null`, never 0.
  */
+import type { MessageTrace, TraceQuery } from './traces';
 
 export type TopicKind = 'normal' | 'retry' | 'dlq' | 'system';
 
@@ -237,5 +238,7 @@ export interface ClusterAdmin {
   resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }>;
 
   producerConnections(producerGroup: string): Promise<ProducerClient[]>;
+  /** Trace records of a message by msgId, or of a topic's messages by business key (optional: newer admin clients). */
+  queryTraces?(query: TraceQuery): Promise<MessageTrace[]>;
   close(): Promise<void>;
 }

@@ -32,6 +32,7 @@ import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages
 import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
 import { producerConnections, resendMessage, sendMessages } from './send';
 import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
+import { queryTraces, type MessageTrace, type TraceQuery } from './traces';
 
 export interface RemotingClusterAdminOptions {
   nameServers: string[];
@@ -44,6 +45,10 @@ export class RemotingClusterAdmin implements ClusterAdmin {
 
   constructor(options: RemotingClusterAdminOptions) {
     this.t = new AdminTransport([...options.nameServers], options.timeoutMs ?? adminTimeoutMsDefault);
+  }
+
+  queryTraces(query: TraceQuery): Promise<MessageTrace[]> {
+    return queryTraces(this.t, query);
   }
 
   clusterOverview(): Promise<ClusterOverview> {

@@ -19,8 +19,10 @@ export function consumerManageProcessor(ctx: BrokerContext) {
         return queryConsumerOffset(ctx, request);
       case RequestCode.UPDATE_CONSUMER_OFFSET: {
         const offset = requiredLong(ext, 'commitOffset');
+        const [group, topic, queueId] = [requiredString(ext, 'consumerGroup'), requiredString(ext, 'topic'), requiredInt(ext, 'queueId')];
         // ali-ons sends an offset of 0 as -1: a negative commit is never stored.
-        if (offset >= 0) ctx.offsets.commit(requiredString(ext, 'consumerGroup'), requiredString(ext, 'topic'), requiredInt(ext, 'queueId'), offset);
+        if (offset >= 0) ctx.offsets.commit(group, topic, queueId, offset);
+        if (offset >= 0) ctx.trace?.onCommit(group, topic, queueId, offset);
         return createResponse(request, ResponseCode.SUCCESS);
       }
       case RequestCode.GET_CONSUMER_LIST_BY_GROUP: {

@@ -8,7 +8,8 @@ import { isReadable } from '../../common/perm-name';
 import { optionalLong, optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/custom-header';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { ResponseCode } from '../../remoting/response-code';
-import { checkRecord, RecordInfo } from '../../store/message-codec';
+import type { RemotingChannel } from '../../remoting/remoting-channel';
+import { checkRecord, decodeMessage, RecordInfo } from '../../store/message-codec';
 import { findPropertyValue } from '../../store/message-properties';
 import type { GetMessageResult, GetMessageStatus } from '../../store/message-reader';
 import type { BrokerContext } from '../broker-context';
@@ -39,9 +40,11 @@ interface PullHeader {
   subscription: string | undefined;
   subVersion: number;
   expressionType: string;
+  /** The pulling client's address (trace records). */
+  clientHost: string;
 }
 
-function parsePullHeader(request: RemotingCommand): PullHeader {
+function parsePullHeader(request: RemotingCommand, channel: RemotingChannel | undefined): PullHeader {
   const ext = request.extFields;
   return {
     group: requiredString(ext, 'consumerGroup'),
@@ -55,6 +58,7 @@ function parsePullHeader(request: RemotingCommand): PullHeader {
     subscription: optionalString(ext, 'subscription'),
     subVersion: optionalLong(ext, 'subVersion') ?? 0,
     expressionType: optionalString(ext, 'expressionType') ?? 'TAG',
+    clientHost: channel?.remoteAddress ?? '',
   };
 }
 
@@ -63,14 +67,15 @@ export class PullMessageProcessor {
 
   constructor(private readonly ctx: BrokerContext, private readonly holds: PullRequestHoldService) {}
 
-  processRequest(request: RemotingCommand): RemotingCommand | Promise<RemotingCommand> {
-    const header = parsePullHeader(request);
+  processRequest(request: RemotingCommand, channel?: RemotingChannel): RemotingCommand | Promise<RemotingCommand> {
+    const header = parsePullHeader(request, channel);
     const checked = this.check(request, header);
     if ('code' in checked) return checked;
     const reset = this.pendingReset(request, header);
     if (reset !== null && reset !== RESET_ALREADY_THERE) return reset;
     if (reset === null && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
       this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
+      this.ctx.trace?.onCommit(header.group, header.topic, header.queueId, header.commitOffset);
     }
     const first = this.read(request, header, checked.filter);
     const mayHold = (header.sysFlag & FLAG_SUSPEND) !== 0;
@@ -162,6 +167,7 @@ export class PullMessageProcessor {
     // socket may still hold it when the next read reuses that buffer.
     const body = Buffer.concat(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
+    if (ctx.trace?.enabledFor(h.topic)) for (const r of records) ctx.trace.onDeliver(h.group, h.clientHost, decodeMessage(r, 0, { checkCRC: false }));
     return createResponse(request, code, { remark: status, header, body });
   }
 

@@ -15,6 +15,7 @@ import { decodeProperties, encodeProperties } from '../../store/message-properti
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
+import type { TraceService } from '../trace/trace-service';
 import {
   hostOf,
   PROPERTY_CLUSTER,
@@ -115,6 +116,7 @@ export class SendMessageProcessor {
 
   private async sendOne(request: RemotingCommand, header: SendHeader, body: Buffer, channel: RemotingChannel): Promise<RemotingCommand> {
     const { ctx } = this;
+    const startedAt = Date.now();
     const props = decodeProperties(header.properties);
     const uniqKey = (props[PROPERTY_UNIQ_KEY] ??= this.uniqIds.createUniqId());
     props[PROPERTY_CLUSTER] = ctx.config.brokerClusterName;
@@ -141,6 +143,9 @@ export class SendMessageProcessor {
     const code = putStatusToResponseCode(result.status);
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
+    if (ctx.trace?.enabledFor(header.topic)) {
+      ctx.trace.onSend({ ...header, storedTopic: input.topic, props, msgId: uniqKey, bodyLength: body.length, startedAt, clientHost: channel.remoteAddress, append });
+    }
     return createResponse(request, code, {
       header: {
         msgId: append.msgId,
@@ -171,6 +176,7 @@ export class SendMessageProcessor {
 
   private async sendBatch(request: RemotingCommand, header: SendHeader, body: Buffer, channel: RemotingChannel): Promise<RemotingCommand> {
     const { ctx } = this;
+    const startedAt = Date.now();
     if (header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, { remark: `batch request does not support retry group ${header.topic}` });
     }
@@ -190,9 +196,11 @@ export class SendMessageProcessor {
     }
     const born = hostOf(channel.remoteAddress);
     const uniqKeys: string[] = [];
+    const elementProps: Array<Record<string, string>> = [];
     const inputs: MessageInput[] = elements.map((el) => {
       const props = decodeProperties(el.properties);
       uniqKeys.push((props[PROPERTY_UNIQ_KEY] ??= this.uniqIds.createUniqId()));
+      elementProps.push(props);
       props[PROPERTY_CLUSTER] = ctx.config.brokerClusterName;
       return {
         topic: header.topic,
@@ -213,6 +221,7 @@ export class SendMessageProcessor {
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
     ctx.stats.recordPut(header.topic, inputs.length, body.length);
+    if (ctx.trace?.enabledFor(header.topic)) traceBatch(ctx.trace, { header, elementProps, uniqKeys, inputs, startedAt, clientHost: channel.remoteAddress, append });
     return createResponse(request, code, {
       header: {
         msgId: append.msgId,
@@ -266,8 +275,30 @@ export class SendMessageProcessor {
       props[PROPERTY_DELAY] = String(delayLevelRequested === 0 ? 3 + msg.reconsumeTimes : delayLevelRequested);
     }
     input.properties = encodeProperties(props);
+    const target = input.topic;
     const result = await putMessage(ctx, input);
+    if (result.status === 'PUT_OK' && ctx.trace?.enabledFor(msg.topic)) ctx.trace.onSendBack(group, msg, { topic: target, delayLevel: Number(props[PROPERTY_DELAY] ?? 0) });
     if (result.status === 'PUT_OK') return createResponse(request, ResponseCode.SUCCESS);
     return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: result.remark ?? result.status });
+  }
+}
+
+/** One Pub record per element of a stored batch (consecutive queue offsets, comma-joined offset ids). */
+function traceBatch(
+  trace: TraceService,
+  b: { header: SendHeader; elementProps: Array<Record<string, string>>; uniqKeys: string[]; inputs: MessageInput[]; startedAt: number; clientHost: string; append: { msgId: string; logicsOffset: number; storeTimestamp: number } },
+): void {
+  const offsetIds = b.append.msgId.split(',');
+  for (let i = 0; i < b.inputs.length; i++) {
+    trace.onSend({
+      ...b.header,
+      storedTopic: b.header.topic,
+      props: b.elementProps[i] ?? {},
+      msgId: b.uniqKeys[i] ?? '',
+      bodyLength: b.inputs[i]?.body.length ?? 0,
+      startedAt: b.startedAt,
+      clientHost: b.clientHost,
+      append: { msgId: offsetIds[i] ?? '', logicsOffset: b.append.logicsOffset + i, storeTimestamp: b.append.storeTimestamp },
+    });
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * Broker-side message traces as a user sees them through the admin client, with real `ali-ons`
+ * clients that trace nothing themselves: publish → delivered → consumed per group, retries,
+ * the DLQ, two groups on one topic, and lookup by business key.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
+import type { MessageTrace } from '../../server/admin/traces';
+import { createConsumer, createProducer, message, sendAll } from '../support/ali-ons';
+import { startEngine, type EngineFixture } from '../support/engine-fixture';
+
+let fx: EngineFixture;
+let admin: RemotingClusterAdmin;
+before(async () => {
+  fx = await startEngine({ store: { messageDelayLevel: Array(18).fill('1s').join(' ') } });
+  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+});
+after(async () => {
+  await admin.close();
+  await fx.close();
+});
+
+/** Polls the trace of `msgId` until `done` holds for it. */
+async function traceUntil(msgId: string, done: (t: MessageTrace) => boolean, timeoutMs = 30_000): Promise<MessageTrace> {
+  const end = Date.now() + timeoutMs;
+  let last: MessageTrace | undefined;
+  for (;;) {
+    last = (await admin.queryTraces({ msgId }))[0];
+    if (last && done(last)) return last;
+    if (Date.now() > end) throw new Error(`trace of ${msgId} incomplete: ${JSON.stringify(last?.records.map((r) => [r.type, r.group, r.success]))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const steps = (t: MessageTrace, group?: string) =>
+  t.records.filter((r) => !group || r.type === 'Pub' || r.group === group).map((r) => (r.type === 'SubAfter' ? `SubAfter:${r.success}` : r.type));
+
+test('a consumed message shows publish → delivered → success for its group; found by key too', async () => {
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-ok');
+  const consumer = await createConsumer(fx.nameSrv, 'tr-cg-ok');
+  consumer.subscribe('tr-ok', '*', async () => undefined);
+  try {
+    const [sent] = await sendAll(producer, [message('tr-ok', 'T', 'hello', ['order-42'])]);
+    const msgId = sent?.msgId ?? '';
+    const t = await traceUntil(msgId, (x) => x.records.some((r) => r.type === 'SubAfter'));
+    assert.deepEqual(steps(t), ['Pub', 'SubBefore', 'SubAfter:true']);
+    const [pub, before, afterRec] = t.records;
+    assert.equal(pub?.group, 'tr-pg-ok');
+    assert.equal(pub?.topic, 'tr-ok');
+    assert.equal(pub?.source, 'broker');
+    assert.match(pub?.clientHost ?? '', /127\.0\.0\.1/);
+    assert.equal(before?.group, 'tr-cg-ok');
+    assert.equal(before?.reconsumeTimes, 0);
+    assert.equal(afterRec?.group, 'tr-cg-ok');
+    assert.equal(afterRec?.requestId, before?.requestId);
+    assert.equal(t.topic, 'tr-ok');
+    assert.equal(t.keys, 'order-42');
+    const byKey = await admin.queryTraces({ topic: 'tr-ok', key: 'order-42' });
+    assert.deepEqual(byKey.map((x) => x.msgId), [t.msgId]);
+  } finally {
+    await consumer.close();
+    await producer.close();
+  }
+});
+
+test('a message that fails twice then succeeds shows both retries', async () => {
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-retry');
+  const consumer = await createConsumer(fx.nameSrv, 'tr-cg-retry');
+  consumer.subscribe('tr-retry', '*', async (msg) => {
+    if (msg.reconsumeTimes < 2) throw new Error('not yet');
+  });
+  try {
+    const [sent] = await sendAll(producer, [message('tr-retry', 'T', 'flaky')]);
+    const t = await traceUntil(sent?.msgId ?? '', (x) => x.records.some((r) => r.type === 'SubAfter' && r.success === true));
+    const s = steps(t).filter((x) => x !== 'Delay');
+    assert.deepEqual(s, ['Pub', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:true']);
+    assert.deepEqual(t.records.filter((r) => r.type === 'SubBefore').map((r) => r.reconsumeTimes), [0, 1, 2]);
+    assert.equal(t.records.filter((r) => r.type === 'Retry').every((r) => r.topic === '%RETRY%tr-cg-retry'), true);
+  } finally {
+    await consumer.close();
+    await producer.close();
+  }
+});
+
+test('a message that exhausts its retries shows the DLQ step', async () => {
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-dlq');
+  const consumer = await createConsumer(fx.nameSrv, 'tr-cg-dlq', { maxReconsumeTimes: 1 });
+  consumer.subscribe('tr-dlq', '*', async () => {
+    throw new Error('poison');
+  });
+  try {
+    const [sent] = await sendAll(producer, [message('tr-dlq', 'T', 'poison')]);
+    const t = await traceUntil(sent?.msgId ?? '', (x) => x.records.some((r) => r.type === 'DLQ'));
+    const s = steps(t).filter((x) => x !== 'Delay');
+    assert.deepEqual(s, ['Pub', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:false', 'DLQ']);
+    assert.equal(t.records.find((r) => r.type === 'DLQ')?.topic, '%DLQ%tr-cg-dlq');
+  } finally {
+    await consumer.close();
+    await producer.close();
+  }
+});
+
+test('two groups consuming one topic show two branches', async () => {
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-two');
+  const a = await createConsumer(fx.nameSrv, 'tr-cg-a');
+  const b = await createConsumer(fx.nameSrv, 'tr-cg-b');
+  a.subscribe('tr-two', '*', async () => undefined);
+  b.subscribe('tr-two', '*', async () => undefined);
+  try {
+    const [sent] = await sendAll(producer, [message('tr-two', 'T', 'fan-out')]);
+    const done = (g: string) => (x: MessageTrace) => x.records.some((r) => r.type === 'SubAfter' && r.group === g);
+    const t = await traceUntil(sent?.msgId ?? '', (x) => done('tr-cg-a')(x) && done('tr-cg-b')(x));
+    assert.deepEqual(steps(t, 'tr-cg-a'), ['Pub', 'SubBefore', 'SubAfter:true']);
+    assert.deepEqual(steps(t, 'tr-cg-b'), ['Pub', 'SubBefore', 'SubAfter:true']);
+  } finally {
+    await a.close();
+    await b.close();
+    await producer.close();
+  }
+});
