@@ -10,6 +10,7 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, fanOutConcurrencyMax, mapLimit, settleLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type ConsumerClient, type GroupDetail, type GroupSummary, type QueueLag } from './admin-types';
+import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
 
 /** Groups a listing covers (sorted by name). */
 export const groupsListMax = 2_000;
@@ -174,23 +175,6 @@ export interface GroupConfigInput {
   consumeMessageOrderly?: boolean;
 }
 
-/** RocketMQ's SubscriptionGroupConfig defaults. */
-function defaultGroupConfig(group: string): Record<string, unknown> {
-  return {
-    groupName: group,
-    consumeEnable: true,
-    consumeFromMinEnable: true,
-    consumeBroadcastEnable: true,
-    consumeMessageOrderly: false,
-    retryQueueNums: 1,
-    retryMaxTimes: 16,
-    brokerId: 0,
-    whichBrokerWhenConsumeSlowly: 1,
-    notifyConsumerIdsChangedEnable: true,
-    groupSysFlag: 0,
-    consumeTimeoutMinute: 15,
-  };
-}
 
 /** Most retries a group may be given (RocketMQ caps delivery attempts at the delay levels plus DLQ). */
 export const retryMaxTimesMax = 64;
@@ -203,7 +187,7 @@ export async function createOrUpdateGroup(t: AdminTransport, group: string, inpu
   }
   const all = await masterGroupConfigs(t);
   const existing = all.map((b) => b.configs.get(group)).find((c) => c !== undefined);
-  const config: Record<string, unknown> = { ...defaultGroupConfig(group), ...(existing ?? {}), groupName: group };
+  const config: Record<string, unknown> = { ...newSubscriptionGroupConfig(group), ...(existing ?? {}), groupName: group };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) config[k] = v;
   const body = encodeJsonBody(config);
   await mapLimit(all, fanOutConcurrencyMax, (b) => t.brokerOk(b.ref, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, `save consumer group ${group}`, null, { body }));

@@ -16,6 +16,7 @@ import { createRequest, decodeCommand, encodeFrame, isResponse, type RemotingCom
 import { RequestCode } from '../../engine/remoting/request-code';
 import { createConsumer, createProducer, message, sendAll, waitFor } from '../support/ali-ons';
 import { startEngine } from '../support/engine-fixture';
+import { mulberry32 } from '../support/prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0xb0b);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -26,16 +27,6 @@ const BAD_CONNECTIONS = 2_000 * SCALE;
 const BAD_FRAMES_PER_CONNECTION = 8;
 const HEAP_GROWTH_BYTES_MAX = 128 * 1024 * 1024;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rng = mulberry32(SEED);
 const int = (n: number) => Math.floor(rng() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;

@@ -27,6 +27,7 @@ import {
 } from '../../engine/remoting/remoting-command';
 import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
+import { mulberry32 } from '../support/prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 /** FUZZ_SCALE=10 for a longer run; the normal suite sends just over 100,000 frames. */
@@ -38,16 +39,6 @@ const VALID_BEFORE_BAD = 9;
 const MAX_FRAME = 1024 * 1024; // a small limit so oversize cases are cheap
 const HEAP_GROWTH_BYTES_MAX = 64 * 1024 * 1024;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (r: Rng, n: number): number => Math.floor(r() * n);
