@@ -7,6 +7,7 @@ import { producerRouter } from './routers/producer';
 import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
 import { topicRouter } from './routers/topic';
+import { traceRouter } from './routers/trace';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   message: messageRouter,
   producer: producerRouter,
   settings: settingsRouter,
+  trace: traceRouter,
   metrics: metricsRouter,
   alert: alertRouter,
 });
