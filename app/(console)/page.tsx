@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { ClusterMetrics } from '../../components/dashboard/cluster-metrics';
 import { EngineStatusPanel } from '../../components/dashboard/engine-status';
+import { Loading } from '../../components/ui/state';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -8,6 +11,9 @@ export default function DashboardPage() {
     <>
       <h1>Dashboard</h1>
       <EngineStatusPanel />
+      <Suspense fallback={<Loading what="cluster metrics" />}>
+        <ClusterMetrics />
+      </Suspense>
     </>
   );
 }

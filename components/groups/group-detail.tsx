@@ -10,6 +10,7 @@ import { useCluster } from '../lib/use-url-state';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
+import { GroupLagChart } from '../metrics/group-lag-chart';
 import { LagValue } from './lag-value';
 import { ResetOffset } from './reset-offset';
 
@@ -124,6 +125,7 @@ export function GroupDetailView({ group }: { group: string }) {
           )}
         </section>
       </div>
+      <GroupLagChart group={g.group} />
       <section className="panel" aria-label="Queues">
         <h2>Lag per queue</h2>
         {g.queues.length === 0 ? (

@@ -13,6 +13,8 @@ export const paths = {
   traces: () => '/traces',
   dlq: () => '/dlq',
   alerts: () => '/alerts',
+  /** Also built by the server for notification links (server/alerts/notify.ts alertLinks): keep the two in step. */
+  alert: (ruleId: number) => `/alerts/${ruleId}`,
   settings: () => '/settings',
 } as const;
 

@@ -1,0 +1,63 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDuration } from '../lib/format';
+import { useTRPC } from '../lib/trpc';
+import { useCluster } from '../lib/use-url-state';
+import { ErrorBox, Loading } from '../ui/state';
+import { timeTick, TimeRangeSelect, useTimeRange } from './time-range';
+
+/** Lag (messages) and time behind of one group over the URL's time range; gaps stay gaps (no line across them). */
+export function GroupLagChart({ group }: { group: string }) {
+  const trpc = useTRPC();
+  const cluster = useCluster();
+  const [range, setRange] = useTimeRange();
+  const chart = useQuery(trpc.metrics.groupLag.queryOptions({ cluster, group, range }, { refetchInterval: 10_000 }));
+  const health = useQuery(trpc.metrics.groupHealth.queryOptions({ cluster, group }, { refetchInterval: 30_000 }));
+  const tick = timeTick(range);
+  const known = chart.data?.points.filter((p) => p.lag !== null).length ?? 0;
+  return (
+    <section className="panel" aria-label="Lag history" data-testid="group-lag-chart">
+      <header className="panel-header">
+        <h2>Lag history</h2>
+        {health.data && health.data.queueCount > 0 ? (
+          <span className={health.data.status === 'OK' ? 'badge badge-ok' : health.data.status === 'WARN' ? 'badge badge-warn' : 'badge badge-error'} title={health.data.reason} data-testid="group-health">
+            {health.data.status}
+          </span>
+        ) : (
+          <span className="badge badge-unknown" title="Not enough history yet" data-testid="group-health">
+            health unknown
+          </span>
+        )}
+        <div style={{ marginLeft: 'auto' }}>
+          <TimeRangeSelect value={range} onChange={setRange} />
+        </div>
+      </header>
+      {chart.isPending ? (
+        <Loading what="lag history" />
+      ) : chart.isError ? (
+        <ErrorBox title="Lag history" message={chart.error.message} />
+      ) : known === 0 ? (
+        <p className="muted">No samples for this group in the last {range} yet. The console samples every few seconds; gaps are shown as gaps, not 0.</p>
+      ) : (
+        <div style={{ width: '100%', height: 260 }}>
+          <ResponsiveContainer>
+            <LineChart data={chart.data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
+              <XAxis dataKey="t" type="number" domain={[chart.data.from, chart.data.to]} scale="time" tickFormatter={tick} />
+              <YAxis yAxisId="lag" allowDecimals={false} />
+              <YAxis yAxisId="ms" orientation="right" tickFormatter={(v: number) => formatDuration(v)} />
+              <Tooltip
+                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                formatter={(v, name) => (v === null || v === undefined ? ['unknown', name] : name === 'time behind' ? [formatDuration(Number(v)), name] : [Number(v).toLocaleString(), name])}
+              />
+              <Legend />
+              <Line yAxisId="lag" type="monotone" dataKey="lag" name="messages behind" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
+              <Line yAxisId="ms" type="monotone" dataKey="lagMs" name="time behind" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </section>
+  );
+}
