@@ -11,6 +11,8 @@ export const paths = {
   messagesByKey: (topic: string, key: string) => `/messages?topic=${encodeURIComponent(topic)}&key=${encodeURIComponent(key)}`,
   messagesByTime: (topic: string, begin: number, end: number) => `/messages?topic=${encodeURIComponent(topic)}&begin=${begin}&end=${end}`,
   traces: () => '/traces',
+  trace: (msgId: string) => `/traces?msgId=${encodeURIComponent(msgId)}`,
+  tracesByKey: (topic: string, key: string) => `/traces?topic=${encodeURIComponent(topic)}&key=${encodeURIComponent(key)}`,
   dlq: () => '/dlq',
   alerts: () => '/alerts',
   /** Also built by the server for notification links (server/alerts/notify.ts alertLinks): keep the two in step. */

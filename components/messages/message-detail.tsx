@@ -33,6 +33,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
         <h1>
           Message <span className="mono">{m.msgId}</span>
         </h1>
+        <Link className="btn" href={paths.trace(m.msgId)}>Trace</Link>
       </div>
       <div className="grid-2">
         <section className="panel" aria-label="Message">

@@ -169,6 +169,7 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
                 <td>
                   <span className={r.status === 'SEND_OK' ? 'badge badge-ok' : 'badge badge-error'}>{r.status}</span>
                   {r.error && <span className="small muted"> {r.error}</span>}
+                  {r.status !== 'FAILED' && <Link className="btn btn-small" href={paths.trace(r.msgId)}>Trace</Link>}
                 </td>
               </tr>
             ))}
