@@ -34,6 +34,12 @@ test("a real ali-ons consumer's lag goes to zero; a reset to earliest brings it 
       await expect(detail.totalLag()).toHaveText('20', { timeout: 15_000 });
       await page.screenshot({ path: testInfo.outputPath('group-lag-back.png'), fullPage: true });
     });
+
+    await test.step("the group's retry topic opens from its link (a name with %)", async () => {
+      await page.getByRole('link', { name: `%RETRY%${group}` }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toContainText(`%RETRY%${group}`);
+      await expect(page.getByTestId('queue-stats')).toBeVisible();
+    });
   } finally {
     await producer.close();
   }

@@ -43,3 +43,15 @@ export function activeNavItem(pathname: string): NavItem | undefined {
     .filter((item) => (item.href === '/' ? pathname === '/' : pathname === item.href || pathname.startsWith(`${item.href}/`)))
     .sort((a, b) => b.href.length - a.href.length)[0];
 }
+
+/**
+ * A dynamic route segment as the name it stands for. Next hands some segments over still encoded
+ * ("a%20b") and others decoded ("%RETRY%g" from "%25RETRY%25g"), so decode only when that is valid.
+ */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
