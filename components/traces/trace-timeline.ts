@@ -53,7 +53,7 @@ export function buildTimeline(records: readonly TraceEntry[]): Timeline {
   const steps: TimelineStep[] = [];
   for (const r of records) {
     if (r.type === 'Pub') {
-      steps.push({ lane: laneOf(r, `producer ${r.group}`), label: `produced → stored (${r.costMs} ms)${r.success === false ? ' — failed' : ''}`, kind: 'publish', start: r.timestamp, end: r.timestamp + r.costMs, slow: false });
+      steps.push({ lane: laneOf(r, `producer ${r.group}`), label: `produced → stored${r.success === false ? ' — failed' : ''}`, kind: 'publish', start: r.timestamp, end: r.timestamp + r.costMs, slow: false });
     } else if (r.type === 'Retry') {
       steps.push({ lane: laneOf(r, r.group), label: `retry ${r.reconsumeTimes ?? ''} scheduled`, kind: 'retry', start: r.timestamp, end: r.timestamp, slow: false });
     } else if (r.type === 'DLQ') {

@@ -55,7 +55,7 @@ export function TraceView({ trace }: { trace: MessageTrace }) {
               <td className="num">{r.costMs}</td>
               <td>{r.success === null ? '—' : r.success ? <span className="badge badge-ok">success</span> : <span className="badge badge-error">failed</span>}</td>
               <td>{r.source === 'broker' ? `broker ${r.writer}` : `client ${r.writer}`}</td>
-              <td className="mono small">{r.raw.join(' | ')}</td>
+              <td className="mono small" style={{ wordBreak: 'break-all', maxWidth: '28rem' }}>{r.raw.join(' | ')}</td>
             </tr>
           ))}
         </tbody>
