@@ -28,6 +28,16 @@ test('create a topic, send 10 keyed test messages, find them by key, open one, d
     await rows.first().getByRole('link').click();
   });
 
+  await test.step('the same messages by time range and by id, from shareable URLs', async () => {
+    await page.goto(`/messages?topic=${topic}&begin=${Date.now() - 600_000}&end=${Date.now() + 60_000}`);
+    await expect(page.getByTestId('message-results').locator('tbody tr')).toHaveCount(10);
+    const firstId = await page.getByTestId('message-results').locator('tbody tr').first().getAttribute('data-msg-id');
+    await page.goto(`/messages?msgId=${firstId}`);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(firstId ?? 'missing id');
+    await page.goto(`/messages?topic=${topic}&key=${key}`);
+    await page.getByTestId('message-results').locator('tbody tr').first().getByRole('link').click();
+  });
+
   await test.step('open one and see its properties', async () => {
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Message');
     const props = page.getByTestId('message-properties');
