@@ -48,7 +48,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    // Metrics sampled (and alert rules evaluated) every 2 s, so alert tests fire within a test's time.
+    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ROCKETDECK_SAMPLE_INTERVAL_MS: '2000' },
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   },
 });
