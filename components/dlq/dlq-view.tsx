@@ -124,7 +124,7 @@ function DlqActions({ group, selected, cluster }: { group: string; selected: Sum
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const resend = useMutation(trpc.message.resend.mutationOptions());
+  const resend = useMutation(trpc.message.redeliver.mutationOptions());
   const [busy, setBusy] = useState(false);
   const resendAll = async () => {
     setBusy(true);

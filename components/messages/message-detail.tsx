@@ -166,8 +166,8 @@ function ResendToGroup({ msgId, topic, groups, cluster }: { msgId: string; topic
   const toast = useToast();
   const [group, setGroup] = useState(groups[0] ?? '');
   const resend = useMutation(
-    trpc.message.resend.mutationOptions({
-      onSuccess: (r) => toast.success(`Resent to ${group}: ${r.result}`),
+    trpc.message.redeliver.mutationOptions({
+      onSuccess: () => toast.success(`Resent to ${group} through its retry topic`),
       onError: (err) => toast.error(err.message),
     }),
   );

@@ -234,6 +234,8 @@ export interface ClusterAdmin {
   /** By UNIQ_KEY (what clients call msgId) or by offset message id. */
   viewMessage(msgId: string, topic?: string): Promise<MessageDetail>;
   sendMessages(input: SendInput, count: number): Promise<SendResultRow[]>;
+  /** Gives a stored message back to one group through its retry topic (works with every client). */
+  redeliverToGroup(msgId: string, topic: string, group: string): Promise<SendResultRow>;
   /** Sends a stored message again to one group (RocketMQ's consumeMessageDirectly / resend). */
   resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }>;
 

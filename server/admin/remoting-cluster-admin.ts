@@ -30,7 +30,7 @@ import { clusterOverview } from './cluster';
 import { createOrUpdateGroup, deleteGroup, groupDetail, listGroups, type GroupConfigInput } from './groups';
 import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages';
 import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
-import { producerConnections, resendMessage, sendMessages } from './send';
+import { producerConnections, redeliverToGroup, resendMessage, sendMessages } from './send';
 import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
 import { queryTraces, type MessageTrace, type TraceQuery } from './traces';
 
@@ -117,6 +117,10 @@ export class RemotingClusterAdmin implements ClusterAdmin {
 
   sendMessages(input: SendInput, count: number): Promise<SendResultRow[]> {
     return sendMessages(this.t, input, count);
+  }
+
+  redeliverToGroup(msgId: string, topic: string, group: string): Promise<SendResultRow> {
+    return redeliverToGroup(this.t, msgId, topic, group);
   }
 
   resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }> {

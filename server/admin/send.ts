@@ -159,3 +159,40 @@ export async function resendMessage(t: AdminTransport, msgId: string, topic: str
   const body = response.body ? (decodeJsonBody(response.body) as { consumeResult?: string; remark?: string } | null) : null;
   return { result: body?.consumeResult ?? 'CR_SUCCESS' };
 }
+
+/** Properties a redelivered copy drops: the parking and transaction bookkeeping of the stored one. */
+const REDELIVERY_DROPPED = ['DELAY', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'MIN_OFFSET', 'MAX_OFFSET', 'WAIT', 'RECONSUME_TIME', 'MAX_RECONSUME_TIMES'];
+
+/**
+ * Gives a stored message (typically a dead letter) back to one group, with any client: a copy goes to the
+ * group's retry topic `%RETRY%<group>`, which every clustering consumer of the group subscribes, with
+ * RETRY_TOPIC naming the original topic so the client hands it to that topic's handler, and its
+ * reconsume count starting over.
+ */
+export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: string, group: string): Promise<SendResultRow> {
+  const detail = await viewMessage(t, msgId, topic);
+  const ref = (await t.masters()).find((b) => b.brokerName === detail.brokerName) ?? (await t.masters())[0];
+  if (!ref) throw new AdminError('UNREACHABLE', 'no broker of the cluster is reachable');
+  const props: Record<string, string> = { ...detail.properties };
+  for (const name of REDELIVERY_DROPPED) delete props[name];
+  props.RETRY_TOPIC = detail.properties.RETRY_TOPIC ?? detail.properties.DLQ_ORIGIN_TOPIC ?? detail.topic;
+  props.ORIGIN_MESSAGE_ID ??= detail.msgId;
+  const retryTopic = `%RETRY%${group}`;
+  const header = { a: CONSOLE_PRODUCER_GROUP, b: retryTopic, c: 'TBW102', d: 1, e: 0, f: 0, g: Date.now(), h: 0, i: encodeProperties(props), j: 0, k: false, m: false };
+  const response = await t.broker(ref, RequestCode.SEND_MESSAGE_V2, header, { body: Buffer.from(detail.bodyBase64, 'base64') });
+  const status = SEND_STATUS[response.code];
+  if (!status) {
+    const remark = response.remark ?? `code ${response.code}`;
+    if (response.code === ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST) throw new AdminError('NOT_FOUND', `consumer group ${group} not found`);
+    throw new AdminError('BROKER_ERROR', `broker ${ref.brokerName} refused the copy for group ${group}: ${remark}`);
+  }
+  return {
+    msgId: props.UNIQ_KEY ?? detail.msgId,
+    offsetMsgId: response.extFields.msgId ?? '',
+    brokerName: ref.brokerName,
+    queueId: Number(response.extFields.queueId ?? 0),
+    queueOffset: Number(response.extFields.queueOffset ?? -1),
+    status,
+    error: null,
+  };
+}

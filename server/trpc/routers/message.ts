@@ -53,6 +53,9 @@ export const messageRouter = router({
       const { cluster, count, ...message } = input;
       return ctx.admins.get(cluster).sendMessages(message, count);
     }),
+  redeliver: mutateProcedure
+    .input(z.object({ cluster: clusterName, msgId, topic: anyTopicName, group: groupName }))
+    .mutation(({ ctx, input }) => ctx.admins.get(input.cluster).redeliverToGroup(input.msgId, input.topic, input.group)),
   resend: mutateProcedure
     .input(z.object({ cluster: clusterName, msgId, topic: anyTopicName, group: groupName, clientId: z.string().max(512).optional() }))
     .mutation(({ ctx, input }) => ctx.admins.get(input.cluster).resendMessage(input.msgId, input.topic, input.group, input.clientId)),
