@@ -76,7 +76,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return;
     }
     if (url === '/metrics' || url.startsWith('/metrics?')) {
-      renderPrometheus(metricsSource).then(
+      // Clusters still configured only: a removed cluster's last snapshot is not exported.
+      renderPrometheus({ clusters: () => admins.list().map((c) => c.name), latest: (c) => metricsSource.latest(c) }).then(
         (text) => {
           res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });
           res.end(text);
@@ -114,6 +115,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Metrics history and alerts: sampled over the admin client like any cluster, evaluated after each sample.
   const monitoring = createMonitoring({ db, source: metricsSource, clusters: () => admins.list().map((c) => c.name), consoleBaseUrl: consoleUrl, sampleIntervalMs: config.sampleIntervalMs });
   monitoring.start();
+  // A first sample right away, so charts and /metrics do not wait a whole interval after a start.
+  monitoring.sampler.sampleOnce().catch((err: unknown) => console.error('metrics sampler:', err));
   return {
     engine,
     consoleUrl,

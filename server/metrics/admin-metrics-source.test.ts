@@ -113,3 +113,13 @@ test('time behind: exact for one message, dated by offset marks, else by the las
   assert.equal(ageOfFirstUnconsumed(2, 8, null, stat, marks, 10_000), null);
   assert.equal(ageOfFirstUnconsumed(10, 0, null, stat, marks, 10_000), 0);
 });
+
+test('a failed collect drops the last snapshot (nothing stale for /metrics)', async () => {
+  let fail = false;
+  const flaky = new AdminMetricsSource(() => (fail ? { clusterOverview: () => Promise.reject(new Error('name server down')) } as never : admin));
+  await flaky.collect('embedded');
+  assert.ok(flaky.latest('embedded'));
+  fail = true;
+  await assert.rejects(flaky.collect('embedded'), /name server down/);
+  assert.equal(flaky.latest('embedded'), undefined);
+});

@@ -90,6 +90,16 @@ export class AdminMetricsSource implements MetricsSource {
   }
 
   async collect(cluster: string): Promise<MetricsSnapshot> {
+    try {
+      return await this.collectOnce(cluster);
+    } catch (err) {
+      // An unreachable cluster has no current numbers: /metrics must not keep serving the old ones.
+      this.last.delete(cluster);
+      throw err;
+    }
+  }
+
+  private async collectOnce(cluster: string): Promise<MetricsSnapshot> {
     const admin = this.adminOf(cluster);
     let state = this.states.get(cluster);
     if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map() }));
