@@ -8,6 +8,7 @@ import { decodeTraceBody, type TraceRecord } from '../../engine/broker/trace/tra
 import { PROPERTY_TRACE_BROKER } from '../../engine/broker/trace/trace-writer';
 import { mapLimit, type AdminTransport } from './admin-transport';
 import { AdminError } from './admin-types';
+import { viewByOffsetId } from './message-detail';
 import { queryByKey } from './messages';
 import { masterTopicConfigs } from './topics';
 
@@ -53,7 +54,11 @@ export async function queryTraces(t: AdminTransport, q: TraceQuery): Promise<Mes
   if (hosts.length === 0) return [];
   const found = await mapLimit(hosts, hosts.length, (h) => queryByKey(t, h.ref, traceTopic, key, q.begin ?? 0, q.end ?? END_OF_TIME, false));
   const entries: TraceEntry[] = [];
+  const seen = new Set<string>();
   for (const m of found.flat()) {
+    // A trace message is indexed once per key occurrence: read each one once.
+    if (seen.has(m.msgId)) continue;
+    seen.add(m.msgId);
     const writer = m.properties[PROPERTY_TRACE_BROKER];
     for (const r of decodeTraceBody(m.body.toString('utf8'))) {
       entries.push({ ...r, source: writer ? 'broker' : 'client', writer: writer ?? m.bornHost });
@@ -61,9 +66,10 @@ export async function queryTraces(t: AdminTransport, q: TraceQuery): Promise<Mes
   }
   let ids: Set<string>;
   if (q.msgId && !entries.some((e) => e.msgId === q.msgId)) {
-    // An offset msg id (what ali-ons reports): the Pub record names the message's UNIQ_KEY.
-    const pub = entries.find((e) => e.type === 'Pub' && e.raw[12] === q.msgId);
-    return pub ? queryTraces(t, { ...q, msgId: pub.msgId }) : [];
+    // An offset msg id (what ali-ons reports): the stored message names its UNIQ_KEY.
+    const stored = /^[0-9A-Fa-f]{32}$/.test(q.msgId) ? await viewByOffsetId(t, q.msgId).catch(() => null) : null;
+    const uniq = stored?.msg.properties.UNIQ_KEY;
+    return uniq && uniq !== q.msgId ? queryTraces(t, { ...q, msgId: uniq }) : [];
   }
   if (q.msgId) ids = new Set([q.msgId]);
   else {

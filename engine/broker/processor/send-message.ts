@@ -15,7 +15,6 @@ import { decodeProperties, encodeProperties } from '../../store/message-properti
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
-import type { TraceService } from '../trace/trace-service';
 import {
   hostOf,
   PROPERTY_CLUSTER,
@@ -221,7 +220,10 @@ export class SendMessageProcessor {
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
     ctx.stats.recordPut(header.topic, inputs.length, body.length);
-    if (ctx.trace?.enabledFor(header.topic)) traceBatch(ctx.trace, { header, elementProps, uniqKeys, inputs, startedAt, clientHost: channel.remoteAddress, append });
+    if (ctx.trace?.enabledFor(header.topic)) {
+      const { producerGroup, topic, queueId } = header;
+      ctx.trace.onPublishBatch({ producerGroup, topic, queueId, msgIds: uniqKeys, props: elementProps, bodyLengths: inputs.map((m) => m.body.length), startedAt, clientHost: channel.remoteAddress, append });
+    }
     return createResponse(request, code, {
       header: {
         msgId: append.msgId,
@@ -280,25 +282,5 @@ export class SendMessageProcessor {
     if (result.status === 'PUT_OK' && ctx.trace?.enabledFor(msg.topic)) ctx.trace.onSendBack(group, msg, { topic: target, delayLevel: Number(props[PROPERTY_DELAY] ?? 0) });
     if (result.status === 'PUT_OK') return createResponse(request, ResponseCode.SUCCESS);
     return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: result.remark ?? result.status });
-  }
-}
-
-/** One Pub record per element of a stored batch (consecutive queue offsets, comma-joined offset ids). */
-function traceBatch(
-  trace: TraceService,
-  b: { header: SendHeader; elementProps: Array<Record<string, string>>; uniqKeys: string[]; inputs: MessageInput[]; startedAt: number; clientHost: string; append: { msgId: string; logicsOffset: number; storeTimestamp: number } },
-): void {
-  const offsetIds = b.append.msgId.split(',');
-  for (let i = 0; i < b.inputs.length; i++) {
-    trace.onSend({
-      ...b.header,
-      storedTopic: b.header.topic,
-      props: b.elementProps[i] ?? {},
-      msgId: b.uniqKeys[i] ?? '',
-      bodyLength: b.inputs[i]?.body.length ?? 0,
-      startedAt: b.startedAt,
-      clientHost: b.clientHost,
-      append: { msgId: offsetIds[i] ?? '', logicsOffset: b.append.logicsOffset + i, storeTimestamp: b.append.storeTimestamp },
-    });
   }
 }

@@ -9,7 +9,7 @@ import { DLQ_GROUP_TOPIC_PREFIX, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX } from 
 import type { DecodedMessage } from '../../store/message-codec';
 import type { BrokerContext } from '../broker-context';
 import { DeliveryTracker } from './delivery-tracker';
-import { CONTEXT_FAILED, CONTEXT_SUCCESS, MSG_TYPE_DELAY, MSG_TYPE_NORMAL, MSG_TYPE_TRANS_HALF } from './trace-data';
+import { CONTEXT_FAILED, CONTEXT_SUCCESS, encodeTraceRecord, MSG_TYPE_DELAY, MSG_TYPE_NORMAL, MSG_TYPE_TRANS_HALF } from './trace-data';
 import { TraceWriter, type TraceWriterStats } from './trace-writer';
 
 /** Topic attribute that turns tracing off for one topic. */
@@ -48,6 +48,20 @@ export interface SendTrace {
   reconsumeTimes: number;
   clientHost: string;
   queueId: number;
+  append: { msgId: string; logicsOffset: number; storeTimestamp: number };
+}
+
+/** A stored batch: one Pub record per element, encoded only when written. */
+export interface BatchTrace {
+  producerGroup: string;
+  topic: string;
+  clientHost: string;
+  startedAt: number;
+  queueId: number;
+  msgIds: readonly string[];
+  props: ReadonlyArray<Readonly<Record<string, string>>>;
+  bodyLengths: readonly number[];
+  /** Comma-joined offset msg ids, first queue offset, store time. */
   append: { msgId: string; logicsOffset: number; storeTimestamp: number };
 }
 
@@ -129,14 +143,29 @@ export class TraceService {
     });
   }
 
+  onPublishBatch(b: BatchTrace): void {
+    const cost = Date.now() - b.startedAt;
+    const { region, storeHost } = this;
+    const { msgId: offsetIdList, logicsOffset, storeTimestamp } = b.append;
+    this.writer.addMany(b.msgIds.length, (emit) => {
+      const offsetIds = offsetIdList.split(',');
+      for (let i = 0; i < b.msgIds.length; i++) {
+        const msgId = b.msgIds[i] ?? '';
+        const props = b.props[i] ?? {};
+        const fields = [b.startedAt, region, b.producerGroup, b.topic, msgId, props.TAGS, props.KEYS ?? '', storeHost, b.bodyLengths[i] ?? 0, cost,
+          MSG_TYPE_NORMAL, offsetIds[i] ?? '', true, b.clientHost, b.queueId, logicsOffset + i, storeTimestamp];
+        emit(encodeTraceRecord('Pub', fields), keysOf(msgId, props.KEYS));
+      }
+    });
+  }
+
   onPublish(p: PublishTrace): void {
     const now = Date.now();
     this.writer.add(
       'Pub',
       [p.startedAt, this.region, p.producerGroup, p.topic, p.msgId, p.tags, p.keys ?? '', this.storeHost, p.bodyLength, now - p.startedAt, p.msgType,
         p.offsetMsgId, p.success, p.clientHost, p.queueId, p.queueOffset, p.storeTimestamp],
-      // The offset msg id too: clients such as ali-ons report it as the message's id.
-      `${keysOf(p.msgId, p.keys)} ${p.offsetMsgId}`,
+      keysOf(p.msgId, p.keys),
     );
   }
 

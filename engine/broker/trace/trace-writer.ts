@@ -1,6 +1,6 @@
 /**
- * TraceWriter: the off-hot-path half of broker tracing. Records are queued in a bounded ring (the
- * oldest dropped and counted when full — a send or pull never waits for tracing) and written every
+ * TraceWriter: the off-hot-path half of broker tracing. Records are queued in bounded chunks (the
+ * oldest chunk dropped and counted when full — a send or pull never waits for tracing) and written every
  * `flushIntervalMs`, or as soon as `flushBatchRecords` are queued, as trace messages on the trace
  * topic: many records per message, KEYS = the traced msgIds and business keys so the IndexFile
  * finds them (`<traceTopic>#<msgId>`, `<traceTopic>#<key>`), property TRACE_BROKER = the writer.
@@ -14,6 +14,8 @@ import { encodeTraceRecord, type TraceType } from './trace-data';
 export const traceQueueRecordsMax = 65_536;
 /** Queued records that trigger a flush before the timer. */
 export const flushBatchRecords = 1_024;
+/** Records per queue chunk (the unit dropped on overflow). */
+const queueChunkRecords = 1_024;
 /** Timer flush period, ms. */
 export const flushIntervalMs = 100;
 /** Body of one trace message, bytes (RocketMQ's trace maxMsgSize is 128 000). */
@@ -23,12 +25,16 @@ export const traceKeysCharsMax = 16_000;
 /** Marks a trace message the broker wrote (client-sent trace messages lack it). */
 export const PROPERTY_TRACE_BROKER = 'TRACE_BROKER';
 
-interface QueuedRecord {
-  type: TraceType;
-  fields: ReadonlyArray<string | number | boolean | null | undefined>;
-  /** msgId and business keys, space separated. */
-  keys: string;
-}
+/** Emits one encoded record and the keys (space separated) it should be found by. */
+export type TraceEmit = (text: string, keys: string) => void;
+
+/**
+ * A queued entry: one record as fields, or many records (a stored batch) expanded only when written,
+ * so a send pays for one queue entry per batch and nothing per message.
+ */
+type QueuedRecord =
+  | { type: TraceType; fields: ReadonlyArray<string | number | boolean | null | undefined>; keys: string; expand?: undefined; count?: undefined }
+  | { expand: (emit: TraceEmit) => void; count: number; type?: undefined };
 
 export interface TraceWriterStats {
   recorded: number;
@@ -39,8 +45,9 @@ export interface TraceWriterStats {
 }
 
 export class TraceWriter {
-  private readonly ring: Array<QueuedRecord | undefined> = new Array<QueuedRecord | undefined>(traceQueueRecordsMax);
-  private head = 0;
+  // Chunks of small packed arrays, not one big ring: a large preallocated JS array is kept in
+  // dictionary mode and made every push a hash insert.
+  private chunks: QueuedRecord[][] = [[]];
   private size = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
@@ -62,15 +69,30 @@ export class TraceWriter {
   }
 
   /** Queues one record; never blocks. */
-  add(type: TraceType, fields: QueuedRecord['fields'], keys: string): void {
-    this.counters.recorded++;
-    if (this.size === traceQueueRecordsMax) {
-      this.head = (this.head + 1) % traceQueueRecordsMax;
-      this.size--;
-      this.counters.dropped++;
+  add(type: TraceType, fields: ReadonlyArray<string | number | boolean | null | undefined>, keys: string): void {
+    this.enqueue({ type, fields, keys }, 1);
+  }
+
+  /** Queues `count` records produced by `expand` when they are written. */
+  addMany(count: number, expand: (emit: TraceEmit) => void): void {
+    this.enqueue({ expand, count }, count);
+  }
+
+  private enqueue(item: QueuedRecord, records: number): void {
+    this.counters.recorded += records;
+    let last = this.chunks[this.chunks.length - 1] as QueuedRecord[];
+    if (last.length >= queueChunkRecords) {
+      last = [];
+      this.chunks.push(last);
     }
-    this.ring[(this.head + this.size) % traceQueueRecordsMax] = { type, fields, keys };
-    this.size++;
+    last.push(item);
+    this.size += records;
+    while (this.size > traceQueueRecordsMax && this.chunks.length > 1) {
+      const oldest = this.chunks.shift() ?? [];
+      const n = oldest.reduce((sum, q) => sum + (q.count ?? 1), 0);
+      this.size -= n;
+      this.counters.dropped += n;
+    }
     if (this.size >= flushBatchRecords && !this.soonQueued && this.timer) {
       this.soonQueued = true;
       setImmediate(() => {
@@ -94,47 +116,44 @@ export class TraceWriter {
     await this.flushing;
   }
 
-  private take(): QueuedRecord | undefined {
-    if (this.size === 0) return undefined;
-    const rec = this.ring[this.head];
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % traceQueueRecordsMax;
-    this.size--;
-    return rec;
-  }
-
   private async writeQueued(): Promise<void> {
+    const chunks = this.chunks;
+    this.chunks = [[]];
+    this.size = 0;
+    // Encoding is synchronous; the puts run after it, in order.
+    const messages: Array<{ body: string; keys: string; count: number }> = [];
     let body = '';
+    let keys = '';
     let count = 0;
-    const keys = new Set<string>();
-    let keysChars = 0;
-    for (let rec = this.take(); rec; rec = this.take()) {
-      const text = encodeTraceRecord(rec.type, rec.fields);
-      if (count > 0 && (body.length + text.length > traceBodyBytesMax || keysChars + rec.keys.length + 1 > traceKeysCharsMax)) {
-        await this.put(body, keys, count);
+    const emit: TraceEmit = (text, recKeys) => {
+      if (count > 0 && (body.length + text.length > traceBodyBytesMax || keys.length + recKeys.length + 1 > traceKeysCharsMax)) {
+        messages.push({ body, keys, count });
         body = '';
+        keys = '';
         count = 0;
-        keys.clear();
-        keysChars = 0;
       }
       body += text;
+      // Duplicate keys (a msgId with several records here) only cost index entries; readers dedupe.
+      keys = keys === '' ? recKeys : `${keys} ${recKeys}`;
       count++;
-      for (const k of rec.keys.split(' ')) {
-        if (k === '' || keys.has(k)) continue;
-        keys.add(k);
-        keysChars += k.length + 1;
+    };
+    for (const chunk of chunks) {
+      for (const q of chunk) {
+        if (q.expand) q.expand(emit);
+        else emit(encodeTraceRecord(q.type, q.fields), q.keys);
       }
     }
-    if (count > 0) await this.put(body, keys, count);
+    if (count > 0) messages.push({ body, keys, count });
+    for (const m of messages) await this.put(m.body, m.keys, m.count);
   }
 
-  private async put(body: string, keys: ReadonlySet<string>, count: number): Promise<void> {
+  private async put(body: string, keys: string, count: number): Promise<void> {
     const { ctx } = this;
     const input: MessageInput = {
       topic: ctx.config.traceTopic,
       queueId: 0,
       body: Buffer.from(body, 'utf8'),
-      properties: encodeProperties({ KEYS: [...keys].join(' '), [PROPERTY_TRACE_BROKER]: ctx.config.brokerName, WAIT: 'false' }),
+      properties: encodeProperties({ KEYS: keys, [PROPERTY_TRACE_BROKER]: ctx.config.brokerName, WAIT: 'false' }),
       flag: 0,
       sysFlag: 0,
       bornTimestamp: Date.now(),

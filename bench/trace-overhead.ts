@@ -1,0 +1,94 @@
+/**
+ * Broker tracing overhead (npm run bench:trace): produce throughput of one server with tracing off
+ * and on, rounds interleaved (off, on, off, on, …) on the same process so machine noise hits both
+ * alike. Our pipelined client (SEND_BATCH_MESSAGE) and ali-ons (one send per message); the switch is
+ * the broker's `traceOn`, flipped over the wire with UPDATE_BROKER_CONFIG.
+ * Env: BENCH_MESSAGES (100000), BENCH_ROUNDS (3), BENCH_BATCH (256), BENCH_IN_FLIGHT (4), BENCH_ONS_MESSAGES (30000).
+ * The last stdout line is one JSON object.
+ */
+import { RemotingClient } from '../engine/remoting/remoting-client';
+import { createRequest } from '../engine/remoting/remoting-command';
+import { RequestCode } from '../engine/remoting/request-code';
+import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
+import { RocketClient } from './lib/rocket-client';
+import { ensureBuild, startServer } from './lib/server-process';
+import { produceBatches, produceOns } from './lib/workloads';
+
+function envInt(name: string, dflt: number): number {
+  const n = Number(process.env[name] ?? '');
+  return Number.isInteger(n) && n > 0 ? n : dflt;
+}
+const MESSAGES = envInt('BENCH_MESSAGES', 100_000);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const BATCH = envInt('BENCH_BATCH', 256);
+const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 4);
+const ONS_MESSAGES = envInt('BENCH_ONS_MESSAGES', 30_000);
+const BODY = Buffer.alloc(1024, 0x61);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function setTrace(admin: RemotingClient, brokerAddr: string, on: boolean): Promise<void> {
+  const req = createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from(`traceOn=${on}\n`) });
+  const res = await admin.invoke(brokerAddr, req, 5_000);
+  if (res.code !== 0) throw new Error(`UPDATE_BROKER_CONFIG traceOn=${on} failed: ${res.code} ${res.remark ?? ''}`);
+}
+
+async function main(): Promise<void> {
+  ensureBuild(log);
+  const server = await startServer();
+  const client = new RocketClient(server.namesrvAddr);
+  const admin = new RemotingClient();
+  const own: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  const ons: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  try {
+    const warm = await client.route('TraceBenchWarm');
+    await produceBatches(client, warm, { group: 'trace-bench-pg', total: 50_000, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
+    for (let r = 1; r <= ROUNDS; r++) {
+      for (const mode of ['off', 'on'] as const) {
+        await setTrace(admin, server.brokerAddr, mode === 'on');
+        const route = await client.route(`TraceBench${mode}${r}`);
+        const t = await produceBatches(client, route, { group: 'trace-bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
+        own[mode].push(t.msgsPerSec);
+        log(`own client, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s`);
+      }
+    }
+    const producer = await createOnsProducer(server.namesrvAddr, 'trace-bench-ons');
+    try {
+      await produceOns(producer, 'TraceBenchOnsWarm', { total: 10_000, inFlight: 256, body: BODY });
+      for (let r = 1; r <= ROUNDS; r++) {
+        for (const mode of ['off', 'on'] as const) {
+          await setTrace(admin, server.brokerAddr, mode === 'on');
+          const t = await produceOns(producer, `TraceBenchOns${mode}${r}`, { total: ONS_MESSAGES, inFlight: 256, body: BODY });
+          ons[mode].push(t.msgsPerSec);
+          log(`ali-ons, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s`);
+        }
+      }
+    } finally {
+      await closeOnsProducer(producer);
+    }
+  } finally {
+    await admin.close();
+    await client.close();
+    await server.stop();
+  }
+  const cost = (m: Record<'off' | 'on', number[]>) => Math.round((1 - median(m.on) / median(m.off)) * 1000) / 10;
+  const figures = {
+    produce_msgs_s_own_trace_off: Math.round(median(own.off)),
+    produce_msgs_s_own_trace_on: Math.round(median(own.on)),
+    trace_cost_pct_own: cost(own),
+    produce_msgs_s_ali_ons_trace_off: Math.round(median(ons.off)),
+    produce_msgs_s_ali_ons_trace_on: Math.round(median(ons.on)),
+    trace_cost_pct_ali_ons: cost(ons),
+    target_pct: 15,
+    rounds: { own, ons },
+  };
+  process.stdout.write(JSON.stringify(figures) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:trace failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
