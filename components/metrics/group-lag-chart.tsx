@@ -17,7 +17,7 @@ export function GroupLagChart({ group }: { group: string }) {
   const tick = timeTick(range);
   const known = chart.data?.points.filter((p) => p.lag !== null).length ?? 0;
   return (
-    <section className="panel" aria-label="Lag history" data-testid="group-lag-chart">
+    <section className="panel" aria-label="Lag history" data-testid="group-lag-chart" data-known-points={known}>
       <header className="panel-header">
         <h2>Lag history</h2>
         {health.data && health.data.queueCount > 0 ? (
