@@ -4,14 +4,16 @@
  * alike. Our pipelined client (SEND_BATCH_MESSAGE) and ali-ons (one send per message); the switch is
  * the broker's `traceOn`, flipped over the wire with UPDATE_BROKER_CONFIG.
  * Env: BENCH_MESSAGES (100000), BENCH_ROUNDS (3), BENCH_BATCH (256), BENCH_IN_FLIGHT (4), BENCH_ONS_MESSAGES (30000).
- * The last stdout line is one JSON object.
+ * Throughput on a shared machine is noisy; the broker's CPU per message (its /proc time over the round
+ * plus a 300 ms settle for the batched trace writes) is the steadier figure. The last stdout line is one JSON object.
  */
 import { RemotingClient } from '../engine/remoting/remoting-client';
 import { createRequest } from '../engine/remoting/remoting-command';
 import { RequestCode } from '../engine/remoting/request-code';
 import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
 import { RocketClient } from './lib/rocket-client';
-import { ensureBuild, startServer } from './lib/server-process';
+import { ensureBuild, startServer, type ServerProcess } from './lib/server-process';
+import type { Throughput } from './lib/workloads';
 import { produceBatches, produceOns } from './lib/workloads';
 
 function envInt(name: string, dflt: number): number {
@@ -33,6 +35,14 @@ async function setTrace(admin: RemotingClient, brokerAddr: string, on: boolean):
   if (res.code !== 0) throw new Error(`UPDATE_BROKER_CONFIG traceOn=${on} failed: ${res.code} ${res.remark ?? ''}`);
 }
 
+/** Runs one round and returns its throughput and the broker's CPU µs per message (trailing trace writes included). */
+async function measured(server: ServerProcess, total: number, fn: () => Promise<Throughput>): Promise<{ msgsPerSec: number; usPerMsg: number }> {
+  const s0 = server.cpuSeconds();
+  const t = await fn();
+  await new Promise((r) => setTimeout(r, 300));
+  return { msgsPerSec: t.msgsPerSec, usPerMsg: ((server.cpuSeconds() - s0) * 1e6) / total };
+}
+
 async function main(): Promise<void> {
   ensureBuild(log);
   const server = await startServer();
@@ -40,6 +50,8 @@ async function main(): Promise<void> {
   const admin = new RemotingClient();
   const own: Record<'off' | 'on', number[]> = { off: [], on: [] };
   const ons: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  const ownCpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  const onsCpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
   try {
     const warm = await client.route('TraceBenchWarm');
     await produceBatches(client, warm, { group: 'trace-bench-pg', total: 50_000, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
@@ -47,9 +59,10 @@ async function main(): Promise<void> {
       for (const mode of ['off', 'on'] as const) {
         await setTrace(admin, server.brokerAddr, mode === 'on');
         const route = await client.route(`TraceBench${mode}${r}`);
-        const t = await produceBatches(client, route, { group: 'trace-bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
+        const t = await measured(server, MESSAGES, () => produceBatches(client, route, { group: 'trace-bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY }));
         own[mode].push(t.msgsPerSec);
-        log(`own client, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s`);
+        ownCpu[mode].push(t.usPerMsg);
+        log(`own client, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s, broker ${t.usPerMsg.toFixed(2)} µs/msg`);
       }
     }
     const producer = await createOnsProducer(server.namesrvAddr, 'trace-bench-ons');
@@ -58,9 +71,10 @@ async function main(): Promise<void> {
       for (let r = 1; r <= ROUNDS; r++) {
         for (const mode of ['off', 'on'] as const) {
           await setTrace(admin, server.brokerAddr, mode === 'on');
-          const t = await produceOns(producer, `TraceBenchOns${mode}${r}`, { total: ONS_MESSAGES, inFlight: 256, body: BODY });
+          const t = await measured(server, ONS_MESSAGES, () => produceOns(producer, `TraceBenchOns${mode}${r}`, { total: ONS_MESSAGES, inFlight: 256, body: BODY }));
           ons[mode].push(t.msgsPerSec);
-          log(`ali-ons, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s`);
+          onsCpu[mode].push(t.usPerMsg);
+          log(`ali-ons, tracing ${mode}, round ${r}: ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msg/s, broker ${t.usPerMsg.toFixed(2)} µs/msg`);
         }
       }
     } finally {
@@ -79,6 +93,10 @@ async function main(): Promise<void> {
     produce_msgs_s_ali_ons_trace_off: Math.round(median(ons.off)),
     produce_msgs_s_ali_ons_trace_on: Math.round(median(ons.on)),
     trace_cost_pct_ali_ons: cost(ons),
+    broker_us_per_msg_own: { off: Math.round(median(ownCpu.off) * 100) / 100, on: Math.round(median(ownCpu.on) * 100) / 100 },
+    broker_cpu_cost_pct_own: Math.round((median(ownCpu.on) / median(ownCpu.off) - 1) * 1000) / 10,
+    broker_us_per_msg_ali_ons: { off: Math.round(median(onsCpu.off) * 100) / 100, on: Math.round(median(onsCpu.on) * 100) / 100 },
+    broker_cpu_cost_pct_ali_ons: Math.round((median(onsCpu.on) / median(onsCpu.off) - 1) * 1000) / 10,
     target_pct: 15,
     rounds: { own, ons },
   };

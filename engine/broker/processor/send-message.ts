@@ -143,7 +143,9 @@ export class SendMessageProcessor {
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
     if (ctx.trace?.enabledFor(header.topic)) {
-      ctx.trace.onSend({ ...header, storedTopic: input.topic, props, msgId: uniqKey, bodyLength: body.length, startedAt, clientHost: channel.remoteAddress, append });
+      // Named fields, no spread of the header: a 20-field spread object is built in dictionary mode.
+      const { producerGroup, topic, queueId, sysFlag, reconsumeTimes } = header;
+      ctx.trace.onSend({ producerGroup, topic, queueId, sysFlag, reconsumeTimes, storedTopic: input.topic, props, msgId: uniqKey, bodyLength: body.length, startedAt, clientHost: channel.remoteAddress, append });
     }
     return createResponse(request, code, {
       header: {
