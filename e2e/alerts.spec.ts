@@ -53,7 +53,7 @@ test('a lag rule created in the console fires for a real ali-ons consumer that s
       await page.getByTestId('tab-notifications').click();
       await expect(page.getByTestId('notifications')).toContainText(`Firing: ${ruleName}`);
       const metrics = await (await request.get('/metrics')).text();
-      expect(metrics).toMatch(new RegExp(`rocketmq_group_diff\\{cluster="embedded",group="${group}",topic="${topic}",countOfOnlineConsumers="0",msgModel=""\\} 20`));
+      expect(metrics).toMatch(new RegExp(`rocketmq_group_diff\\{cluster="embedded",group="${group}",topic="${topic}",countOfOnlineConsumers="0",msgModel="CLUSTERING"\\} 20`));
       await page.goto('/?range=15m');
       await expect(page.getByTestId('top-lag')).toContainText(group);
       await expect(page.getByTestId('range-15m')).toHaveAttribute('aria-selected', 'true');

@@ -29,6 +29,7 @@ export interface GroupTopicLag {
   /** Messages behind on this topic; null when a queue's lag is unknown. */
   lag: number | null;
   onlineClients: number;
+  /** CLUSTERING / BROADCASTING as last reported by the group's clients; null when never seen online. */
   messageModel: string | null;
 }
 
@@ -55,6 +56,8 @@ interface ClusterState {
   prevMax: Map<string, { maxOffset: number; at: number }>;
   /** Max-offset change points per queue, oldest first. */
   marks: Map<string, OffsetMark[]>;
+  /** Last message model a group's clients reported (kept while they are offline). */
+  models: Map<string, string>;
 }
 
 const queueKey = (topic: string, broker: string, queueId: number) => `${topic}@${broker}#${queueId}`;
@@ -102,7 +105,7 @@ export class AdminMetricsSource implements MetricsSource {
   private async collectOnce(cluster: string): Promise<MetricsSnapshot> {
     const admin = this.adminOf(cluster);
     let state = this.states.get(cluster);
-    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map() }));
+    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map() }));
 
     const overview = await admin.clusterOverview();
     if (overview.brokers.length === 0) {
@@ -149,8 +152,18 @@ export class AdminMetricsSource implements MetricsSource {
       const snap = this.groupSnapshot(state, d.value, stats, missing, at);
       const dlq = dlqMax.get(g.dlqTopic);
       groups.push(dlq === undefined && details.some((r) => !r.ok) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
-      groupTopics.push(...perTopicLag(d.value));
+      if (d.value.messageModel) state.models.set(g.group, d.value.messageModel);
+      groupTopics.push(...perTopicLag(d.value, state.models.get(g.group) ?? null));
     });
+
+    // Forget topics, queues and groups that are gone, so the state stays as big as the cluster.
+    const seenQueues = new Set(stats.keys());
+    if (details.every((r) => r.ok)) {
+      for (const k of state.prevMax.keys()) if (!seenQueues.has(k)) state.prevMax.delete(k);
+      for (const k of state.marks.keys()) if (!seenQueues.has(k)) state.marks.delete(k);
+    }
+    const seenGroups = new Set(groupNames.map((g) => g.group));
+    for (const g of state.models.keys()) if (!seenGroups.has(g)) state.models.delete(g);
 
     const snapshot: MetricsSnapshot = { cluster, brokers, missingBrokers, topics, groups };
     this.last.set(cluster, { at, snapshot, groupTopics });
@@ -259,13 +272,13 @@ function putLatency(runtime: Record<string, string>): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function perTopicLag(d: GroupDetail): GroupTopicLag[] {
+function perTopicLag(d: GroupDetail, messageModel: string | null): GroupTopicLag[] {
   const byTopic = new Map<string, number | null>();
   for (const q of d.queues) {
     const prev = byTopic.has(q.topic) ? byTopic.get(q.topic)! : 0;
     byTopic.set(q.topic, prev === null || q.lag === null ? null : prev + q.lag);
   }
-  return [...byTopic].map(([topic, lag]) => ({ group: d.group, topic, lag, onlineClients: d.onlineClients, messageModel: d.messageModel }));
+  return [...byTopic].map(([topic, lag]) => ({ group: d.group, topic, lag, onlineClients: d.onlineClients, messageModel }));
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
