@@ -3,7 +3,7 @@
  * rollups + alert evaluation) on a real engine with TOPICS topics × 4 queues and GROUPS groups with committed offsets,
  * the longest event-loop stall during ticks, and chart query times over a day of 10 s history.
  *
- *   npx tsx bench/metrics-tick.ts            (TOPICS=20 GROUPS=20 TICKS=20 by default)
+ *   npx tsx bench/metrics-tick.ts            (BENCH_TOPICS=20 BENCH_GROUPS=20 BENCH_TICKS=20 by default)
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startEngine } from '../test/support/engine-fixture';
@@ -17,9 +17,9 @@ import { writeSamples } from '../server/metrics/sampler';
 import { querySeries } from '../server/metrics/series-query';
 import { TIME_RANGE_MS } from '../server/metrics/time-range';
 
-const TOPICS = Number(process.env.TOPICS ?? 20);
-const GROUPS = Number(process.env.GROUPS ?? 20);
-const TICKS = Number(process.env.TICKS ?? 20);
+const TOPICS = Number(process.env.BENCH_TOPICS ?? 20);
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 20);
+const TICKS = Number(process.env.BENCH_TICKS ?? 20);
 
 const ms = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -124,3 +124,27 @@ test('a failed collect drops the last snapshot (nothing stale for /metrics)', as
   await assert.rejects(flaky.collect('embedded'), /name server down/);
   assert.equal(flaky.latest('embedded'), undefined);
 });
+
+test('topic details are read round-robin on a cluster with more topics than a collect reads', async () => {
+  await admin.createTopic({ topic: 'ms_rr_a', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+  await admin.createTopic({ topic: 'ms_rr_b', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+  let details = 0;
+  const counting = new Proxy(admin, {
+    get(target, prop, receiver) {
+      if (prop === 'topicDetail') return (topic: string) => (details++, target.topicDetail(topic));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const rr = new AdminMetricsSource(() => counting, { topicDetailsPerCollect: 1 });
+  const watched = (await admin.listTopics()).filter((t) => t.kind === 'normal' || t.kind === 'dlq').length;
+  const perCollect: number[] = [];
+  let last = await rr.collect('embedded');
+  for (let i = 0; i < 2 * watched + 1; i++) {
+    const before = details;
+    last = await rr.collect('embedded');
+    perCollect.push(details - before);
+  }
+  assert.ok(perCollect.every((n) => n === 1), `details per collect ${perCollect.join(',')}`);
+  // Every normal topic has been read twice by now, so each has a TPS, repeated between its reads.
+  for (const t of ['ms_orders', 'ms_rr_a', 'ms_rr_b']) assert.ok(last.topics.some((x) => x.topic === t), `${t} has a TPS`);
+});

@@ -18,6 +18,11 @@ import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, Mis
 /** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
 export const TOPICS_PER_COLLECT_MAX = 1_000;
 export const GROUPS_PER_COLLECT_MAX = 1_000;
+/**
+ * Topic details read per collect. Each costs the broker a full topic-config listing, so on a cluster with more
+ * topics they are read round-robin and a topic's TPS (averaged since its previous read) is repeated until its turn.
+ */
+export const TOPIC_DETAILS_PER_COLLECT_DEFAULT = 40;
 /** Admin requests in flight per collect (topic details, group details). */
 const COLLECT_CONCURRENCY = 4;
 /** Max-offset change points remembered per queue, for dating the first unconsumed message. */
@@ -43,6 +48,7 @@ export interface AdminMetricsSourceOptions {
   now?: () => number;
   /** Leave RocketMQ's built-in groups (TOOLS_CONSUMER, …) out; default true. */
   skipSystemGroups?: boolean;
+  topicDetailsPerCollect?: number;
 }
 
 /** One remembered change of a queue's max offset: `maxOffset` was reached by `at`, its newest message stored at `storeTime`. */
@@ -58,6 +64,12 @@ interface ClusterState {
   marks: Map<string, OffsetMark[]>;
   /** Last message model a group's clients reported (kept while they are offline). */
   models: Map<string, string>;
+  /** Round-robin position in the topic list, and what the last read of each topic found. */
+  topicCursor: number;
+  lastTps: Map<string, number>;
+  lastDlq: Map<string, number>;
+  /** Queue stats of each topic's last read, by queue key. */
+  lastStats: Map<string, QueueStat & { topic: string }>;
 }
 
 const queueKey = (topic: string, broker: string, queueId: number) => `${topic}@${broker}#${queueId}`;
@@ -67,6 +79,7 @@ export class AdminMetricsSource implements MetricsSource {
   private readonly last = new Map<string, CollectedSnapshot>();
   private readonly now: () => number;
   private readonly skipSystemGroups: boolean;
+  private readonly topicDetailsPerCollect: number;
 
   constructor(
     private readonly adminOf: (cluster: string) => ClusterAdmin,
@@ -74,6 +87,7 @@ export class AdminMetricsSource implements MetricsSource {
   ) {
     this.now = opts.now ?? Date.now;
     this.skipSystemGroups = opts.skipSystemGroups ?? true;
+    this.topicDetailsPerCollect = Math.max(1, opts.topicDetailsPerCollect ?? TOPIC_DETAILS_PER_COLLECT_DEFAULT);
   }
 
   /** The last successful collect of a cluster, or undefined before the first one. */
@@ -105,7 +119,7 @@ export class AdminMetricsSource implements MetricsSource {
   private async collectOnce(cluster: string): Promise<MetricsSnapshot> {
     const admin = this.adminOf(cluster);
     let state = this.states.get(cluster);
-    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map() }));
+    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map(), topicCursor: 0, lastTps: new Map(), lastDlq: new Map(), lastStats: new Map() }));
 
     const overview = await admin.clusterOverview();
     if (overview.brokers.length === 0) {
@@ -124,23 +138,36 @@ export class AdminMetricsSource implements MetricsSource {
 
     const [topicList, groupList] = await Promise.all([admin.listTopics(), admin.listGroups()]);
     const watched = topicList.filter((t) => t.kind === 'normal' || t.kind === 'dlq').slice(0, TOPICS_PER_COLLECT_MAX);
-    const details = await mapSettled(watched, COLLECT_CONCURRENCY, (t) => admin.topicDetail(t.topic));
+    const turn = this.topicTurn(state, watched.length);
+    const batch = turn.map((i) => watched[i]!);
+    const details = await mapSettled(batch, COLLECT_CONCURRENCY, (t) => admin.topicDetail(t.topic));
     const at = this.now();
 
-    const topics: TopicSnapshot[] = [];
-    const dlqMax = new Map<string, number>();
-    const stats = new Map<string, QueueStat & { topic: string }>();
-    watched.forEach((t, i) => {
+    const read = new Map<string, QueueStat & { topic: string }>();
+    batch.forEach((t, i) => {
       const d = details[i];
       if (!d?.ok) return;
-      for (const q of d.value.queueStats) stats.set(queueKey(t.topic, q.brokerName, q.queueId), { ...q, topic: t.topic });
-      if (t.kind === 'dlq') dlqMax.set(t.topic, d.value.queueStats.reduce((n, q) => n + q.maxOffset, 0));
+      for (const k of state.lastStats.keys()) if (k.startsWith(`${t.topic}@`)) state.lastStats.delete(k);
+      for (const q of d.value.queueStats) {
+        const stat = { ...q, topic: t.topic };
+        read.set(queueKey(t.topic, q.brokerName, q.queueId), stat);
+        state.lastStats.set(queueKey(t.topic, q.brokerName, q.queueId), stat);
+      }
+      if (t.kind === 'dlq') state.lastDlq.set(t.topic, d.value.queueStats.reduce((n, q) => n + q.maxOffset, 0));
       else {
         const tps = this.produceTps(state, t, d.value, at);
-        if (tps !== null) topics.push({ topic: t.topic, complete: t.brokerNames.every((b) => !missing.has(b)), produceTps: tps });
+        if (tps !== null) state.lastTps.set(t.topic, tps);
       }
     });
-    this.rememberMarks(state, stats.values());
+    this.rememberMarks(state, read.values());
+    const topics: TopicSnapshot[] = [];
+    for (const t of watched) {
+      const tps = t.kind === 'normal' ? state.lastTps.get(t.topic) : undefined;
+      if (tps !== undefined) topics.push({ topic: t.topic, complete: t.brokerNames.every((b) => !missing.has(b)), produceTps: tps });
+    }
+    const stats = state.lastStats;
+    const dlqMax = state.lastDlq;
+    const dlqUnknown = new Set(watched.filter((t) => t.kind === 'dlq' && !state.lastDlq.has(t.topic)).map((t) => t.topic));
 
     const groupNames = groupList.filter((g) => !(this.skipSystemGroups && g.system)).slice(0, GROUPS_PER_COLLECT_MAX);
     const groupDetails = await mapSettled(groupNames, COLLECT_CONCURRENCY, (g) => admin.groupDetail(g.group));
@@ -151,23 +178,31 @@ export class AdminMetricsSource implements MetricsSource {
       if (!d?.ok) return;
       const snap = this.groupSnapshot(state, d.value, stats, missing, at);
       const dlq = dlqMax.get(g.dlqTopic);
-      groups.push(dlq === undefined && details.some((r) => !r.ok) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
+      // No DLQ topic: nothing dead-lettered yet (0). A DLQ topic not read yet: unknown.
+      groups.push(dlq === undefined && dlqUnknown.has(g.dlqTopic) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
       if (d.value.messageModel) state.models.set(g.group, d.value.messageModel);
       groupTopics.push(...perTopicLag(d.value, state.models.get(g.group) ?? null));
     });
 
     // Forget topics, queues and groups that are gone, so the state stays as big as the cluster.
-    const seenQueues = new Set(stats.keys());
-    if (details.every((r) => r.ok)) {
-      for (const k of state.prevMax.keys()) if (!seenQueues.has(k)) state.prevMax.delete(k);
-      for (const k of state.marks.keys()) if (!seenQueues.has(k)) state.marks.delete(k);
-    }
+    const present = new Set(watched.map((t) => t.topic));
+    const gone = (key: string) => !present.has(key.slice(0, key.indexOf('@')));
+    for (const m of [state.prevMax, state.marks, state.lastStats]) for (const k of m.keys()) if (gone(k)) m.delete(k);
+    for (const m of [state.lastTps, state.lastDlq]) for (const k of m.keys()) if (!present.has(k)) m.delete(k);
     const seenGroups = new Set(groupNames.map((g) => g.group));
     for (const g of state.models.keys()) if (!seenGroups.has(g)) state.models.delete(g);
 
     const snapshot: MetricsSnapshot = { cluster, brokers, missingBrokers, topics, groups };
     this.last.set(cluster, { at, snapshot, groupTopics });
     return snapshot;
+  }
+
+  /** Indexes of the topics to read this collect: all of them, or the next slice round-robin. */
+  private topicTurn(state: ClusterState, count: number): number[] {
+    if (count <= this.topicDetailsPerCollect) return Array.from({ length: count }, (_, i) => i);
+    const start = state.topicCursor % count;
+    state.topicCursor = (start + this.topicDetailsPerCollect) % count;
+    return Array.from({ length: this.topicDetailsPerCollect }, (_, i) => (start + i) % count);
   }
 
   private produceTps(state: ClusterState, t: TopicSummary, d: TopicDetail, at: number): number | null {
@@ -255,7 +290,8 @@ export function ageOfFirstUnconsumed(
 ): number | null {
   if (lag <= 0) return 0;
   let storeTime: number | null = null;
-  if (lag === 1 && stat?.lastUpdateTimestamp) storeTime = stat.lastUpdateTimestamp;
+  // The stat may be from an earlier collect: only when its newest message is this one.
+  if (lag === 1 && stat?.lastUpdateTimestamp && stat.maxOffset === committedOffset + 1) storeTime = stat.lastUpdateTimestamp;
   if (storeTime === null && marks) {
     const i = marks.findIndex((m) => m.maxOffset > committedOffset);
     if (i > 0 && marks[i - 1]!.maxOffset <= committedOffset) storeTime = marks[i]!.storeTime;
