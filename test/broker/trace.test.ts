@@ -1,10 +1,13 @@
 /**
  * Broker-side message traces as a user sees them through the admin client, with real `ali-ons`
  * clients that trace nothing themselves: publish → delivered → consumed per group, retries,
- * the DLQ, two groups on one topic, and lookup by business key.
+ * the DLQ, two groups on one topic, lookup by business key, the switches, and client-sent records.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { RemotingClient } from '../../engine/remoting/remoting-client';
+import { createRequest } from '../../engine/remoting/remoting-command';
+import { RequestCode } from '../../engine/remoting/request-code';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import type { MessageTrace } from '../../server/admin/traces';
 import { createConsumer, createProducer, message, sendAll } from '../support/ali-ons';
@@ -117,5 +120,40 @@ test('two groups consuming one topic show two branches', async () => {
     await a.close();
     await b.close();
     await producer.close();
+  }
+});
+
+test('tracing switched off per topic and per broker writes nothing; records a client sent itself are shown beside the broker\'s', async () => {
+  const remoting = new RemotingClient();
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-switch');
+  try {
+    const created = await remoting.invoke(
+      fx.brokerAddr,
+      createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'tr-quiet', readQueueNums: 2, writeQueueNums: 2, perm: 6, attributes: '+trace.enabled=false' }),
+    );
+    assert.equal(created.code, 0);
+    const [quiet] = await sendAll(producer, [message('tr-quiet', 'T', 'untraced', ['quiet-key'])]);
+    const config = (on: boolean) => remoting.invoke(fx.brokerAddr, createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from(`traceOn=${on}`) }));
+    assert.equal((await config(false)).code, 0);
+    const [off] = await sendAll(producer, [message('tr-loud', 'T', 'broker off', ['off-key'])]);
+    assert.equal((await config(true)).code, 0);
+    const [on] = await sendAll(producer, [message('tr-loud', 'T', 'broker on', ['on-key'])]);
+    await traceUntil(on?.msgId ?? '', (x) => x.records.length > 0);
+    assert.deepEqual(await admin.queryTraces({ msgId: quiet?.msgId ?? '' }), []);
+    assert.deepEqual(await admin.queryTraces({ msgId: off?.msgId ?? '' }), []);
+
+    // A client that traces on its own (RocketMQ's client format, no broker marker).
+    const uniq = (await admin.queryTraces({ msgId: on?.msgId ?? '' }))[0]?.msgId ?? '';
+    const clientRecord = `SubBefore\u0001${Date.now()}\u0001DefaultRegion\u0001tr-client-cg\u0001REQ1\u0001${uniq}\u00010\u0001on-key\u0002`;
+    const traceMsg = message('RMQ_SYS_TRACE_TOPIC', undefined, clientRecord, [uniq, 'on-key']);
+    await sendAll(producer, [traceMsg]);
+    const t = await traceUntil(on?.msgId ?? '', (x) => x.records.some((r) => r.source === 'client'));
+    const client = t.records.find((r) => r.source === 'client');
+    assert.equal(client?.type, 'SubBefore');
+    assert.equal(client?.group, 'tr-client-cg');
+    assert.ok(t.records.some((r) => r.type === 'Pub' && r.source === 'broker'));
+  } finally {
+    await producer.close();
+    await remoting.close();
   }
 });
