@@ -9,6 +9,8 @@
  *   produce (ali-ons)   one send per message, 256 in flight, ASYNC_FLUSH broker
  *   e2e latency         one message at a time (next send after the previous ack), long-polling consumer
  *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
+ *   tracing on/off      our pipelined producer on the ASYNC_FLUSH broker, rounds interleaved with the broker's
+ *                       traceOn flipped (UPDATE_BROKER_CONFIG): the cost of broker-side message tracing
  *
  * Progress goes to stderr; the last line on stdout is one JSON object with the figures, the broker's CPU
  * per message in each phase and the 1-minute load average at start and end (the machine may be shared:
@@ -16,7 +18,7 @@
  * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
  * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
- * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync for profiling; default all).
+ * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync,trace for profiling; default all).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,7 @@ import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
 import { measureLoopback } from './lib/loopback';
 import { RocketClient } from './lib/rocket-client';
 import { BenchSetupError, ensureBuild, type ServerProcess, startServer } from './lib/server-process';
+import { setBrokerTrace } from './lib/trace-switch';
 import { drain, measureLatency, produceBatches, produceOns, type Throughput } from './lib/workloads';
 
 const MESSAGES = envInt('BENCH_MESSAGES', 200_000);
@@ -36,7 +39,7 @@ const PULL_BATCH = 32;
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;
-const ALL_PHASES = ['loopback', 'own', 'ons', 'latency', 'sync'] as const;
+const ALL_PHASES = ['loopback', 'own', 'ons', 'latency', 'sync', 'trace'] as const;
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()));
 for (const p of PHASES) if (!(ALL_PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}"`);
 
@@ -47,6 +50,7 @@ const TARGETS = {
   consume_msgs_s: 200_000,
   e2e_p50_ms: 0.5,
   e2e_p99_ms: 3,
+  trace_cost_pct_max: 15,
 };
 
 function envInt(name: string, dflt: number): number {
@@ -123,6 +127,24 @@ async function ownRounds(server: ServerProcess, client: RocketClient, tag: strin
   return { produce, drain: drains };
 }
 
+/** Produce rounds with the broker's tracing off and on, interleaved (off, on, off, on, …) on one server. */
+async function traceRounds(server: ServerProcess, client: RocketClient): Promise<{ off: number[]; on: number[] }> {
+  const out: { off: number[]; on: number[] } = { off: [], on: [] };
+  const warm = await client.route('BenchTraceWarm');
+  await produceBatches(client, warm, { group: 'bench-pg', total: Math.min(MESSAGES, 50_000), batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
+  for (let r = 1; r <= ROUNDS; r++) {
+    for (const mode of ['off', 'on'] as const) {
+      await setBrokerTrace(server.brokerAddr, mode === 'on');
+      const route = await client.route(`BenchTrace${mode}${r}`);
+      const p = await withCpu(server, () => produceBatches(client, route, { group: 'bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY }));
+      log(`produce (own, tracing ${mode}) round ${r}: ${describe(p.result, p)}`);
+      out[mode].push(p.result.msgsPerSec);
+    }
+  }
+  await setBrokerTrace(server.brokerAddr, true);
+  return out;
+}
+
 async function main(): Promise<void> {
   const loadStart = os.loadavg()[0]!;
   ensureBuild(log);
@@ -137,6 +159,7 @@ async function main(): Promise<void> {
   let client = new RocketClient(server.namesrvAddr);
   let own: { produce: number[]; drain: number[] } = { produce: [NaN], drain: [NaN] };
   let ons = NaN;
+  let traced: { off: number[]; on: number[] } = { off: [NaN], on: [NaN] };
   let lat: Awaited<ReturnType<typeof measureLatency>> = { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
   try {
     if (PHASES.has('own')) own = await ownRounds(server, client, 'Async', true);
@@ -153,6 +176,8 @@ async function main(): Promise<void> {
         await closeOnsProducer(producer);
       }
     }
+
+    if (PHASES.has('trace')) traced = await traceRounds(server, client);
 
     if (PHASES.has('latency')) {
       const latRoute = await client.route('BenchLatency');
@@ -201,6 +226,9 @@ async function main(): Promise<void> {
     produce_ali_ons_vs_loopback: round(ons / loopMsgs, 4),
     consume_vs_loopback: round(consume / loopMsgs, 4),
     produce_msgs_s_own_rounds: own.produce.map((x) => round(x)),
+    produce_msgs_s_own_trace_off: round(median(traced.off)),
+    produce_msgs_s_own_trace_on: round(median(traced.on)),
+    trace_cost_pct: round((1 - median(traced.on) / median(traced.off)) * 100, 1),
     produce_msgs_s_own_sync_rounds: ownSync.produce.map((x) => round(x)),
     consume_msgs_s_rounds: own.drain.map((x) => round(x)),
     messages: MESSAGES,
@@ -216,6 +244,7 @@ async function main(): Promise<void> {
       consume: consume >= TARGETS.consume_msgs_s,
       e2e_p50: lat.p50Ms < TARGETS.e2e_p50_ms,
       e2e_p99: lat.p99Ms < TARGETS.e2e_p99_ms,
+      trace_cost: median(traced.on) >= median(traced.off) * (1 - TARGETS.trace_cost_pct_max / 100),
     },
     broker_cpu_us_per_msg: Object.fromEntries(Object.entries(brokerUsPerMsg).map(([k, v]) => [k, round(median(v.length ? v : [NaN]), 2)])),
     load_avg_1m: [round(loadStart, 2), round(os.loadavg()[0]!, 2)],

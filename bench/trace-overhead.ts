@@ -7,12 +7,10 @@
  * Throughput on a shared machine is noisy; the broker's CPU per message (its /proc time over the round
  * plus a 300 ms settle for the batched trace writes) is the steadier figure. The last stdout line is one JSON object.
  */
-import { RemotingClient } from '../engine/remoting/remoting-client';
-import { createRequest } from '../engine/remoting/remoting-command';
-import { RequestCode } from '../engine/remoting/request-code';
 import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
 import { RocketClient } from './lib/rocket-client';
 import { ensureBuild, startServer, type ServerProcess } from './lib/server-process';
+import { setBrokerTrace } from './lib/trace-switch';
 import type { Throughput } from './lib/workloads';
 import { produceBatches, produceOns } from './lib/workloads';
 
@@ -29,11 +27,6 @@ const BODY = Buffer.alloc(1024, 0x61);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function setTrace(admin: RemotingClient, brokerAddr: string, on: boolean): Promise<void> {
-  const req = createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from(`traceOn=${on}\n`) });
-  const res = await admin.invoke(brokerAddr, req, 5_000);
-  if (res.code !== 0) throw new Error(`UPDATE_BROKER_CONFIG traceOn=${on} failed: ${res.code} ${res.remark ?? ''}`);
-}
 
 /** Runs one round and returns its throughput and the broker's CPU µs per message (trailing trace writes included). */
 async function measured(server: ServerProcess, total: number, fn: () => Promise<Throughput>): Promise<{ msgsPerSec: number; usPerMsg: number }> {
@@ -47,7 +40,6 @@ async function main(): Promise<void> {
   ensureBuild(log);
   const server = await startServer();
   const client = new RocketClient(server.namesrvAddr);
-  const admin = new RemotingClient();
   const own: Record<'off' | 'on', number[]> = { off: [], on: [] };
   const ons: Record<'off' | 'on', number[]> = { off: [], on: [] };
   const ownCpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
@@ -57,7 +49,7 @@ async function main(): Promise<void> {
     await produceBatches(client, warm, { group: 'trace-bench-pg', total: 50_000, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY });
     for (let r = 1; r <= ROUNDS; r++) {
       for (const mode of ['off', 'on'] as const) {
-        await setTrace(admin, server.brokerAddr, mode === 'on');
+        await setBrokerTrace(server.brokerAddr, mode === 'on');
         const route = await client.route(`TraceBench${mode}${r}`);
         const t = await measured(server, MESSAGES, () => produceBatches(client, route, { group: 'trace-bench-pg', total: MESSAGES, batchSize: BATCH, inFlight: IN_FLIGHT, body: BODY }));
         own[mode].push(t.msgsPerSec);
@@ -70,7 +62,7 @@ async function main(): Promise<void> {
       await produceOns(producer, 'TraceBenchOnsWarm', { total: 10_000, inFlight: 256, body: BODY });
       for (let r = 1; r <= ROUNDS; r++) {
         for (const mode of ['off', 'on'] as const) {
-          await setTrace(admin, server.brokerAddr, mode === 'on');
+          await setBrokerTrace(server.brokerAddr, mode === 'on');
           const t = await measured(server, ONS_MESSAGES, () => produceOns(producer, `TraceBenchOns${mode}${r}`, { total: ONS_MESSAGES, inFlight: 256, body: BODY }));
           ons[mode].push(t.msgsPerSec);
           onsCpu[mode].push(t.usPerMsg);
@@ -81,7 +73,6 @@ async function main(): Promise<void> {
       await closeOnsProducer(producer);
     }
   } finally {
-    await admin.close();
     await client.close();
     await server.stop();
   }
