@@ -171,7 +171,8 @@ async function main(): Promise<void> {
     running = await startServer(config);
   } catch (err) {
     if (err instanceof EngineStartError) fail(err.message);
-    throw err;
+    if (/Could not find a production build/.test((err as Error).message)) fail('the console is not built: run `npm run build` first');
+    fail(`start-up failed: ${(err as Error).stack ?? String(err)}`);
   }
 
   const status = running.engine.status();
