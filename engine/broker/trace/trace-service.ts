@@ -147,17 +147,20 @@ export class TraceService {
     const cost = Date.now() - b.startedAt;
     const { region, storeHost } = this;
     const { msgId: offsetIdList, logicsOffset, storeTimestamp } = b.append;
-    this.writer.addMany(b.msgIds.length, (emit) => {
+    // Only the strings the records need outlive the send (not the decoded property maps).
+    const tags = b.props.map((p) => p.TAGS);
+    const bizKeys = b.props.map((p) => p.KEYS);
+    const { msgIds, bodyLengths, clientHost, queueId } = b;
+    const S = CONTENT_SPLITOR;
+    const head = `Pub${S}${b.startedAt}${S}${region}${S}${b.producerGroup}${S}${b.topic}${S}`;
+    this.writer.addMany(msgIds.length, (emit) => {
       // The Pub layout of encodeTraceRecord, written as one template per element (this runs for every
       // message of every batch): fields shared by the batch are joined once.
-      const S = CONTENT_SPLITOR;
-      const head = `Pub${S}${b.startedAt}${S}${region}${S}${b.producerGroup}${S}${b.topic}${S}`;
       const offsetIds = offsetIdList.split(',');
-      for (let i = 0; i < b.msgIds.length; i++) {
-        const msgId = b.msgIds[i] ?? '';
-        const props = b.props[i] ?? {};
-        const keys = props.KEYS ?? '';
-        const text = `${head}${msgId}${S}${props.TAGS ?? 'null'}${S}${keys}${S}${storeHost}${S}${b.bodyLengths[i] ?? 0}${S}${cost}${S}${MSG_TYPE_NORMAL}${S}${offsetIds[i] ?? ''}${S}true${S}${b.clientHost}${S}${b.queueId}${S}${logicsOffset + i}${S}${storeTimestamp}${FIELD_SPLITOR}`;
+      for (let i = 0; i < msgIds.length; i++) {
+        const msgId = msgIds[i] ?? '';
+        const keys = bizKeys[i] ?? '';
+        const text = `${head}${msgId}${S}${tags[i] ?? 'null'}${S}${keys}${S}${storeHost}${S}${bodyLengths[i] ?? 0}${S}${cost}${S}${MSG_TYPE_NORMAL}${S}${offsetIds[i] ?? ''}${S}true${S}${clientHost}${S}${queueId}${S}${logicsOffset + i}${S}${storeTimestamp}${FIELD_SPLITOR}`;
         emit(text, keys ? `${msgId} ${keys}` : msgId);
       }
     });
