@@ -163,9 +163,9 @@ export class PullMessageProcessor {
     };
     const code = pullStatusToResponseCode(status, h.queueOffset);
     if (code !== ResponseCode.SUCCESS) return createResponse(request, code, { remark: status, header });
-    // Records are views into the store's shared read buffer: the body must be a copy, because the
-    // socket may still hold it when the next read reuses that buffer.
-    const body = Buffer.concat(records);
+    // Records are views into read buffers the store never reuses (a fresh one per fill), so a single
+    // record goes out as is; several are joined into one body.
+    const body = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
     if (ctx.trace?.enabledFor(h.topic)) for (const r of records) ctx.trace.onDeliver(h.group, h.clientHost, decodeMessage(r, 0, { checkCRC: false }));
     return createResponse(request, code, { remark: status, header, body });
