@@ -46,6 +46,7 @@ test('a lag rule created in the console fires for a real ali-ons consumer that s
       const row = page.getByTestId(`rule-row-${ruleName}`);
       await expect(row).toBeVisible();
       await expect(row.getByTestId('rule-state')).toContainText('firing', { timeout: 60_000 });
+      await expect(page.getByTestId('nav-alerts-firing')).toHaveText('1', { timeout: 15_000 });
       await page.screenshot({ path: testInfo.outputPath('alerts-firing.png'), fullPage: true });
     });
 

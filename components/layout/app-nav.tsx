@@ -1,7 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { activeNavItem, navItems } from '../lib/paths';
+import { AlertsNavBadge } from '../alerts/alerts-nav-badge';
+import { activeNavItem, navItems, paths } from '../lib/paths';
 
 export function AppNav() {
   const pathname = usePathname();
@@ -19,6 +20,7 @@ export function AppNav() {
           <li key={item.href}>
             <Link href={item.href} aria-current={item === active ? 'page' : undefined}>
               {item.label}
+              {item.href === paths.alerts() && <AlertsNavBadge />}
             </Link>
           </li>
         ))}

@@ -83,4 +83,5 @@ test('history charts, top lag and try-rule over sampled data; channels redact he
   await caller.alert.expireSilence({ id: s.id });
   assert.deepEqual(await caller.alert.silences(), []);
   assert.deepEqual((await caller.alert.notifications()).items, []);
+  assert.deepEqual(await caller.alert.summary(), { firing: 0, pending: 0, unread: 0 });
 });

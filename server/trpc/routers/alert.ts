@@ -34,6 +34,11 @@ export const alertRouter = router({
       return { rule, firing: count('firing'), pending: count('pending'), instances: mine.length };
     });
   }),
+  /** For the nav badge: instances firing and pending, unread notifications. */
+  summary: readProcedure.query(({ ctx }) => {
+    const states = listStates(ctx.db);
+    return { firing: states.filter((s) => s.state === 'firing').length, pending: states.filter((s) => s.state === 'pending').length, unread: countUnreadNotifications(ctx.db) };
+  }),
   rule: readProcedure.input(z.object({ id })).query(({ ctx, input }) => {
     const rule = getRule(ctx.db, input.id);
     if (!rule) throw new NotFoundError(`alert rule ${input.id} does not exist`);
