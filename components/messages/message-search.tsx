@@ -6,6 +6,7 @@ import { paths } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
+import { SearchForm } from '../ui/search-form';
 import { MessageTable } from './message-table';
 
 type Mode = 'key' | 'time' | 'id';
@@ -58,37 +59,18 @@ function ByKey() {
   const result = useQuery(trpc.message.byKey.queryOptions({ cluster, topic, key }, { enabled }));
   return (
     <>
-      <ByKeyForm key={`${topic}\u0001${key}`} initial={{ topic, key }} onSearch={(f) => setParams({ mode: undefined, topic: f.topic.trim(), key: f.key.trim() }, 'push')} />
+      <SearchForm
+        key={`${topic}\u0001${key}`}
+        fields={[
+          { name: 'topic', label: 'Topic', required: true },
+          { name: 'key', label: 'Key', required: true },
+        ]}
+        initial={{ topic, key }}
+        onSearch={(f) => setParams({ mode: undefined, topic: f.topic.trim(), key: f.key.trim() }, 'push')}
+      />
       {enabled && result.isPending && <Loading what="messages" />}
       {result.isError && <ErrorBox title="Search failed" message={result.error.message} />}
       {result.data && <MessageTable messages={result.data} />}
-    </>
-  );
-}
-
-function ByKeyForm({ initial, onSearch }: { initial: { topic: string; key: string }; onSearch: (f: { topic: string; key: string }) => void }) {
-  const [form, setForm] = useState(initial);
-  return (
-    <>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onSearch(form);
-        }}
-      >
-        <label className="field">
-          <span>Topic</span>
-          <input name="topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} required />
-        </label>
-        <label className="field">
-          <span>Key</span>
-          <input name="key" value={form.key} onChange={(e) => setForm({ ...form, key: e.target.value })} required />
-        </label>
-        <button type="submit" className="btn btn-primary">
-          Search
-        </button>
-      </form>
     </>
   );
 }
@@ -111,8 +93,13 @@ function ByTime() {
   const messages = pages.data?.pages.flatMap((p) => p.messages) ?? [];
   return (
     <>
-      <ByTimeForm
+      <SearchForm
         key={`${topic}\u0001${begin}\u0001${end}`}
+        fields={[
+          { name: 'topic', label: 'Topic', required: true },
+          { name: 'begin', label: 'From', type: 'datetime-local' },
+          { name: 'end', label: 'To', type: 'datetime-local' },
+        ]}
         initial={{ topic, begin: toLocalInput(begin), end: toLocalInput(end) }}
         onSearch={(f) => setParams({ mode: undefined, topic: f.topic.trim(), begin: new Date(f.begin).getTime(), end: new Date(f.end).getTime() }, 'push')}
       />
@@ -133,67 +120,23 @@ function ByTime() {
   );
 }
 
-type TimeForm = { topic: string; begin: string; end: string };
-
-function ByTimeForm({ initial, onSearch }: { initial: TimeForm; onSearch: (f: TimeForm) => void }) {
-  const [form, setForm] = useState(initial);
-  return (
-    <>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onSearch(form);
-        }}
-      >
-        <label className="field">
-          <span>Topic</span>
-          <input name="topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} required />
-        </label>
-        <label className="field">
-          <span>From</span>
-          <input name="begin" type="datetime-local" value={form.begin} onChange={(e) => setForm({ ...form, begin: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>To</span>
-          <input name="end" type="datetime-local" value={form.end} onChange={(e) => setForm({ ...form, end: e.target.value })} />
-        </label>
-        <button type="submit" className="btn btn-primary">
-          Search
-        </button>
-      </form>
-    </>
-  );
-}
-
 function ById() {
   const [params, setParams] = useUrlState();
   const router = useRouter();
   const msgId = params.get('msgId') ?? '';
   const topic = params.get('topic') ?? '';
-  const [form, setForm] = useState(() => ({ msgId, topic }));
   useEffect(() => {
     if (msgId) router.replace(paths.message(msgId, topic || undefined));
   }, [msgId, topic, router]);
   return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setParams({ mode: undefined, msgId: form.msgId.trim(), topic: form.topic.trim() || undefined }, 'push');
-      }}
-    >
-      <label className="field">
-        <span>Message id</span>
-        <input name="msgId" value={form.msgId} onChange={(e) => setForm({ ...form, msgId: e.target.value })} required size={36} />
-      </label>
-      <label className="field">
-        <span>Topic (optional)</span>
-        <input name="topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
-      </label>
-      <button type="submit" className="btn btn-primary">
-        Open
-      </button>
-    </form>
+    <SearchForm
+      fields={[
+        { name: 'msgId', label: 'Message id', required: true, size: 36 },
+        { name: 'topic', label: 'Topic (optional)' },
+      ]}
+      initial={{ msgId, topic }}
+      submitLabel="Open"
+      onSearch={(f) => setParams({ mode: undefined, msgId: f.msgId.trim(), topic: f.topic.trim() || undefined }, 'push')}
+    />
   );
 }

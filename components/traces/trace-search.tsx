@@ -1,13 +1,12 @@
 'use client';
 /** The Traces page: search by message id or by topic + key; the URL holds the search, so links open with it run. */
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTRPC } from '../lib/trpc';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { TraceView } from './trace-view';
+import { SearchForm } from '../ui/search-form';
 
-type Form = { msgId: string; topic: string; key: string };
 
 export function TraceSearch() {
   const trpc = useTRPC();
@@ -27,6 +26,12 @@ export function TraceSearch() {
       </div>
       <SearchForm
         key={`${msgId}\u0001${topic}\u0001${key}`}
+        fields={[
+          { name: 'msgId', label: 'Message id', size: 36 },
+          { name: 'topic', label: 'Topic' },
+          { name: 'key', label: 'Key' },
+        ]}
+        separator={{ before: 'topic', text: 'or' }}
         initial={{ msgId, topic, key }}
         onSearch={(f) => setParams({ msgId: f.msgId.trim(), topic: f.msgId.trim() ? undefined : f.topic.trim(), key: f.msgId.trim() ? undefined : f.key.trim() }, 'push')}
       />
@@ -38,32 +43,3 @@ export function TraceSearch() {
   );
 }
 
-function SearchForm({ initial, onSearch }: { initial: Form; onSearch: (f: Form) => void }) {
-  const [form, setForm] = useState(initial);
-  return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSearch(form);
-      }}
-    >
-      <label className="field">
-        <span>Message id</span>
-        <input name="msgId" value={form.msgId} onChange={(e) => setForm({ ...form, msgId: e.target.value })} size={36} />
-      </label>
-      <span className="muted small">or</span>
-      <label className="field">
-        <span>Topic</span>
-        <input name="topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
-      </label>
-      <label className="field">
-        <span>Key</span>
-        <input name="key" value={form.key} onChange={(e) => setForm({ ...form, key: e.target.value })} />
-      </label>
-      <button type="submit" className="btn btn-primary">
-        Search
-      </button>
-    </form>
-  );
-}
