@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
+import type { ConditionKind } from '../../server/alerts/rule-schema';
 import { useToast } from '../ui/toast';
 
 export type AlertRule = RouterOutputs['alert']['rule'];
@@ -17,8 +18,10 @@ export const CONDITION_LABELS: Record<string, string> = {
   dlq_new_messages: 'New dead letters',
   broker_unreachable: 'Broker unreachable',
   broker_disk_above: 'Broker disk use above',
-};
+} satisfies Record<ConditionKind, string>;
 const KINDS = Object.keys(CONDITION_LABELS);
+// Kept in step with the server's CONDITION_TARGET by the compiler (`satisfies` below); the UI may import
+// server types only, not values.
 const TARGET: Record<string, 'group' | 'topic' | 'broker'> = {
   group_lag_above: 'group',
   group_lag_time_above: 'group',
@@ -28,7 +31,7 @@ const TARGET: Record<string, 'group' | 'topic' | 'broker'> = {
   topic_produce_tps: 'topic',
   broker_unreachable: 'broker',
   broker_disk_above: 'broker',
-};
+} satisfies Record<ConditionKind, 'group' | 'topic' | 'broker'>;
 
 interface FormState {
   name: string;
