@@ -81,7 +81,7 @@ export class Broker {
     const config: BrokerConfig = { ...base, listenPort: remoting.port };
     let store: MessageStore;
     try {
-      store = await MessageStore.open(options.storeRoot, { ...options.store, storeHost: config.brokerIP, storePort: config.listenPort });
+      store = await MessageStore.open(options.storeRoot, { ...options.store, storeHost: config.brokerIP, storePort: config.listenPort, uniqKeyAliasTopic: config.traceOn ? config.traceTopic : null });
     } catch (err) {
       await remoting.close();
       throw err;

@@ -92,6 +92,7 @@ export class MessageStore {
     this.msgIdPrefix = toHexUpper(this.plan.storeHost);
     this.queues = new ConsumeQueueTable(rootDir, config.mappedFileSizeConsumeQueue);
     this.index = config.messageIndexEnable ? new IndexService(rootDir, config.maxHashSlotNum, config.maxIndexNum) : null;
+    this.index?.setUniqKeyAlias(config.uniqKeyAliasTopic);
     this.dispatcher = new CommitLogDispatcher(this.queues, this.index, parseDelayLevels(config.messageDelayLevel));
     this.commitLog = new CommitLog(rootDir, config, (buf, start, end, base) => this.onCommitted(buf, start, end, base));
     this.checkpoint = new StoreCheckpoint(checkpointPath(rootDir));
@@ -340,6 +341,11 @@ export class MessageStore {
   queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): QueryMessageResult {
     this.flushPendingForRead();
     return this.reader.queryMessage(topic, key, maxNum, begin, end);
+  }
+
+  /** See MessageStoreConfig.uniqKeyAliasTopic; applies to records dispatched from now on. */
+  setUniqKeyAliasTopic(topic: string | null): void {
+    this.index?.setUniqKeyAlias(topic);
   }
 
   /** Message by UNIQ_KEY (the client message id), checked against the record's properties. */

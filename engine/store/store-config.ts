@@ -14,6 +14,8 @@ export interface MessageStoreConfig {
   /** IndexFile entries per file. */
   maxIndexNum: number;
   messageIndexEnable: boolean;
+  /** Every UNIQ_KEY is also indexed under this topic (IndexService.setUniqKeyAlias); null: off. */
+  uniqKeyAliasTopic: string | null;
   flushDiskType: FlushDiskType;
   /** Async flush period, ms. */
   flushIntervalCommitLog: number;
@@ -59,6 +61,7 @@ export const DEFAULT_STORE_CONFIG: MessageStoreConfig = {
   maxHashSlotNum: 5_000_000,
   maxIndexNum: 5_000_000 * 4,
   messageIndexEnable: true,
+  uniqKeyAliasTopic: null,
   flushDiskType: 'ASYNC_FLUSH',
   flushIntervalCommitLog: 500,
   syncFlushTimeout: 5000,

@@ -53,13 +53,22 @@ async function hostsOf(t: AdminTransport, topic: string): Promise<Array<{ ref: B
   return hosts;
 }
 
-export async function queryByKey(t: AdminTransport, ref: BrokerRef, topic: string, key: string, begin: number, end: number, uniqueKey: boolean): Promise<DecodedMessage[]> {
+/**
+ * QUERY_MESSAGE as the broker answers it: every message its index holds under `topic#key` in the
+ * time range, newest first, whatever the message's own topic (hash collisions included).
+ */
+export async function queryIndex(t: AdminTransport, ref: BrokerRef, topic: string, key: string, begin: number, end: number, uniqueKey: boolean): Promise<DecodedMessage[]> {
   const header: Record<string, unknown> = { topic, key, maxNum: keyQueryMax, beginTimestamp: begin, endTimestamp: end };
   if (uniqueKey) header._UNIQUE_KEY_QUERY = 'true';
   const response = await t.broker(ref, RequestCode.QUERY_MESSAGE, header);
   if (response.code === ResponseCode.QUERY_NOT_FOUND) return [];
   if (response.code !== ResponseCode.SUCCESS) throw new AdminError('BROKER_ERROR', `broker ${ref.brokerName} (${ref.addr}) could not query topic ${topic} by key ${key} (code ${response.code}${response.remark ? `: ${response.remark}` : ''})`);
-  return decodeRecords(response.body, keyQueryMax).filter((m) => {
+  return decodeRecords(response.body, keyQueryMax);
+}
+
+/** Messages of `topic` carrying `key` (in KEYS, or as UNIQ_KEY with `uniqueKey`). */
+export async function queryByKey(t: AdminTransport, ref: BrokerRef, topic: string, key: string, begin: number, end: number, uniqueKey: boolean): Promise<DecodedMessage[]> {
+  return (await queryIndex(t, ref, topic, key, begin, end, uniqueKey)).filter((m) => {
     if (m.topic !== topic) return false;
     if (uniqueKey) return m.properties.UNIQ_KEY === key;
     return (m.properties.KEYS ?? '').split(' ').includes(key);

@@ -1,21 +1,37 @@
 /**
- * Message traces, read RocketMQ's way: QUERY_MESSAGE (12) on the trace topic with key = the msgId
- * (or a business key) on every master hosting it, then the trace records of each trace message
- * body. Records the broker wrote (property TRACE_BROKER) and records clients sent on their own are
- * returned side by side, each marked with its source.
+ * Message traces, read through the admin protocol so they work against any broker:
+ *
+ * 1. QUERY_MESSAGE (12) on the trace topic with key = the msgId, on every master hosting it. That
+ *    returns the trace messages keyed by the id (records clients sent on their own, and the broker's
+ *    per-message records: failed deliveries, retries, DLQ, delayed delivery) and — on a RocketDeck
+ *    broker, which also indexes every UNIQ_KEY under the trace topic — each stored copy of the
+ *    message (the original, its retries, its dead letter).
+ * 2. For each copy, QUERY_MESSAGE on the trace topic with the copy's queue position key: the
+ *    broker's range records (PubRange, SubRange, Commit) covering it, turned into the per-message
+ *    Pub, SubBefore and SubAfter of RocketMQ's format. `raw` keeps the stored record's fields.
+ *
+ * A search by business key finds the topic's messages by that key (and records clients keyed by
+ * it), then traces each one by id.
  */
-import { decodeTraceBody, type TraceRecord } from '../../engine/broker/trace/trace-data';
+import { RETRY_GROUP_TOPIC_PREFIX, DLQ_GROUP_TOPIC_PREFIX } from '../../engine/common/topic-validator';
+import { decodeTraceBody, positionKey, rangeOf, type TraceRecord } from '../../engine/broker/trace/trace-data';
 import { PROPERTY_TRACE_BROKER } from '../../engine/broker/trace/trace-writer';
-import { mapLimit, type AdminTransport } from './admin-transport';
+import type { DecodedMessage } from '../../engine/store/message-codec';
+import { mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError } from './admin-types';
 import { viewByOffsetId } from './message-detail';
-import { queryByKey } from './messages';
+import { keyQueryMax, queryIndex, queryMessagesByKey } from './messages';
 import { masterTopicConfigs } from './topics';
 
 export const defaultTraceTopic = 'RMQ_SYS_TRACE_TOPIC';
 /** Messages one key search returns traces for. */
 export const traceMessagesMax = 20;
+/** Pages (of keyQueryMax trace messages) read for one queue position. */
+const positionPagesMax = 16;
+/** Range records are written after the message is stored; this allows for clock steps. */
+const positionSlackMs = 60_000;
 const END_OF_TIME = Number.MAX_SAFE_INTEGER;
+const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 
 export interface TraceQuery {
   msgId?: string;
@@ -30,6 +46,7 @@ export interface TraceEntry extends Omit<TraceRecord, 'raw'> {
   /** 'broker' (written by the broker named in `writer`) or 'client' (sent by a tracing client). */
   source: 'broker' | 'client';
   writer: string;
+  /** Fields of the stored record (for a step derived from a range record: that record's). */
   raw: string[];
 }
 
@@ -41,8 +58,111 @@ export interface MessageTrace {
   records: TraceEntry[];
 }
 
-function keyMatches(r: TraceRecord, key: string): boolean {
-  return r.keys.split(' ').includes(key);
+interface Host {
+  ref: BrokerRef;
+}
+
+/** Trace records of trace messages, each marked with who wrote it. */
+function entriesOf(messages: readonly DecodedMessage[]): TraceEntry[] {
+  const out: TraceEntry[] = [];
+  for (const m of messages) {
+    const writer = m.properties[PROPERTY_TRACE_BROKER];
+    for (const r of decodeTraceBody(m.body.toString('utf8'))) out.push({ ...r, source: writer ? 'broker' : 'client', writer: writer ?? m.bornHost });
+  }
+  return out;
+}
+
+/** Every message indexed under `topic#key` in [begin, end], newest first, past the 64-per-query cap. */
+async function queryIndexPaged(t: AdminTransport, ref: BrokerRef, topic: string, key: string, begin: number, end: number): Promise<DecodedMessage[]> {
+  const out: DecodedMessage[] = [];
+  const seen = new Set<number>();
+  let until = end;
+  for (let page = 0; page < positionPagesMax; page++) {
+    const got = await queryIndex(t, ref, topic, key, begin, until, false);
+    let fresh = 0;
+    let oldest = until;
+    for (const m of got) {
+      oldest = Math.min(oldest, m.storeTimestamp);
+      if (seen.has(m.commitLogOffset)) continue;
+      seen.add(m.commitLogOffset);
+      out.push(m);
+      fresh++;
+    }
+    if (got.length < keyQueryMax || fresh === 0) break;
+    until = oldest;
+  }
+  return out;
+}
+
+/** The per-message steps the broker's range records give for one stored copy of a message. */
+function stepsAt(copy: DecodedMessage, msgId: string, ranges: readonly TraceEntry[], failed: readonly TraceEntry[]): TraceEntry[] {
+  const { topic, queueId, queueOffset: x } = copy;
+  const keys = copy.properties.KEYS ?? '';
+  const base = { msgId, topic, keys, costMs: 0, success: null, clientHost: '', reconsumeTimes: null, requestId: '' };
+  const out: TraceEntry[] = [];
+  const deliveries: TraceEntry[] = [];
+  const commits: TraceEntry[] = [];
+  for (const r of ranges) {
+    const g = rangeOf(r);
+    if (!g || g.topic !== topic || g.queueId !== queueId) continue;
+    if (r.type === 'Commit') {
+      if (x < g.to) commits.push(r);
+    } else if (g.from <= x && x < g.to) {
+      if (r.type === 'PubRange') out.push({ ...r, ...base, type: 'Pub', timestamp: r.timestamp, group: r.group, costMs: r.costMs, success: true, clientHost: r.clientHost });
+      else deliveries.push(r);
+    }
+  }
+  deliveries.sort((a, b) => a.timestamp - b.timestamp);
+  commits.sort((a, b) => a.timestamp - b.timestamp);
+  for (let i = 0; i < deliveries.length; i++) {
+    const d = deliveries[i] as TraceEntry;
+    out.push({ ...d, ...base, type: 'SubBefore', group: d.group, clientHost: d.clientHost, reconsumeTimes: copy.reconsumeTimes, requestId: d.requestId });
+    // The delivery's result: a send-back the broker recorded for it, else the first commit past it
+    // before the group got the message again.
+    if (failed.some((f) => f.group === d.group && f.requestId === d.requestId)) continue;
+    const next = deliveries.slice(i + 1).find((o) => o.group === d.group);
+    const commit = commits.find((c) => c.group === d.group && c.timestamp >= d.timestamp && (!next || c.timestamp <= next.timestamp));
+    if (!commit) continue;
+    out.push({ ...commit, ...base, type: 'SubAfter', timestamp: commit.timestamp, group: d.group, costMs: commit.timestamp - d.timestamp, success: true, clientHost: d.clientHost, requestId: d.requestId, raw: [...commit.raw] });
+  }
+  return out;
+}
+
+/** The trace of one message id, or null when nothing was recorded for it. */
+async function traceOfId(t: AdminTransport, hosts: readonly Host[], traceTopic: string, msgId: string, q: TraceQuery): Promise<MessageTrace | null> {
+  const found = await mapLimit(hosts, hosts.length, async (h) => ({ h, msgs: await queryIndex(t, h.ref, traceTopic, msgId, q.begin ?? 0, q.end ?? END_OF_TIME, false) }));
+  const traceMessages: DecodedMessage[] = [];
+  const copies: Array<{ h: Host; msg: DecodedMessage }> = [];
+  for (const { h, msgs } of found) {
+    for (const m of msgs) {
+      if (m.topic === traceTopic) traceMessages.push(m);
+      else if (m.properties.UNIQ_KEY === msgId && m.topic !== SCHEDULE_TOPIC) copies.push({ h, msg: m });
+    }
+  }
+  const records = entriesOf(dedupe(traceMessages)).filter((e) => e.msgId === msgId);
+  const failed = records.filter((e) => e.type === 'SubAfter' && e.success === false);
+  const derived = await mapLimit(copies, 4, async ({ h, msg }) => {
+    const key = positionKey(msg.topic, msg.queueId, msg.queueOffset);
+    const ranges = entriesOf((await queryIndexPaged(t, h.ref, traceTopic, key, msg.storeTimestamp - positionSlackMs, END_OF_TIME)).filter((m) => m.topic === traceTopic));
+    return stepsAt(msg, msgId, ranges, failed);
+  });
+  records.push(...derived.flat());
+  if (records.length === 0) return null;
+  records.sort((a, b) => a.timestamp - b.timestamp || order(a.type) - order(b.type));
+  const original = copies.find((c) => !c.msg.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && !c.msg.topic.startsWith(DLQ_GROUP_TOPIC_PREFIX))?.msg;
+  const named = records.find((e) => e.type === 'Pub') ?? records.find((e) => e.type === 'SubBefore');
+  return {
+    msgId,
+    topic: original?.topic ?? named?.topic ?? '',
+    keys: original ? (original.properties.KEYS ?? '') : (named?.keys ?? ''),
+    records,
+  };
+}
+
+/** A trace message indexed under several of a query's keys is read once. */
+function dedupe(messages: readonly DecodedMessage[]): DecodedMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => !seen.has(m.msgId) && (seen.add(m.msgId), true));
 }
 
 /** Traces of one message (by msgId) or of the messages carrying a business key in a topic. */
@@ -52,47 +172,33 @@ export async function queryTraces(t: AdminTransport, q: TraceQuery): Promise<Mes
   if (!key || key.trim() === '') throw new AdminError('INVALID', 'a message id or a key is required');
   const hosts = (await masterTopicConfigs(t)).filter((b) => b.configs.has(traceTopic));
   if (hosts.length === 0) return [];
-  const found = await mapLimit(hosts, hosts.length, (h) => queryByKey(t, h.ref, traceTopic, key, q.begin ?? 0, q.end ?? END_OF_TIME, false));
-  const entries: TraceEntry[] = [];
-  const seen = new Set<string>();
-  for (const m of found.flat()) {
-    // A trace message is indexed once per key occurrence: read each one once.
-    if (seen.has(m.msgId)) continue;
-    seen.add(m.msgId);
-    const writer = m.properties[PROPERTY_TRACE_BROKER];
-    for (const r of decodeTraceBody(m.body.toString('utf8'))) {
-      entries.push({ ...r, source: writer ? 'broker' : 'client', writer: writer ?? m.bornHost });
-    }
-  }
-  let ids: Set<string>;
-  if (q.msgId && !entries.some((e) => e.msgId === q.msgId)) {
+  if (q.msgId) {
+    const trace = await traceOfId(t, hosts, traceTopic, q.msgId, q);
+    if (trace) return [trace];
     // An offset msg id (what ali-ons reports): the stored message names its UNIQ_KEY.
     const stored = /^[0-9A-Fa-f]{32}$/.test(q.msgId) ? await viewByOffsetId(t, q.msgId).catch(() => null) : null;
     const uniq = stored?.msg.properties.UNIQ_KEY;
     return uniq && uniq !== q.msgId ? queryTraces(t, { ...q, msgId: uniq }) : [];
   }
-  if (q.msgId) ids = new Set([q.msgId]);
-  else {
-    const k = q.key ?? '';
-    ids = new Set(entries.filter((e) => keyMatches(e, k) && (!q.topic || e.type !== 'Pub' || e.topic === q.topic)).filter((e) => e.type === 'Pub' || !q.topic).map((e) => e.msgId));
+  const k = q.key ?? '';
+  const ids = new Set<string>();
+  if (q.topic) {
+    const range = q.begin !== undefined || q.end !== undefined ? { begin: q.begin ?? 0, end: q.end ?? END_OF_TIME } : undefined;
+    const messages = await queryMessagesByKey(t, q.topic, k, range).catch((err: unknown) => {
+      if (err instanceof AdminError && err.code === 'NOT_FOUND') return [];
+      throw err;
+    });
+    for (const m of messages) ids.add(m.msgId);
   }
-  const byId = new Map<string, MessageTrace>();
-  for (const e of entries) {
-    if (!ids.has(e.msgId)) continue;
-    let trace = byId.get(e.msgId);
-    if (!trace) {
-      trace = { msgId: e.msgId, topic: '', keys: '', records: [] };
-      byId.set(e.msgId, trace);
-    }
-    trace.records.push(e);
-    if (e.type === 'Pub' || (!trace.topic && e.type === 'SubBefore')) {
-      trace.topic = e.topic;
-      trace.keys = e.keys;
-    }
+  // Records clients keyed by the business key (their Pub names the topic).
+  const keyed = await mapLimit(hosts, hosts.length, (h) => queryIndex(t, h.ref, traceTopic, k, q.begin ?? 0, q.end ?? END_OF_TIME, false));
+  const clientEntries = entriesOf(dedupe(keyed.flat().filter((m) => m.topic === traceTopic)));
+  for (const e of clientEntries) {
+    if (!e.keys.split(' ').includes(k)) continue;
+    if (!q.topic || (e.type === 'Pub' && e.topic === q.topic)) ids.add(e.msgId);
   }
-  const traces = [...byId.values()].slice(0, traceMessagesMax);
-  for (const tr of traces) tr.records.sort((a, b) => a.timestamp - b.timestamp || order(a.type) - order(b.type));
-  return traces;
+  const traces = await mapLimit([...ids].slice(0, traceMessagesMax), 4, (id) => traceOfId(t, hosts, traceTopic, id, { traceTopic }));
+  return traces.filter((x): x is MessageTrace => x !== null);
 }
 
 const TYPE_ORDER = ['Pub', 'EndTransaction', 'Delay', 'SubBefore', 'SubAfter', 'Retry', 'DLQ'];

@@ -104,6 +104,7 @@ function applyChange(ctx: BrokerContext, key: Changeable, value: boolean | numbe
       return;
     case 'traceOn':
       c.traceOn = value as boolean;
+      ctx.store.setUniqKeyAliasTopic(c.traceOn ? c.traceTopic : null);
       return;
     case 'longPollingEnable':
       c.longPollingEnable = value as boolean;

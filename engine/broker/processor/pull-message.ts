@@ -9,7 +9,7 @@ import { optionalLong, optionalString, requiredInt, requiredLong, requiredString
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { ResponseCode } from '../../remoting/response-code';
 import type { RemotingChannel } from '../../remoting/remoting-channel';
-import { checkRecord, decodeMessage, RecordInfo } from '../../store/message-codec';
+import { checkRecord, RecordInfo } from '../../store/message-codec';
 import { findPropertyValue } from '../../store/message-properties';
 import type { GetMessageResult, GetMessageStatus } from '../../store/message-reader';
 import type { BrokerContext } from '../broker-context';
@@ -167,7 +167,7 @@ export class PullMessageProcessor {
     // record goes out as is; several are joined into one body.
     const body = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
-    if (ctx.trace?.enabledFor(h.topic)) for (const r of records) ctx.trace.onDeliver(h.group, h.clientHost, decodeMessage(r, 0, { checkCRC: false }));
+    if (ctx.trace?.enabledFor(h.topic)) ctx.trace.onDeliver(h.group, h.clientHost, h.topic, h.queueId, records);
     return createResponse(request, code, { remark: status, header, body });
   }
 

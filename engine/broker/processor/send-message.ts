@@ -224,7 +224,7 @@ export class SendMessageProcessor {
     ctx.stats.recordPut(header.topic, inputs.length, body.length);
     if (ctx.trace?.enabledFor(header.topic)) {
       const { producerGroup, topic, queueId } = header;
-      ctx.trace.onPublishBatch({ producerGroup, topic, queueId, msgIds: uniqKeys, props: elementProps, bodyLengths: inputs.map((m) => m.body.length), startedAt, clientHost: channel.remoteAddress, append });
+      ctx.trace.onPublishBatch({ producerGroup, topic, queueId, count: inputs.length, startedAt, clientHost: channel.remoteAddress, append });
     }
     return createResponse(request, code, {
       header: {

@@ -1,16 +1,19 @@
 /**
- * DeliveryTracker: messages delivered to a group and not yet resolved, per group/topic/queue and
- * queue offset. A commit of offset N resolves every pending delivery below N as consumed; a
- * send-back resolves one as failed. Bounded: beyond `pendingDeliveriesMax` the oldest queue's
- * entries are forgotten (their result is then never traced).
+ * DeliveryTracker: ranges of a queue delivered to a group (one per pull) and not yet covered by a
+ * commit, per group/topic/queue. A commit of offset N resolves every pending range below N (the
+ * part of a range at or above N stays pending); a send-back asks which delivery a message came in.
+ * Bounded: beyond `pendingRangesMax` the oldest queue's ranges are forgotten (their commits are then
+ * not traced).
  */
 
-/** Deliveries waiting for a commit or send-back, all queues together. */
-export const pendingDeliveriesMax = 100_000;
+/** Delivered ranges waiting for a commit, all queues together. */
+export const pendingRangesMax = 100_000;
 
-export interface Delivery {
-  msgId: string;
-  keys: string;
+export interface DeliveredRange {
+  /** First queue offset delivered. */
+  from: number;
+  /** Offset after the last one delivered. */
+  to: number;
   requestId: string;
   deliveredAt: number;
 }
@@ -20,47 +23,55 @@ function queueKey(group: string, topic: string, queueId: number): string {
 }
 
 export class DeliveryTracker {
-  private readonly queues = new Map<string, Map<number, Delivery>>();
+  /** Per queue, ranges in delivery order (offsets usually ascending, not necessarily: redeliveries). */
+  private readonly queues = new Map<string, DeliveredRange[]>();
   private pending = 0;
   forgotten = 0;
 
-  add(group: string, topic: string, queueId: number, queueOffset: number, delivery: Delivery): void {
+  add(group: string, topic: string, queueId: number, range: DeliveredRange): void {
     const key = queueKey(group, topic, queueId);
     let q = this.queues.get(key);
     if (!q) {
-      q = new Map();
+      q = [];
       this.queues.set(key, q);
     }
-    if (!q.has(queueOffset)) this.pending++;
-    q.set(queueOffset, delivery);
-    while (this.pending > pendingDeliveriesMax) this.forgetOldestQueue();
+    q.push(range);
+    this.pending++;
+    while (this.pending > pendingRangesMax) this.forgetOldestQueue();
   }
 
-  /** Removes and returns the deliveries below `offset` (consumed, as the commit says). */
-  commit(group: string, topic: string, queueId: number, offset: number): Delivery[] {
+  /** Removes and returns the delivered offsets below `offset`, as [from, to) ranges. */
+  commit(group: string, topic: string, queueId: number, offset: number): Array<{ from: number; to: number }> {
     const q = this.queues.get(queueKey(group, topic, queueId));
     if (!q) return [];
-    const done: Delivery[] = [];
-    for (const [off, d] of q) {
-      if (off >= offset) continue;
-      done.push(d);
-      q.delete(off);
+    const done: Array<{ from: number; to: number }> = [];
+    let kept = 0;
+    for (const r of q) {
+      if (r.from < offset) {
+        done.push({ from: r.from, to: Math.min(r.to, offset) });
+        if (r.to > offset) {
+          r.from = offset;
+          q[kept++] = r;
+        }
+      } else q[kept++] = r;
     }
-    this.pending -= done.length;
+    this.pending -= q.length - kept;
+    q.length = kept;
     return done;
   }
 
-  /** Removes and returns one delivery (sent back by the consumer), if tracked. */
-  take(group: string, topic: string, queueId: number, queueOffset: number): Delivery | undefined {
+  /** The newest pending delivery holding `queueOffset`, if tracked. */
+  find(group: string, topic: string, queueId: number, queueOffset: number): DeliveredRange | undefined {
     const q = this.queues.get(queueKey(group, topic, queueId));
-    const d = q?.get(queueOffset);
-    if (d) {
-      q?.delete(queueOffset);
-      this.pending--;
+    if (!q) return undefined;
+    for (let i = q.length - 1; i >= 0; i--) {
+      const r = q[i] as DeliveredRange;
+      if (r.from <= queueOffset && queueOffset < r.to) return r;
     }
-    return d;
+    return undefined;
   }
 
+  /** Pending delivered ranges. */
   get size(): number {
     return this.pending;
   }
@@ -72,8 +83,8 @@ export class DeliveryTracker {
       return;
     }
     const [key, q] = first.value;
-    this.pending -= q.size;
-    this.forgotten += q.size;
+    this.pending -= q.length;
+    this.forgotten += q.length;
     this.queues.delete(key);
   }
 }

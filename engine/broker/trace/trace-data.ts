@@ -14,6 +14,18 @@
  *   Retry␁ts␁region␁group␁retryTopic␁msgId␁reconsumeTimes␁delayLevel␁keys␂
  *   DLQ␁ts␁region␁group␁dlqTopic␁msgId␁reconsumeTimes␁keys␂
  *   Delay␁ts␁region␁topic␁msgId␁delayLevel␁keys␁queueId␁queueOffset␂
+ *
+ * The broker's own hot-path records describe queue ranges, not messages, so tracing costs one
+ * record per send, pull or commit instead of one or two per message:
+ *
+ *   PubRange␁ts␁region␁producerGroup␁topic␁queueId␁firstQueueOffset␁count␁storeHost␁clientHost␁costTime␁storeTime␂
+ *   SubRange␁ts␁region␁group␁requestId␁clientHost␁topic␁queueId␁firstQueueOffset␁count␂
+ *   Commit␁ts␁region␁group␁topic␁queueId␁offset␂            (every delivery below `offset` consumed)
+ *
+ * They are keyed by queue position (positionKey: one key per `positionBucket` offsets of a queue).
+ * A reader finds a message by id (its UNIQ_KEY is also indexed under the trace topic), then the
+ * range records covering its queue position, and derives the per-message Pub/SubBefore/SubAfter
+ * of RocketMQ's format from both (server/admin/traces.ts).
  */
 export const CONTENT_SPLITOR = '\u0001';
 export const FIELD_SPLITOR = '\u0002';
@@ -26,7 +38,32 @@ export const MSG_TYPE_DELAY = 3;
 export const CONTEXT_SUCCESS = 0;
 export const CONTEXT_FAILED = 4;
 
-export type TraceType = 'Pub' | 'SubBefore' | 'SubAfter' | 'EndTransaction' | 'Retry' | 'DLQ' | 'Delay' | 'Recall';
+export type TraceType = 'Pub' | 'SubBefore' | 'SubAfter' | 'EndTransaction' | 'Retry' | 'DLQ' | 'Delay' | 'Recall' | 'PubRange' | 'SubRange' | 'Commit';
+
+/** Queue offsets per position key. */
+export const positionBucket = 32;
+
+/** The index key of the range records covering `offset` of a queue (topic names cannot hold ':'). */
+export function positionKey(topic: string, queueId: number, offset: number): string {
+  return `${topic}:${queueId}:${Math.floor(offset / positionBucket)}`;
+}
+
+/** Position keys of offsets [from, to), space separated (KEYS format). */
+export function positionKeys(topic: string, queueId: number, from: number, to: number): string {
+  const first = Math.floor(from / positionBucket);
+  const last = Math.floor((to - 1) / positionBucket);
+  let keys = `${topic}:${queueId}:${first}`;
+  for (let b = first + 1; b <= last; b++) keys += ` ${topic}:${queueId}:${b}`;
+  return keys;
+}
+
+/** The queue range a PubRange, SubRange or Commit record covers ([from, to); Commit: below `to`). */
+export interface RecordRange {
+  topic: string;
+  queueId: number;
+  from: number;
+  to: number;
+}
 
 /** One decoded record: the fields every view needs, plus the raw fields. */
 export interface TraceRecord {
@@ -88,11 +125,35 @@ function decodeOne(f: string[]): TraceRecord | null {
     case 'Delay':
       Object.assign(r, { timestamp: num(f[1]), topic: at(3), msgId: at(4), keys: at(6) });
       return r;
+    case 'PubRange':
+      Object.assign(r, { timestamp: num(f[1]), group: at(3), topic: at(4), clientHost: at(9), costMs: num(f[10]), success: true });
+      return r;
+    case 'SubRange':
+      Object.assign(r, { timestamp: num(f[1]), group: at(3), requestId: at(4), clientHost: at(5), topic: at(6) });
+      return r;
+    case 'Commit':
+      Object.assign(r, { timestamp: num(f[1]), group: at(3), topic: at(4), success: true });
+      return r;
     case 'Recall':
       Object.assign(r, { timestamp: num(f[1]), group: at(3), topic: at(4), msgId: at(5), success: bool(f[6]) });
       return r;
     default:
       return f.length > 1 ? r : null;
+  }
+}
+
+/** The queue range of a range record, or null for a per-message record. */
+export function rangeOf(r: TraceRecord): RecordRange | null {
+  const f = r.raw;
+  switch (r.type) {
+    case 'PubRange':
+      return { topic: f[4] ?? '', queueId: num(f[5]), from: num(f[6]), to: num(f[6]) + num(f[7]) };
+    case 'SubRange':
+      return { topic: f[6] ?? '', queueId: num(f[7]), from: num(f[8]), to: num(f[8]) + num(f[9]) };
+    case 'Commit':
+      return { topic: f[4] ?? '', queueId: num(f[5]), from: 0, to: num(f[6]) };
+    default:
+      return null;
   }
 }
 

@@ -9,7 +9,9 @@ import { DLQ_GROUP_TOPIC_PREFIX, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX } from 
 import type { DecodedMessage } from '../../store/message-codec';
 import type { BrokerContext } from '../broker-context';
 import { DeliveryTracker } from './delivery-tracker';
-import { CONTENT_SPLITOR, CONTEXT_FAILED, CONTEXT_SUCCESS, FIELD_SPLITOR, MSG_TYPE_DELAY, MSG_TYPE_NORMAL, MSG_TYPE_TRANS_HALF } from './trace-data';
+import { QUEUEOFFSET_OFFSET } from '../../store/layout/message-layout';
+import { readLong } from '../../util/bytes';
+import { CONTENT_SPLITOR, CONTEXT_FAILED, FIELD_SPLITOR, MSG_TYPE_DELAY, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
 import { TraceWriter, type TraceWriterStats } from './trace-writer';
 
 /** Topic attribute that turns tracing off for one topic. */
@@ -51,18 +53,16 @@ export interface SendTrace {
   append: { msgId: string; logicsOffset: number; storeTimestamp: number };
 }
 
-/** A stored batch: one Pub record per element, encoded only when written. */
+/** A stored batch: one PubRange for all its elements. */
 export interface BatchTrace {
   producerGroup: string;
   topic: string;
   clientHost: string;
   startedAt: number;
   queueId: number;
-  msgIds: readonly string[];
-  props: ReadonlyArray<Readonly<Record<string, string>>>;
-  bodyLengths: readonly number[];
-  /** Comma-joined offset msg ids, first queue offset, store time. */
-  append: { msgId: string; logicsOffset: number; storeTimestamp: number };
+  count: number;
+  /** First queue offset, store time. */
+  append: { logicsOffset: number; storeTimestamp: number };
 }
 
 export interface TraceStats extends TraceWriterStats {
@@ -116,7 +116,7 @@ export class TraceService {
     return `${this.ctx.config.brokerIP}:${this.ctx.config.listenPort}`;
   }
 
-  /** A message a producer sent: Pub, or Retry/DLQ for a client re-sending to a retry topic. */
+  /** A message a producer sent: a PubRange of one, Pub for delayed/transactional ones, Retry/DLQ for a client re-sending to a retry topic. */
   onSend(s: SendTrace): void {
     const keys = s.props.KEYS;
     if (s.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
@@ -125,6 +125,12 @@ export class TraceService {
       return;
     }
     const delayed = Number(s.props.DELAY ?? 0) > 0;
+    const transactional = (s.sysFlag & 0xc) === 0x4;
+    if (!delayed && !transactional) {
+      this.onPublishRange(s.producerGroup, s.topic, s.queueId, s.append.logicsOffset, 1, s.clientHost, s.startedAt, s.append.storeTimestamp);
+      return;
+    }
+    // Not (yet) in the topic's queue: the record names the message itself.
     this.onPublish({
       producerGroup: s.producerGroup,
       topic: s.topic,
@@ -133,37 +139,25 @@ export class TraceService {
       keys,
       bodyLength: s.bodyLength,
       startedAt: s.startedAt,
-      msgType: (s.sysFlag & 0xc) === 0x4 ? MSG_TYPE_TRANS_HALF : delayed ? MSG_TYPE_DELAY : MSG_TYPE_NORMAL,
+      msgType: transactional ? MSG_TYPE_TRANS_HALF : MSG_TYPE_DELAY,
       offsetMsgId: s.append.msgId,
       success: true,
       clientHost: s.clientHost,
       queueId: s.queueId,
-      queueOffset: delayed ? -1 : s.append.logicsOffset,
+      queueOffset: -1,
       storeTimestamp: s.append.storeTimestamp,
     });
   }
 
   onPublishBatch(b: BatchTrace): void {
-    const cost = Date.now() - b.startedAt;
-    const { region, storeHost } = this;
-    const { msgId: offsetIdList, logicsOffset, storeTimestamp } = b.append;
-    // Only the strings the records need outlive the send (not the decoded property maps).
-    const tags = b.props.map((p) => p.TAGS);
-    const bizKeys = b.props.map((p) => p.KEYS);
-    const { msgIds, bodyLengths, clientHost, queueId } = b;
+    this.onPublishRange(b.producerGroup, b.topic, b.queueId, b.append.logicsOffset, b.count, b.clientHost, b.startedAt, b.append.storeTimestamp);
+  }
+
+  /** `count` messages stored at `firstOffset` on of a queue, from one send. */
+  private onPublishRange(group: string, topic: string, queueId: number, firstOffset: number, count: number, clientHost: string, startedAt: number, storeTimestamp: number): void {
     const S = CONTENT_SPLITOR;
-    const head = `Pub${S}${b.startedAt}${S}${region}${S}${b.producerGroup}${S}${b.topic}${S}`;
-    this.writer.addMany(msgIds.length, (emit) => {
-      // The Pub layout of encodeTraceRecord, written as one template per element (this runs for every
-      // message of every batch): fields shared by the batch are joined once.
-      const offsetIds = offsetIdList.split(',');
-      for (let i = 0; i < msgIds.length; i++) {
-        const msgId = msgIds[i] ?? '';
-        const keys = bizKeys[i] ?? '';
-        const text = `${head}${msgId}${S}${tags[i] ?? 'null'}${S}${keys}${S}${storeHost}${S}${bodyLengths[i] ?? 0}${S}${cost}${S}${MSG_TYPE_NORMAL}${S}${offsetIds[i] ?? ''}${S}true${S}${clientHost}${S}${queueId}${S}${logicsOffset + i}${S}${storeTimestamp}${FIELD_SPLITOR}`;
-        emit(text, keys ? `${msgId} ${keys}` : msgId);
-      }
-    });
+    const text = `PubRange${S}${startedAt}${S}${this.region}${S}${group}${S}${topic}${S}${queueId}${S}${firstOffset}${S}${count}${S}${this.storeHost}${S}${clientHost}${S}${Date.now() - startedAt}${S}${storeTimestamp}${FIELD_SPLITOR}`;
+    this.writer.addText(text, positionKeys(topic, queueId, firstOffset, firstOffset + count));
   }
 
   onPublish(p: PublishTrace): void {
@@ -176,27 +170,44 @@ export class TraceService {
     );
   }
 
-  /** One pulled record handed to `group`: SubBefore now, SubAfter when committed or sent back. */
-  onDeliver(group: string, clientHost: string, msg: DecodedMessage): void {
-    const msgId = msg.properties.UNIQ_KEY ?? msg.msgId;
-    const keys = msg.properties.KEYS ?? '';
-    const requestId = `${this.ctx.config.brokerName}-${(++this.seq).toString(36)}`;
+  /**
+   * Records pulled from one queue and handed to `group`: one SubRange per run of consecutive offsets
+   * (a tag filter leaves gaps). Their result comes from the next commits or send-backs.
+   */
+  onDeliver(group: string, clientHost: string, topic: string, queueId: number, records: readonly Buffer[]): void {
     const now = Date.now();
-    this.writer.add(
-      'SubBefore',
-      [now, this.region, group, requestId, msgId, msg.reconsumeTimes, keys, clientHost, msg.topic, msg.queueId, msg.queueOffset],
-      keysOf(msgId, keys),
-    );
-    this.deliveries.add(group, msg.topic, msg.queueId, msg.queueOffset, { msgId, keys, requestId, deliveredAt: now });
+    let from = -1;
+    let to = -1;
+    for (const r of records) {
+      const offset = readLong(r, QUEUEOFFSET_OFFSET);
+      if (offset === to) {
+        to++;
+        continue;
+      }
+      if (from >= 0) this.onDeliverRange(group, clientHost, topic, queueId, from, to, now);
+      from = offset;
+      to = offset + 1;
+    }
+    if (from >= 0) this.onDeliverRange(group, clientHost, topic, queueId, from, to, now);
   }
 
-  /** A committed offset: every delivery below it was consumed. */
+  private onDeliverRange(group: string, clientHost: string, topic: string, queueId: number, from: number, to: number, now: number): void {
+    const S = CONTENT_SPLITOR;
+    const requestId = `${this.ctx.config.brokerName}-${(++this.seq).toString(36)}`;
+    const text = `SubRange${S}${now}${S}${this.region}${S}${group}${S}${requestId}${S}${clientHost}${S}${topic}${S}${queueId}${S}${from}${S}${to - from}${FIELD_SPLITOR}`;
+    this.writer.addText(text, positionKeys(topic, queueId, from, to));
+    this.deliveries.add(group, topic, queueId, { from, to, requestId, deliveredAt: now });
+  }
+
+  /** A committed offset: every delivery below it was consumed (one Commit, keyed by the ranges it resolves). */
   onCommit(group: string, topic: string, queueId: number, offset: number): void {
     if (this.deliveries.size === 0) return;
-    const now = Date.now();
-    for (const d of this.deliveries.commit(group, topic, queueId, offset)) {
-      this.writer.add('SubAfter', [d.requestId, d.msgId, now - d.deliveredAt, true, d.keys, CONTEXT_SUCCESS, now, group, 'commit'], keysOf(d.msgId, d.keys));
-    }
+    const resolved = this.deliveries.commit(group, topic, queueId, offset);
+    if (resolved.length === 0) return;
+    const keys = new Set<string>();
+    for (const r of resolved) for (const k of positionKeys(topic, queueId, r.from, r.to).split(' ')) keys.add(k);
+    const S = CONTENT_SPLITOR;
+    this.writer.addText(`Commit${S}${Date.now()}${S}${this.region}${S}${group}${S}${topic}${S}${queueId}${S}${offset}${FIELD_SPLITOR}`, [...keys].join(' '));
   }
 
   /** A consumer sent `msg` back: the delivery failed; it is retried (`delayLevel`) or dead-lettered. */
@@ -204,7 +215,7 @@ export class TraceService {
     const msgId = msg.properties.UNIQ_KEY ?? msg.msgId;
     const keys = msg.properties.KEYS ?? '';
     const now = Date.now();
-    const d = this.deliveries.take(group, msg.topic, msg.queueId, msg.queueOffset);
+    const d = this.deliveries.find(group, msg.topic, msg.queueId, msg.queueOffset);
     this.writer.add(
       'SubAfter',
       [d?.requestId ?? '', msgId, d ? now - d.deliveredAt : 0, false, keys, CONTEXT_FAILED, now, group, 'sendBack'],

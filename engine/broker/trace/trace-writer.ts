@@ -25,16 +25,11 @@ export const traceKeysCharsMax = 16_000;
 /** Marks a trace message the broker wrote (client-sent trace messages lack it). */
 export const PROPERTY_TRACE_BROKER = 'TRACE_BROKER';
 
-/** Emits one encoded record and the keys (space separated) it should be found by. */
-export type TraceEmit = (text: string, keys: string) => void;
-
-/**
- * A queued entry: one record as fields, or many records (a stored batch) expanded only when written,
- * so a send pays for one queue entry per batch and nothing per message.
- */
-type QueuedRecord =
-  | { text: string; keys: string; expand?: undefined; count?: undefined }
-  | { expand: (emit: TraceEmit) => void; count: number; text?: undefined };
+/** A queued record: its encoded text and the keys (space separated) it should be found by. */
+interface QueuedRecord {
+  text: string;
+  keys: string;
+}
 
 export interface TraceWriterStats {
   recorded: number;
@@ -71,28 +66,23 @@ export class TraceWriter {
   /** Queues one record; never blocks. */
   add(type: TraceType, fields: ReadonlyArray<string | number | boolean | null | undefined>, keys: string): void {
     // Encoded now: one string survives until the flush instead of an array of fields (less to promote).
-    this.enqueue({ text: encodeTraceRecord(type, fields), keys }, 1);
+    this.addText(encodeTraceRecord(type, fields), keys);
   }
 
-  /** Queues `count` records produced by `expand` when they are written. */
-  addMany(count: number, expand: (emit: TraceEmit) => void): void {
-    this.enqueue({ expand, count }, count);
-  }
-
-  private enqueue(item: QueuedRecord, records: number): void {
-    this.counters.recorded += records;
+  /** Queues one record already encoded (encodeTraceRecord's format). */
+  addText(text: string, keys: string): void {
+    this.counters.recorded++;
     let last = this.chunks[this.chunks.length - 1] as QueuedRecord[];
     if (last.length >= queueChunkRecords) {
       last = [];
       this.chunks.push(last);
     }
-    last.push(item);
-    this.size += records;
+    last.push({ text, keys });
+    this.size++;
     while (this.size > traceQueueRecordsMax && this.chunks.length > 1) {
       const oldest = this.chunks.shift() ?? [];
-      const n = oldest.reduce((sum, q) => sum + (q.count ?? 1), 0);
-      this.size -= n;
-      this.counters.dropped += n;
+      this.size -= oldest.length;
+      this.counters.dropped += oldest.length;
     }
     if (this.size >= flushBatchRecords && !this.soonQueued && this.timer) {
       this.soonQueued = true;
@@ -124,27 +114,30 @@ export class TraceWriter {
     // Encoding is synchronous; the puts run after it, in order.
     const messages: Array<{ body: string; keys: string; count: number }> = [];
     let body = '';
-    let keys = '';
+    // Each key once per trace message: records of one queue range share keys, and the index returns
+    // a message once per entry (a query's limit counts entries).
+    let keys = new Set<string>();
+    let keysChars = 0;
     let count = 0;
-    const emit: TraceEmit = (text, recKeys) => {
-      if (count > 0 && (body.length + text.length > traceBodyBytesMax || keys.length + recKeys.length + 1 > traceKeysCharsMax)) {
-        messages.push({ body, keys, count });
-        body = '';
-        keys = '';
-        count = 0;
-      }
-      body += text;
-      // Duplicate keys (a msgId with several records here) only cost index entries; readers dedupe.
-      keys = keys === '' ? recKeys : `${keys} ${recKeys}`;
-      count++;
-    };
     for (const chunk of chunks) {
-      for (const q of chunk) {
-        if (q.expand) q.expand(emit);
-        else emit(q.text, q.keys);
+      for (const { text, keys: recKeys } of chunk) {
+        if (count > 0 && (body.length + text.length > traceBodyBytesMax || keysChars + recKeys.length + 1 > traceKeysCharsMax)) {
+          messages.push({ body, keys: [...keys].join(' '), count });
+          body = '';
+          keys = new Set();
+          keysChars = 0;
+          count = 0;
+        }
+        body += text;
+        for (const k of recKeys.split(' ')) {
+          if (k === '' || keys.has(k)) continue;
+          keys.add(k);
+          keysChars += k.length + 1;
+        }
+        count++;
       }
     }
-    if (count > 0) messages.push({ body, keys, count });
+    if (count > 0) messages.push({ body, keys: [...keys].join(' '), count });
     for (const m of messages) await this.put(m.body, m.keys, m.count);
   }
 

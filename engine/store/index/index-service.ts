@@ -52,6 +52,10 @@ export class IndexService {
   private readonly dir: string;
   /** Records at or below this offset are already indexed (-1: none). */
   private lastIndexedPhy = -1;
+  /** `alias#` hashed (javaHash of the alias topic + '#'), or null: no alias entries. */
+  private aliasPrefixHash: number | null = null;
+  /** javaHash of the alias topic itself: records of that topic get no alias entry. */
+  private aliasTopicHash = 0;
 
   constructor(
     root: string,
@@ -59,6 +63,16 @@ export class IndexService {
     private readonly indexNum: number,
   ) {
     this.dir = indexDir(root);
+  }
+
+  /**
+   * Also index every record's UNIQ_KEY under `topic#uniqKey` of this topic, whatever the record's
+   * topic (null: stop). The broker's traces use it: a message is found by id alone, without
+   * knowing its topic, next to the trace messages keyed by that id.
+   */
+  setUniqKeyAlias(topic: string | null): void {
+    this.aliasPrefixHash = topic === null ? null : javaStringHashCode(`${topic}#`);
+    this.aliasTopicHash = topic === null ? 0 : javaStringHashCode(topic);
   }
 
   /** Load files; after an abnormal exit the writable file's slots are rebuilt from entries. */
@@ -102,9 +116,17 @@ export class IndexService {
     if (transactionType(info.sysFlag) === TRANSACTION_ROLLBACK_TYPE) return;
     this.lastIndexedPhy = phy;
     const p = info.props;
-    const topicHash = (Math.imul(javaHashUtf8(0, buf, info.topicStart, info.topicEnd), 31) + HASH_SEPARATOR) | 0;
+    const rawTopicHash = javaHashUtf8(0, buf, info.topicStart, info.topicEnd);
+    const topicHash = (Math.imul(rawTopicHash, 31) + HASH_SEPARATOR) | 0;
     const us = p[2 * DISPATCH_PROP_UNIQ_KEY] as number;
-    if (us >= 0) this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, p[2 * DISPATCH_PROP_UNIQ_KEY + 1] as number)), phy, info.storeTimestamp);
+    if (us >= 0) {
+      const ue = p[2 * DISPATCH_PROP_UNIQ_KEY + 1] as number;
+      this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
+      const alias = this.aliasPrefixHash;
+      if (alias !== null && rawTopicHash !== this.aliasTopicHash) {
+        this.putKey(nonNegative(javaHashUtf8(alias, buf, us, ue)), phy, info.storeTimestamp);
+      }
+    }
     const ks = p[2 * DISPATCH_PROP_KEYS] as number;
     if (ks >= 0) {
       const end = p[2 * DISPATCH_PROP_KEYS + 1] as number;
