@@ -95,7 +95,7 @@ async function queryIndexPaged(t: AdminTransport, ref: BrokerRef, topic: string,
 }
 
 /** The per-message steps the broker's range records give for one stored copy of a message. */
-function stepsAt(copy: DecodedMessage, msgId: string, ranges: readonly TraceEntry[], failed: readonly TraceEntry[]): TraceEntry[] {
+export function stepsAt(copy: DecodedMessage, msgId: string, ranges: readonly TraceEntry[], failed: readonly TraceEntry[]): TraceEntry[] {
   const { topic, queueId, queueOffset: x } = copy;
   const keys = copy.properties.KEYS ?? '';
   const base = { msgId, topic, keys, costMs: 0, success: null, clientHost: '', reconsumeTimes: null, requestId: '' };

@@ -157,3 +157,28 @@ test('tracing switched off per topic and per broker writes nothing; records a cl
     await remoting.close();
   }
 });
+
+test('a tag filter: the message the group did not subscribe to shows no delivery, its neighbours do', async () => {
+  const remoting = new RemotingClient();
+  const producer = await createProducer(fx.nameSrv, 'tr-pg-tags');
+  const consumer = await createConsumer(fx.nameSrv, 'tr-cg-tags');
+  try {
+    const created = await remoting.invoke(fx.brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'tr-tags', readQueueNums: 1, writeQueueNums: 1, perm: 6 }));
+    assert.equal(created.code, 0);
+    const sent = [];
+    for (const tag of ['A', 'B', 'A']) sent.push(...(await sendAll(producer, [message('tr-tags', tag, `tag ${tag}`)])));
+    assert.deepEqual(sent.map((s) => s.queueOffset), [0, 1, 2]);
+    consumer.subscribe('tr-tags', 'A', async () => undefined);
+    const consumed = (x: MessageTrace) => x.records.some((r) => r.type === 'SubAfter' && r.group === 'tr-cg-tags');
+    const first = await traceUntil(sent[0]?.msgId ?? '', consumed);
+    const last = await traceUntil(sent[2]?.msgId ?? '', consumed);
+    assert.deepEqual(steps(first), ['Pub', 'SubBefore', 'SubAfter:true']);
+    assert.deepEqual(steps(last), ['Pub', 'SubBefore', 'SubAfter:true']);
+    const skipped = await traceUntil(sent[1]?.msgId ?? '', (x) => x.records.length > 0);
+    assert.deepEqual(steps(skipped), ['Pub']);
+  } finally {
+    await consumer.close();
+    await producer.close();
+    await remoting.close();
+  }
+});
