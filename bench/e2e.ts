@@ -15,7 +15,8 @@
  * Progress goes to stderr; the last line on stdout is one JSON object with the figures, the broker's CPU
  * per message in each phase and the 1-minute load average at start and end (the machine may be shared:
  * a broker that got less than a core shows up there).
- * Env: BENCH_MESSAGES (200000), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
+ * Env: BENCH_MESSAGES (200000), BENCH_PULL_BATCH (messages per pull of the drain, 128: the broker's
+ * maxTransferCountOnMessage; a pull's fixed cost dominates at RocketMQ's usual 32), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
  * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
  * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync,trace for profiling; default all).
@@ -35,7 +36,7 @@ const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 4);
 const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
 const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
-const PULL_BATCH = 32;
+const PULL_BATCH = envInt('BENCH_PULL_BATCH', 128);
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;

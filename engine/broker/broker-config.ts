@@ -20,6 +20,13 @@ export interface BrokerConfig {
   longPollingEnable: boolean;
   /** Hold of a pull without suspend flag when long polling is off, ms. */
   shortPollingTimeMills: number;
+  /**
+   * Most messages one pull returns, whatever the client asks (RocketMQ's
+   * maxTransferCountOnMessageInMemory, 32 there). Clients ask for 32 by default and get 32; a client
+   * asking for more gets up to this many (and the store's byte budget, 256 KiB), because a pull's
+   * fixed cost dominates a 32-message answer.
+   */
+  maxTransferCountOnMessage: number;
   /** A client silent for this long is dropped, ms. */
   channelExpiredTimeout: number;
   /** Orderly-consumption lock lifetime without renewal, ms. */
@@ -47,6 +54,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   maxMessageSize: 4 * 1024 * 1024,
   longPollingEnable: true,
   shortPollingTimeMills: 1000,
+  maxTransferCountOnMessage: 128,
   channelExpiredTimeout: 120_000,
   rebalanceLockMaxLiveTime: 60_000,
   flushConsumerOffsetInterval: 5_000,

@@ -23,8 +23,6 @@ const FLAG_SUBSCRIPTION = 0x4;
 /** pendingReset(): a reset was pending and the pull already asks for that offset. */
 const RESET_ALREADY_THERE = 'RESET_ALREADY_THERE';
 
-/** Most messages one pull returns, whatever the client asks (RocketMQ maxTransferCountOnMessageInMemory). */
-export const pullBatchCountMax = 32;
 /** Longest hold of a long-polling pull, ms: below the Java client's 30 s pull timeout. */
 export const longPollHoldMsMax = 25_000;
 
@@ -150,7 +148,7 @@ export class PullMessageProcessor {
   /** One read from the store, mapped onto the wire (DefaultPullMessageResultHandler). */
   private read(request: RemotingCommand, h: PullHeader, filter: TagFilter): RemotingCommand {
     const { ctx } = this;
-    const maxNums = Math.max(1, Math.min(h.maxMsgNums, pullBatchCountMax));
+    const maxNums = Math.max(1, Math.min(h.maxMsgNums, ctx.config.maxTransferCountOnMessage));
     const result = ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, maxNums, undefined, filter.all ? undefined : filter.matchesCode);
     const records = filter.all ? result.messages : this.exactTagMatches(result, filter);
     let status: GetMessageStatus = result.status;
@@ -165,7 +163,7 @@ export class PullMessageProcessor {
     if (code !== ResponseCode.SUCCESS) return createResponse(request, code, { remark: status, header });
     // Records are views into read buffers the store never reuses (a fresh one per fill), so a single
     // record goes out as is; several are joined into one body.
-    const body = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records);
+    const body = joinRecords(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
     if (ctx.trace?.enabledFor(h.topic)) ctx.trace.onDeliver(h.group, h.clientHost, h.topic, h.queueId, records);
     return createResponse(request, code, { remark: status, header, body });
@@ -183,6 +181,21 @@ export class PullMessageProcessor {
     }
     return out;
   }
+}
+
+/**
+ * The records as one body. Records read in one go sit back to back in one read buffer (the store
+ * never reuses it): then the body is a view over them, not a copy.
+ */
+function joinRecords(records: readonly Buffer[]): Buffer {
+  const first = records[0] as Buffer;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < records.length; i++) {
+    const r = records[i] as Buffer;
+    if (r.buffer !== first.buffer || r.byteOffset !== end) return Buffer.concat(records);
+    end += r.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 /** GetMessageStatus → pull response code (PullMessageProcessor.composeResponseHeader). */
