@@ -3,12 +3,17 @@
  * segments named by their start offset (mapped-file-queue.ts).
  *
  * Write path (single-threaded, called by MessageStore only): records are encoded straight into a
- * staging buffer that mirrors a contiguous range of the current segment; `commit()` writes the
- * staged range to the file with one positional write (RocketMQ's transientStorePool "commit"),
- * then hands the same bytes to the dispatcher. Readers see only committed bytes. A record never
- * spans segments: when one does not fit (len + 8 > remaining) the staged bytes are committed, the
- * 8-byte blank record (maxBlank, BLANK_MAGIC_CODE) ends the segment, and writing resumes at the
- * next segment's start. Durability (fdatasync) is flush.ts's job.
+ * staging buffer that mirrors a contiguous range of the current segment; `commit()` hands the
+ * staged range to the file as one positional write on the thread pool (RocketMQ's
+ * transientStorePool "commit": the copy into the page cache leaves the event loop) and to the
+ * dispatcher at once; encoding goes on in a fresh staging buffer from a small pool. Committed bytes
+ * are readable at once — from the file below `writtenOffset`, from the in-flight buffers above it.
+ * Writes complete in any order but are reported (`onWritten`, which acknowledges appends) in offset
+ * order only, so an acknowledged record is always in the OS. When every staging buffer is in
+ * flight the commit writes synchronously instead. A record never spans segments: when one does not
+ * fit (len + 8 > remaining) the staged bytes are committed, the 8-byte blank record (maxBlank,
+ * BLANK_MAGIC_CODE) ends the segment, and writing resumes at the next segment's start. Durability
+ * (fdatasync) is flush.ts's job.
  *
  * After a crash the committed-but-unflushed tail may be torn; recovery.ts finds the valid prefix
  * and calls `resetWritePosition`.
@@ -34,16 +39,44 @@ const { assertSafeOffset } = assert_;
 /** Receives each committed range: bytes [start, end) of `buf` live at CommitLog offset `baseOffset`. */
 export type CommittedListener = (buf: Buffer, start: number, end: number, baseOffset: number) => void;
 
+/** What the CommitLog tells its owner besides committed ranges. */
+export interface CommitLogEvents {
+  /** Every byte below `offset` is written to the OS (called in offset order). */
+  onWritten(offset: number): void;
+  /** An asynchronous write failed: bytes from `from` on may be missing. */
+  onWriteFailed(err: Error, from: number): void;
+}
+
+/** Staging buffers: one being filled, the rest in flight. */
+const stagingBuffersMax = 4;
+
+/** A committed range not yet reported written; `buf` null: already in the file. */
+interface PendingWrite {
+  base: number;
+  len: number;
+  buf: Buffer | null;
+  done: boolean;
+}
+
 export class CommitLog {
   readonly queue: MappedFileQueue;
   readonly segmentSize: number;
-  private readonly staging: Buffer;
+  private staging: Buffer;
+  private readonly freeStaging: Buffer[] = [];
+  private stagingAllocated = 1;
   private stagingBase = 0;
   private stagingLen = 0;
   /** Next record position (staged or committed). */
   private writeOffset = 0;
-  /** Bytes below this are written to the OS and visible to readers. */
+  /** Bytes below this are committed: dispatched and visible to readers. */
   private committedOffset = 0;
+  /** Bytes below this are written to the OS. */
+  private writtenOffset = 0;
+  /** Committed ranges from writtenOffset up, in offset order. */
+  private readonly pending: PendingWrite[] = [];
+  private writeError: Error | null = null;
+  private readonly syncWrites: boolean;
+  private idleWaiters: Array<() => void> = [];
   private lastStoreTimestamp = 0;
   private readonly blank = Buffer.alloc(END_FILE_MIN_BLANK_LENGTH);
   private readonly sizeScratch = Buffer.alloc(TOTALSIZE_SIZE);
@@ -52,8 +85,10 @@ export class CommitLog {
     root: string,
     config: MessageStoreConfig,
     private readonly onCommitted: CommittedListener,
+    private readonly events: CommitLogEvents,
   ) {
     this.segmentSize = config.mappedFileSizeCommitLog;
+    this.syncWrites = config.flushDiskType === 'SYNC_FLUSH';
     this.queue = new MappedFileQueue(commitLogDir(root), this.segmentSize);
     this.staging = Buffer.allocUnsafe(Math.max(config.commitLogStagingBytes, recordBytesMax));
   }
@@ -66,8 +101,10 @@ export class CommitLog {
   resetWritePosition(offset: number): void {
     assertSafeOffset(offset, 'commit log write position');
     this.queue.truncateDirty(offset);
+    assert(this.pending.length === 0, 'write position reset with writes in flight');
     this.writeOffset = offset;
     this.committedOffset = offset;
+    this.writtenOffset = offset;
     this.stagingBase = offset;
     this.stagingLen = 0;
   }
@@ -79,6 +116,11 @@ export class CommitLog {
   /** End of committed (readable) data. */
   getMaxOffset(): number {
     return this.committedOffset;
+  }
+
+  /** End of data written to the OS (what an fdatasync can cover). */
+  getWrittenOffset(): number {
+    return this.writtenOffset;
   }
 
   /** Next append position, including staged bytes. */
@@ -120,9 +162,11 @@ export class CommitLog {
       this.blank.writeInt32BE(BLANK_MAGIC_CODE, MAGIC_OFFSET);
       const file = this.queue.getOrCreateFile(this.writeOffset);
       file.write(this.blank, 0, END_FILE_MIN_BLANK_LENGTH, pos);
+      this.pending.push({ base: this.writeOffset, len: remaining, buf: null, done: true });
       this.writeOffset += remaining;
       this.committedOffset = this.writeOffset;
       this.stagingBase = this.writeOffset;
+      this.reportWritten();
     } else if (this.stagingLen + totalBytes > this.staging.length) {
       this.commit();
     }
@@ -149,19 +193,93 @@ export class CommitLog {
     return phy;
   }
 
-  /** Write staged records to the segment file and dispatch them. Throws on I/O failure. */
+  /**
+   * Commit the staged records: start their write and dispatch them. Throws on a synchronous I/O
+   * failure (nothing committed then); an asynchronous one is reported to `events.onWriteFailed`.
+   */
   commit(): void {
     if (this.stagingLen === 0) return;
+    if (this.writeError) throw this.writeError;
     const file = this.queue.getOrCreateFile(this.stagingBase);
     const pos = this.stagingBase - file.fileFromOffset;
     assert(pos + this.stagingLen <= this.segmentSize, 'staged range crosses a segment boundary');
-    file.write(this.staging, 0, this.stagingLen, pos);
+    const buf = this.staging;
     const base = this.stagingBase;
     const len = this.stagingLen;
+    // SYNC_FLUSH writes here: its appends wait for an fdatasync after the write anyway, and a
+    // thread-pool hop would only lengthen each group-commit round.
+    const spare = this.syncWrites ? null : (this.freeStaging.pop() ?? (this.stagingAllocated < stagingBuffersMax ? this.allocateStaging() : null));
+    let w: PendingWrite;
+    if (spare) {
+      w = { base, len, buf, done: false };
+      this.staging = spare;
+      file.writeAsync(buf, 0, len, pos, (err) => this.onWriteDone(w, err));
+    } else {
+      // SYNC_FLUSH, or every buffer in flight: write here (the buffer stays the staging buffer).
+      file.write(buf, 0, len, pos);
+      w = { base, len, buf: null, done: true };
+    }
+    this.pending.push(w);
     this.committedOffset = base + len;
     this.stagingBase = this.committedOffset;
     this.stagingLen = 0;
-    this.onCommitted(this.staging, 0, len, base);
+    this.onCommitted(buf, 0, len, base);
+    if (w.done) this.reportWritten();
+  }
+
+  private allocateStaging(): Buffer {
+    this.stagingAllocated++;
+    return Buffer.allocUnsafe(this.staging.length);
+  }
+
+  private onWriteDone(w: PendingWrite, err: Error | null): void {
+    w.done = true;
+    if (err) {
+      if (!this.writeError) {
+        this.writeError = err;
+        this.events.onWriteFailed(err, this.writtenOffset);
+      }
+    } else if (!this.writeError) {
+      this.reportWritten();
+    }
+    if (this.pending.every((p) => p.done)) this.notifyIdle();
+  }
+
+  /** Move writtenOffset over the completed writes at the head of the queue; recycle their buffers. */
+  private reportWritten(): void {
+    const before = this.writtenOffset;
+    while (this.pending.length > 0 && (this.pending[0] as PendingWrite).done) {
+      const w = this.pending.shift() as PendingWrite;
+      this.writtenOffset = w.base + w.len;
+      if (w.buf) this.freeStaging.push(w.buf);
+    }
+    if (this.writtenOffset > before) this.events.onWritten(this.writtenOffset);
+    if (this.pending.length === 0) this.notifyIdle();
+  }
+
+  /** Resolves when no write is in flight. */
+  waitWritten(): Promise<void> {
+    if (this.pending.every((p) => p.done)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * For a simulated crash: every in-flight range is written again synchronously (same bytes, same
+   * place — the late asynchronous write then changes nothing), so a store reopened in this process
+   * at once never races a write of the old one.
+   */
+  settleInFlightWritesSync(): void {
+    for (const w of this.pending) {
+      if (w.done || !w.buf) continue;
+      const file = this.queue.findFile(w.base);
+      if (file) file.write(w.buf, 0, w.len, w.base - file.fileFromOffset);
+    }
   }
 
   /** Drop staged (uncommitted) records after a failed commit; returns the first dropped offset. */
@@ -174,8 +292,26 @@ export class CommitLog {
 
   /** Read committed bytes [offset, offset+len) into buf; returns bytes read (0 if not available). */
   read(offset: number, buf: Buffer, off: number, len: number): number {
-    if (offset < this.getMinOffset() || offset >= this.committedOffset) return 0;
-    return this.queue.read(offset, buf, off, Math.min(len, this.committedOffset - offset));
+    const end = this.writeError ? this.writtenOffset : this.committedOffset;
+    if (offset < this.getMinOffset() || offset >= end) return 0;
+    const want = Math.min(len, end - offset);
+    let done = 0;
+    if (offset < this.writtenOffset) {
+      const inFile = Math.min(want, this.writtenOffset - offset);
+      done = this.queue.read(offset, buf, off, inFile);
+      if (done < inFile) return done;
+    }
+    // The rest is committed but maybe not written yet: from the in-flight buffers.
+    for (const w of this.pending) {
+      if (done >= want) break;
+      const at = offset + done;
+      if (at >= w.base + w.len) continue;
+      const take = Math.min(want - done, w.base + w.len - at);
+      if (w.buf) w.buf.copy(buf, off + done, at - w.base, at - w.base + take);
+      else if (this.queue.read(at, buf, off + done, take) < take) return done;
+      done += take;
+    }
+    return done;
   }
 
   /** TOTALSIZE of the record at `offset`, or -1 if unreadable. */

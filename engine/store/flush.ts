@@ -1,7 +1,8 @@
 /**
  * FlushCommitLogService / GroupCommitService: makes committed CommitLog bytes durable.
  *
- * - ASYNC_FLUSH: appends are acknowledged once committed (written to the OS); a timer fdatasyncs
+ * - ASYNC_FLUSH: appends are acknowledged once written to the OS (`committed` is called with the
+ *   CommitLog's written offset, in order); a timer fdatasyncs
  *   every flushIntervalCommitLog ms.
  * - SYNC_FLUSH (group commit): an append is acknowledged only after an fdatasync that covers its
  *   last byte. One fdatasync is in flight at a time; appends committed meanwhile wait for the next
@@ -134,7 +135,7 @@ export class FlushService {
   committed(offset: number): void {
     this.committedOffset = offset;
     this.onCommit.resolveUpTo(offset);
-    if (this.onFlush.size > 0 && !this.inFlight) this.startFlush();
+    if ((this.onFlush.size > 0 || this.offsetWaiters.length > 0) && !this.inFlight) this.startFlush();
   }
 
   /** Commit failed: records after `from` are gone; fail their waiters. */

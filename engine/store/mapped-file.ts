@@ -12,6 +12,11 @@ import { CorruptSegmentError } from './errors';
 import { fail } from '../util/assert';
 
 export class MappedFile {
+  /** Positional writes issued to the thread pool and not yet completed. */
+  private writesInFlight = 0;
+  /** close() was asked while writes were in flight: the fd closes when the last one completes. */
+  private closeDeferred = false;
+
   private constructor(
     readonly filePath: string,
     readonly fileFromOffset: number,
@@ -48,6 +53,24 @@ export class MappedFile {
     while (done < len) done += fs.writeSync(this.fd, buf, off + done, len - done, pos + done);
   }
 
+  /**
+   * Write buf[off, off+len) at `pos` on the thread pool (the copy into the page cache leaves the
+   * event loop); `done` gets null once every byte is written. The fd stays open until then.
+   */
+  writeAsync(buf: Buffer, off: number, len: number, pos: number, done: (err: Error | null) => void): void {
+    if (pos < 0 || pos + len > this.fileSize) fail(`write [${pos}, ${pos + len}) outside ${this.filePath}`);
+    this.writesInFlight++;
+    const step = (written: number): void => {
+      fs.write(this.fd, buf, off + written, len - written, pos + written, (err, n) => {
+        if (!err && n === 0) err = Object.assign(new Error(`write at ${pos + written} of ${this.filePath} wrote nothing`), { code: 'EIO' });
+        if (!err && written + n < len) return step(written + n);
+        if (--this.writesInFlight === 0 && this.closeDeferred) this.closeNow();
+        done(err);
+      });
+    };
+    step(0);
+  }
+
   /** Read up to len bytes at `pos` into buf[off]; returns bytes read (short only at end of file). */
   read(buf: Buffer, off: number, len: number, pos: number): number {
     const max = Math.min(len, this.fileSize - pos);
@@ -66,7 +89,14 @@ export class MappedFile {
     fs.ftruncateSync(this.fd, this.fileSize);
   }
 
+  /** Closes the fd — after in-flight writes complete, so a reused fd number never receives them. */
   close(): void {
+    if (this.writesInFlight > 0) this.closeDeferred = true;
+    else this.closeNow();
+  }
+
+  private closeNow(): void {
+    this.closeDeferred = false;
     fs.closeSync(this.fd);
   }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { MessageStore } from './message-store';
 import { decodeMessage } from './message-codec';
 import { encodeProperties } from './message-properties';
@@ -221,6 +222,42 @@ test('a failed fdatasync fails the appends it covered and refuses later writes; 
     assert.equal(later.status, 'SERVICE_NOT_AVAILABLE');
     assert.match(later.remark ?? '', /EIO/);
     assert.ok(s.getFailure());
+  });
+});
+
+test('async flush: a record is readable as soon as it is committed and acknowledged only once written; a failed write fails its appends and stops writes', async () => {
+  await withStore({}, async (s) => {
+    const ok = await s.putMessage(message('T', 0, 'w0'));
+    assert.equal(ok.status, 'PUT_OK');
+    // The module object the store calls through (this file's `fs` is a read-only namespace view).
+    const nodeFs = createRequire(__filename)('node:fs') as { write: unknown };
+    const realWrite = nodeFs.write;
+    let failNext = true;
+    // The next thread-pool write of the CommitLog fails like a dying disk.
+    nodeFs.write = (...args: unknown[]) => {
+      const cb = args[args.length - 1] as (e: Error | null, n?: number) => void;
+      if (failNext) {
+        failNext = false;
+        setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })));
+        return;
+      }
+      return (realWrite as (...a: unknown[]) => void)(...args);
+    };
+    try {
+      const pending = s.putMessage(message('T', 0, 'w1'));
+      // Committed (a reader forces it) and served from memory before the write completes.
+      assert.deepEqual(s.getMessage('T', 0, 0, 8).messages.map(idOf), ['w0', 'w1']);
+      await assert.rejects(pending, /EIO/);
+    } finally {
+      nodeFs.write = realWrite;
+    }
+    const later = await s.putMessage(message('T', 0, 'w2'));
+    assert.equal(later.status, 'SERVICE_NOT_AVAILABLE');
+    assert.match(later.remark ?? '', /EIO/);
+    // What was acknowledged stays readable (w1, whose producer saw the error, may still be served
+    // from memory until a restart: at least once, like any failed send a producer retries).
+    assert.equal(s.getMessage('T', 0, 0, 8).messages.map(idOf)[0], 'w0');
+    assert.equal(s.lookMessageByOffset(0)?.body.toString('latin1').startsWith('w0|'), true);
   });
 });
 

@@ -94,7 +94,10 @@ export class MessageStore {
     this.index = config.messageIndexEnable ? new IndexService(rootDir, config.maxHashSlotNum, config.maxIndexNum) : null;
     this.index?.setUniqKeyAlias(config.uniqKeyAliasTopic);
     this.dispatcher = new CommitLogDispatcher(this.queues, this.index, parseDelayLevels(config.messageDelayLevel));
-    this.commitLog = new CommitLog(rootDir, config, (buf, start, end, base) => this.onCommitted(buf, start, end, base));
+    this.commitLog = new CommitLog(rootDir, config, (buf, start, end, base) => this.onCommitted(buf, start, end, base), {
+      onWritten: (offset) => this.flushService.committed(offset),
+      onWriteFailed: (err, from) => this.asyncWriteFailed(err, from),
+    });
     this.checkpoint = new StoreCheckpoint(checkpointPath(rootDir));
     this.commitLog.load();
     this.queues.load();
@@ -287,7 +290,13 @@ export class MessageStore {
       this.fail(new StoreError(`dispatch failed at commit log offset ${base}: ${(err as Error).message}`, { cause: err }));
       throw err;
     }
-    this.flushService.committed(base + end - start);
+  }
+
+  /** A thread-pool write of committed records failed: waiters beyond `from` fail, writes stop. */
+  private asyncWriteFailed(err: Error, from: number): void {
+    const e = new StoreError(`commit log write failed at offset ${from}: ${err.message}`, { cause: err });
+    this.fail(e);
+    this.flushService.commitFailed(from, e);
   }
 
   /** A write to the CommitLog failed: drop the staged records, fail their waiters, roll back queue offsets. */
@@ -479,6 +488,7 @@ export class MessageStore {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.commitNow();
+    await this.commitLog.waitWritten();
     if (this.checkpointRunning) await this.checkpointRunning.catch(() => undefined);
     const clean = !this.getFailure();
     if (clean) {
@@ -500,6 +510,7 @@ export class MessageStore {
    * page cache loss). For crash tests and the recovery benchmark.
    */
   abandon(): void {
+    this.commitLog.settleInFlightWritesSync();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.closed = true;

@@ -1,19 +1,19 @@
 /**
- * Crash-test child: appends forever with SYNC_FLUSH and reports every acknowledged message on
+ * Crash-test child: appends forever (SYNC_FLUSH or ASYNC_FLUSH) and reports every acknowledged message on
  * stdout as `ack <id> <topic> <queueId> <queueOffset> <phy>`; the parent SIGKILLs it at random.
- * argv: dataDir seed
+ * argv: dataDir seed idPrefix flushDiskType
  */
 import { MessageStore } from '../../engine/store/message-store';
-import { crashConfig, crashMessage } from './crash-harness';
+import { crashConfig, crashMessage, type FlushDiskType } from './crash-harness';
 
 async function main(): Promise<void> {
-  const [dir, seedArg, prefix] = process.argv.slice(2) as [string, string, string];
+  const [dir, seedArg, prefix, flushDiskType] = process.argv.slice(2) as [string, string, string, FlushDiskType];
   let seed = Number(seedArg);
   const rnd = () => {
     seed = (Math.imul(seed, 1103515245) + 12345) | 0;
     return ((seed >>> 8) & 0xffffff) / 0x1000000;
   };
-  const store = await MessageStore.open(dir, crashConfig());
+  const store = await MessageStore.open(dir, crashConfig(flushDiskType));
   process.stdout.write(`ready ${store.recovery.abnormal}\n`);
   let n = 0;
   const appender = async (): Promise<void> => {

@@ -13,9 +13,11 @@ import { MessageInput, decodeMessage } from '../../engine/store/message-codec';
 import { MessageStoreConfig } from '../../engine/store/store-config';
 import { encodeProperties } from '../../engine/store/message-properties';
 
-export function crashConfig(): Partial<MessageStoreConfig> {
+export type FlushDiskType = MessageStoreConfig['flushDiskType'];
+
+export function crashConfig(flushDiskType: FlushDiskType = 'SYNC_FLUSH'): Partial<MessageStoreConfig> {
   return {
-    flushDiskType: 'SYNC_FLUSH',
+    flushDiskType,
     mappedFileSizeCommitLog: 256 * 1024,
     mappedFileSizeConsumeQueue: 20 * 500,
     maxHashSlotNum: 1009,
@@ -51,9 +53,9 @@ interface Ack {
   phy: number;
 }
 
-function runChild(dir: string, seed: number, prefix: string, killAfterMs: number): Promise<{ acks: Ack[]; ready: boolean }> {
+function runChild(dir: string, seed: number, prefix: string, killAfterMs: number, flushDiskType: FlushDiskType): Promise<{ acks: Ack[]; ready: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crash-child.ts'), dir, String(seed), prefix], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crash-child.ts'), dir, String(seed), prefix, flushDiskType], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acks: Ack[] = [];
@@ -115,13 +117,17 @@ async function verify(dir: string, acks: readonly Ack[]): Promise<MessageStore> 
   return s;
 }
 
-export async function runCrashRounds(dir: string, rounds: number, log: (s: string) => void = () => undefined): Promise<number> {
+/**
+ * `flushDiskType` of the child: SYNC_FLUSH acknowledges after an fdatasync, ASYNC_FLUSH once the
+ * bytes are written to the OS — both survive the death of the process.
+ */
+export async function runCrashRounds(dir: string, rounds: number, log: (s: string) => void = () => undefined, flushDiskType: FlushDiskType = 'SYNC_FLUSH'): Promise<number> {
   const allAcks: Ack[] = [];
   let seed = 12345;
   for (let round = 0; round < rounds; round++) {
     seed = (Math.imul(seed, 48271) + 1) | 0;
     const killAfter = 20 + (Math.abs(seed) % 400);
-    const { acks, ready } = await runChild(dir, seed, `r${round}`, killAfter);
+    const { acks, ready } = await runChild(dir, seed, `r${round}`, killAfter, flushDiskType);
     allAcks.push(...acks);
     const s = await verify(dir, allAcks);
     const r = await s.putMessage({ topic: 'T0', queueId: 0, body: Buffer.from('probe'), properties: '' });
