@@ -76,6 +76,7 @@ export class CommitLog {
   private readonly pending: PendingWrite[] = [];
   private writeError: Error | null = null;
   private readonly syncWrites: boolean;
+  private readonly asyncWriteMinBytes: number;
   private idleWaiters: Array<() => void> = [];
   private lastStoreTimestamp = 0;
   private readonly blank = Buffer.alloc(END_FILE_MIN_BLANK_LENGTH);
@@ -89,6 +90,7 @@ export class CommitLog {
   ) {
     this.segmentSize = config.mappedFileSizeCommitLog;
     this.syncWrites = config.flushDiskType === 'SYNC_FLUSH';
+    this.asyncWriteMinBytes = config.commitLogAsyncWriteMinBytes;
     this.queue = new MappedFileQueue(commitLogDir(root), this.segmentSize);
     this.staging = Buffer.allocUnsafe(Math.max(config.commitLogStagingBytes, recordBytesMax));
   }
@@ -207,15 +209,16 @@ export class CommitLog {
     const base = this.stagingBase;
     const len = this.stagingLen;
     // SYNC_FLUSH writes here: its appends wait for an fdatasync after the write anyway, and a
-    // thread-pool hop would only lengthen each group-commit round.
-    const spare = this.syncWrites ? null : (this.freeStaging.pop() ?? (this.stagingAllocated < stagingBuffersMax ? this.allocateStaging() : null));
+    // thread-pool hop would only lengthen each group-commit round. So does a small commit: handing
+    // it to the pool costs the event loop more than the copy it saves.
+    const spare = this.syncWrites || len < this.asyncWriteMinBytes ? null : (this.freeStaging.pop() ?? (this.stagingAllocated < stagingBuffersMax ? this.allocateStaging() : null));
     let w: PendingWrite;
     if (spare) {
       w = { base, len, buf, done: false };
       this.staging = spare;
       file.writeAsync(buf, 0, len, pos, (err) => this.onWriteDone(w, err));
     } else {
-      // SYNC_FLUSH, or every buffer in flight: write here (the buffer stays the staging buffer).
+      // Written here (the buffer stays the staging buffer).
       file.write(buf, 0, len, pos);
       w = { base, len, buf: null, done: true };
     }

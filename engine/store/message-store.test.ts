@@ -226,7 +226,7 @@ test('a failed fdatasync fails the appends it covered and refuses later writes; 
 });
 
 test('async flush: a record is readable as soon as it is committed and acknowledged only once written; a failed write fails its appends and stops writes', async () => {
-  await withStore({}, async (s) => {
+  await withStore({ mappedFileSizeCommitLog: 1024 * 1024, commitLogStagingBytes: 256 * 1024 }, async (s) => {
     const ok = await s.putMessage(message('T', 0, 'w0'));
     assert.equal(ok.status, 'PUT_OK');
     // The module object the store calls through (this file's `fs` is a read-only namespace view).
@@ -244,7 +244,8 @@ test('async flush: a record is readable as soon as it is committed and acknowled
       return (realWrite as (...a: unknown[]) => void)(...args);
     };
     try {
-      const pending = s.putMessage(message('T', 0, 'w1'));
+      // Commits of 64 KiB and more go to the thread pool (smaller ones are written inline).
+      const pending = s.putMessage(message('T', 0, 'w1', 70_000));
       // Committed (a reader forces it) and served from memory before the write completes.
       assert.deepEqual(s.getMessage('T', 0, 0, 8).messages.map(idOf), ['w0', 'w1']);
       await assert.rejects(pending, /EIO/);

@@ -25,6 +25,8 @@ export interface MessageStoreConfig {
   flushIntervalCheckpoint: number;
   /** Write staging buffer, bytes: appends are copied here and written to the file in one call. */
   commitLogStagingBytes: number;
+  /** ASYNC_FLUSH commits of at least this many bytes are written on the thread pool, smaller ones inline. */
+  commitLogAsyncWriteMinBytes: number;
   /** Retention: a segment older than this many hours may be deleted. */
   fileReservedTime: number;
   /** Hours of day (e.g. "04" or "04;16") at which expired segments are deleted. */
@@ -67,6 +69,7 @@ export const DEFAULT_STORE_CONFIG: MessageStoreConfig = {
   syncFlushTimeout: 5000,
   flushIntervalCheckpoint: 1000,
   commitLogStagingBytes: 4 * 1024 * 1024,
+  commitLogAsyncWriteMinBytes: 64 * 1024,
   fileReservedTime: 72,
   deleteWhen: '04',
   diskMaxUsedSpaceRatio: 75,

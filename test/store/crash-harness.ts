@@ -24,6 +24,8 @@ export function crashConfig(flushDiskType: FlushDiskType = 'SYNC_FLUSH'): Partia
     maxIndexNum: 4000,
     flushIntervalCheckpoint: 50,
     commitLogStagingBytes: 64 * 1024,
+    // Every ASYNC_FLUSH commit goes through the thread pool, however small.
+    commitLogAsyncWriteMinBytes: 0,
     cleanResourceInterval: 3_600_000,
   };
 }
