@@ -226,8 +226,10 @@ export class CommitLog {
     this.committedOffset = base + len;
     this.stagingBase = this.committedOffset;
     this.stagingLen = 0;
-    this.onCommitted(buf, 0, len, base);
+    // Written inline: report it first, so an fdatasync starts on the thread pool while the records
+    // are dispatched (acknowledgements still resolve only after this call returns).
     if (w.done) this.reportWritten();
+    this.onCommitted(buf, 0, len, base);
   }
 
   private allocateStaging(): Buffer {
