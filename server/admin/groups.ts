@@ -11,24 +11,12 @@ import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, fanOutConcurrencyMax, mapLimit, settleLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type ConsumerClient, type GroupDetail, type GroupSummary, type QueueLag } from './admin-types';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
+import { SYSTEM_GROUPS } from '../../engine/common/system-groups';
 
 /** Groups a listing covers (sorted by name). */
 export const groupsListMax = 2_000;
 /** Groups whose state is read at once while listing. */
 const groupStateConcurrency = 8;
-/** RocketMQ's built-in groups (MixAll + the admin tools), marked `system` in listings. */
-export const SYSTEM_GROUPS: ReadonlySet<string> = new Set([
-  'TOOLS_CONSUMER',
-  'FILTERSRV_CONSUMER',
-  'SELF_TEST_C_GROUP',
-  'CID_ONS-HTTP-PROXY',
-  'CID_ONSAPI_PULL',
-  'CID_ONSAPI_PERMISSION',
-  'CID_ONSAPI_OWNER',
-  'CID_SYS_RMQ_TRANS',
-  'CID_RMQ_SYS_TRANS',
-  'CID_DefaultHeartBeatSyncerTopic',
-]);
 
 export interface GroupConfigs {
   ref: BrokerRef;

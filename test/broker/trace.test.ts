@@ -61,6 +61,11 @@ test('a consumed message shows publish → delivered → success for its group; 
     assert.equal(t.keys, 'order-42');
     const byKey = await admin.queryTraces({ topic: 'tr-ok', key: 'order-42' });
     assert.deepEqual(byKey.map((x) => x.msgId), [t.msgId]);
+    // Browsing the topic in the console (pulls as TOOLS_CONSUMER) is not a delivery.
+    const browsed = await admin.queryMessagesByTime('tr-ok', 0, Date.now() + 1000, { pageSize: 10 });
+    assert.deepEqual(browsed.messages.map((m) => m.msgId), [t.msgId]);
+    await new Promise((r) => setTimeout(r, 300)); // past the trace writer's flush interval
+    assert.deepEqual(steps((await admin.queryTraces({ msgId }))[0] as MessageTrace), ['Pub', 'SubBefore', 'SubAfter:true']);
   } finally {
     await consumer.close();
     await producer.close();

@@ -165,7 +165,7 @@ export class PullMessageProcessor {
     // record goes out as is; several are joined into one body.
     const body = joinRecords(records);
     ctx.stats.recordGet(h.group, h.topic, records.length, body.length);
-    if (ctx.trace?.enabledFor(h.topic)) ctx.trace.onDeliver(h.group, h.clientHost, h.topic, h.queueId, records);
+    if (ctx.trace?.enabledFor(h.topic) && ctx.trace.tracesGroup(h.group)) ctx.trace.onDeliver(h.group, h.clientHost, h.topic, h.queueId, records);
     return createResponse(request, code, { remark: status, header, body });
   }
 

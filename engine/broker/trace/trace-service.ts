@@ -5,6 +5,7 @@
  * `traceOn` (whole broker, also announced to clients as TRACE_ON) and the topic attribute
  * `trace.enabled=false` (one topic). Calls only queue records (TraceWriter); nothing here awaits.
  */
+import { SYSTEM_GROUPS } from '../../common/system-groups';
 import { DLQ_GROUP_TOPIC_PREFIX, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';
 import type { DecodedMessage } from '../../store/message-codec';
 import type { BrokerContext } from '../broker-context';
@@ -106,6 +107,11 @@ export class TraceService {
     const { config } = this.ctx;
     if (!config.traceOn || topic === config.traceTopic || isSystemTopic(topic)) return false;
     return this.ctx.topics.get(topic)?.attributes?.[TRACE_ENABLED_ATTRIBUTE] !== 'false';
+  }
+
+  /** Whether pulls of `group` are traced: RocketMQ's own tool groups (the console browsing a queue) are not consumers. */
+  tracesGroup(group: string): boolean {
+    return !SYSTEM_GROUPS.has(group);
   }
 
   private get region(): string {
