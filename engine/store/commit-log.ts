@@ -4,13 +4,14 @@
  *
  * Write path (single-threaded, called by MessageStore only): records are encoded straight into a
  * staging buffer that mirrors a contiguous range of the current segment; `commit()` hands the
- * staged range to the file as one positional write on the thread pool (RocketMQ's
- * transientStorePool "commit": the copy into the page cache leaves the event loop) and to the
- * dispatcher at once; encoding goes on in a fresh staging buffer from a small pool. Committed bytes
- * are readable at once — from the file below `writtenOffset`, from the in-flight buffers above it.
- * Writes complete in any order but are reported (`onWritten`, which acknowledges appends) in offset
- * order only, so an acknowledged record is always in the OS. When every staging buffer is in
- * flight the commit writes synchronously instead. A record never spans segments: when one does not
+ * staged range to the file as one positional write (RocketMQ's transientStorePool "commit") and to
+ * the dispatcher. With ASYNC_FLUSH, a commit of commitLogAsyncWriteMinBytes or more is written on
+ * the thread pool (the copy into the page cache leaves the event loop) while encoding goes on in a
+ * fresh staging buffer from a small pool; SYNC_FLUSH, small commits, and commits made while every
+ * buffer is in flight are written inline. Committed bytes are readable at once — from the file
+ * below `writtenOffset`, from the in-flight buffers above it. Writes complete in any order but are
+ * reported (`onWritten`, which acknowledges appends) in offset order only, so an acknowledged
+ * record is always in the OS. A record never spans segments: when one does not
  * fit (len + 8 > remaining) the staged bytes are committed, the 8-byte blank record (maxBlank,
  * BLANK_MAGIC_CODE) ends the segment, and writing resumes at the next segment's start. Durability
  * (fdatasync) is flush.ts's job.
@@ -118,11 +119,6 @@ export class CommitLog {
   /** End of committed (readable) data. */
   getMaxOffset(): number {
     return this.committedOffset;
-  }
-
-  /** End of data written to the OS (what an fdatasync can cover). */
-  getWrittenOffset(): number {
-    return this.writtenOffset;
   }
 
   /** Next append position, including staged bytes. */
