@@ -4,6 +4,8 @@
  * records on the trace topic, with nothing configured on the clients. Switches: BrokerConfig
  * `traceOn` (whole broker, also announced to clients as TRACE_ON) and the topic attribute
  * `trace.enabled=false` (one topic). Calls only queue records (TraceWriter); nothing here awaits.
+ * The hot-path steps are recorded per queue range (one PubRange per send, SubRange per pull, Commit
+ * per commit that resolves deliveries; trace-data.ts), the rare ones per message.
  */
 import { SYSTEM_GROUPS } from '../../common/system-groups';
 import { DLQ_GROUP_TOPIC_PREFIX, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';

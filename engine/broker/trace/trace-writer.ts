@@ -2,8 +2,9 @@
  * TraceWriter: the off-hot-path half of broker tracing. Records are queued in bounded chunks (the
  * oldest chunk dropped and counted when full — a send or pull never waits for tracing) and written every
  * `flushIntervalMs`, or as soon as `flushBatchRecords` are queued, as trace messages on the trace
- * topic: many records per message, KEYS = the traced msgIds and business keys so the IndexFile
- * finds them (`<traceTopic>#<msgId>`, `<traceTopic>#<key>`), property TRACE_BROKER = the writer.
+ * topic: many records per message, KEYS = what the IndexFile should find them by — msgIds and
+ * business keys of per-message records, queue position keys of range records (trace-data.ts),
+ * each once — and property TRACE_BROKER = the writer.
  */
 import type { MessageInput } from '../../store/message-codec';
 import { encodeProperties } from '../../store/message-properties';
