@@ -5,6 +5,7 @@ import { encodeProperties, decodeProperties, findPropertyValue } from './message
 import { encodeHost, createMessageId, decodeMessageId, ipToBytes } from './message-id';
 import { MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, BLANK_MAGIC_CODE, SYSFLAG_BORNHOST_V6, SYSFLAG_STOREHOST_V6, RECORD_FIXED_SIZE_V4_V1 } from './layout/message-layout';
 import { javaStringHashCode } from '../util/java-hash';
+import { prng } from './store-test-helpers';
 
 // store.md §3.7 worked example, byte for byte.
 const SPEC_HEX = `
@@ -174,5 +175,26 @@ test('scanDispatchProperties finds TAGS/KEYS/UNIQ_KEY/DELAY in one pass with Jav
     const r = new Int32Array(2);
     const found = findPropertyValue(b, 0, b.length, name, r);
     assert.equal(found ? b.toString('utf8', r[0], r[1]) : undefined, decodeProperties(s)[name], name);
+  }
+});
+
+test('propertyValue agrees with decodeProperties on random property strings; appendProperty adds one entry', async () => {
+  const { propertyValue, appendProperty } = await import('./message-properties');
+  const rnd = prng(5);
+  const alphabet = ['A', 'K', 'U', 'X', '\u0001', '\u0002', 'ü', ' '];
+  const names = ['A', 'K', 'KU', 'U', 'UNIQ_KEY', 'X'];
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    const parts = Math.floor(rnd() * 6);
+    for (let p = 0; p < parts; p++) {
+      // Mostly well-formed entries, sometimes noise.
+      if (rnd() < 0.7) s += `${names[Math.floor(rnd() * names.length)]}\u0001${'v'.repeat(Math.floor(rnd() * 3))}\u0002`;
+      else for (let c = 0; c < 1 + rnd() * 5; c++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    }
+    const decoded = decodeProperties(s);
+    for (const name of names) assert.equal(propertyValue(s, name), decoded[name], JSON.stringify({ s, name }));
+    const added = appendProperty(s, 'CLUSTER', 'c1');
+    assert.equal(decodeProperties(added).CLUSTER, 'c1', JSON.stringify(s));
+    assert.deepEqual({ ...decodeProperties(added), CLUSTER: undefined }, { ...decoded, CLUSTER: undefined }, JSON.stringify(s));
   }
 });

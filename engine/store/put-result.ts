@@ -52,10 +52,7 @@ export class LazyAppendResult implements AppendMessageResult {
   ) {}
 
   get msgId(): string {
-    if (this.id === null) {
-      const ids = (this.recordOffsets ?? [this.wroteOffset]).map((o) => this.msgIdPrefix + o.toString(16).toUpperCase().padStart(16, '0'));
-      this.id = ids.join(',');
-    }
+    if (this.id === null) this.id = joinedMsgIds(this.msgIdPrefix, this.recordOffsets ?? [this.wroteOffset]);
     return this.id;
   }
 
@@ -63,4 +60,28 @@ export class LazyAppendResult implements AppendMessageResult {
     const { wroteOffset, wroteBytes, storeTimestamp, logicsOffset, msgNum, msgId } = this;
     return { wroteOffset, wroteBytes, msgId, storeTimestamp, logicsOffset, msgNum };
   }
+}
+
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+const TWO_32 = 2 ** 32;
+
+/**
+ * `prefix` + the offset as 16 uppercase hex digits, for each offset, joined with ','. Written byte by
+ * byte into one buffer: a batch answer names hundreds of ids, and a string per id was most of its cost.
+ */
+export function joinedMsgIds(prefix: string, offsets: readonly number[]): string {
+  const idLength = prefix.length + 16;
+  const out = Buffer.allocUnsafe(offsets.length * (idLength + 1) - 1);
+  let pos = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    if (i > 0) out[pos++] = 0x2c; // ','
+    pos += out.write(prefix, pos, 'latin1');
+    const o = offsets[i] as number;
+    const hi = Math.floor(o / TWO_32);
+    const lo = o >>> 0;
+    for (let k = 0; k < 8; k++) out[pos + k] = HEX_DIGITS[(hi >>> (28 - 4 * k)) & 15] as number;
+    for (let k = 0; k < 8; k++) out[pos + 8 + k] = HEX_DIGITS[(lo >>> (28 - 4 * k)) & 15] as number;
+    pos += 16;
+  }
+  return out.toString('latin1');
 }

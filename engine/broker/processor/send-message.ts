@@ -11,7 +11,7 @@ import { createResponse, type ExtFields, type RemotingCommand } from '../../remo
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import type { MessageInput } from '../../store/message-codec';
-import { decodeProperties, encodeProperties } from '../../store/message-properties';
+import { appendProperty, decodeProperties, encodeProperties, propertyValue } from '../../store/message-properties';
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
@@ -197,17 +197,25 @@ export class SendMessageProcessor {
     }
     const born = hostOf(channel.remoteAddress);
     const uniqKeys: string[] = [];
-    const elementProps: Array<Record<string, string>> = [];
+    const cluster = ctx.config.brokerClusterName;
     const inputs: MessageInput[] = elements.map((el) => {
-      const props = decodeProperties(el.properties);
-      uniqKeys.push((props[PROPERTY_UNIQ_KEY] ??= this.uniqIds.createUniqId()));
-      elementProps.push(props);
-      props[PROPERTY_CLUSTER] = ctx.config.brokerClusterName;
+      // Each element's properties stay the client's string; UNIQ_KEY (when missing) and CLUSTER are
+      // appended — decoding and re-encoding every element is most of the per-message cost here.
+      let props = el.properties;
+      let uniqKey = propertyValue(props, PROPERTY_UNIQ_KEY);
+      if (uniqKey === undefined) {
+        uniqKey = this.uniqIds.createUniqId();
+        props = appendProperty(props, PROPERTY_UNIQ_KEY, uniqKey);
+      }
+      uniqKeys.push(uniqKey);
+      props = propertyValue(props, PROPERTY_CLUSTER) === undefined
+        ? appendProperty(props, PROPERTY_CLUSTER, cluster)
+        : encodeProperties({ ...decodeProperties(props), [PROPERTY_CLUSTER]: cluster });
       return {
         topic: header.topic,
         queueId: header.queueId,
         body: el.body,
-        properties: encodeProperties(props),
+        properties: props,
         flag: el.flag,
         sysFlag: header.sysFlag,
         bornTimestamp: header.bornTimestamp,
