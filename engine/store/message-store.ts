@@ -495,12 +495,7 @@ export class MessageStore {
       await this.flushService.flushAll();
       await this.flushCheckpoint();
     }
-    this.closed = true;
-    this.flushService.stop();
-    this.commitLog.close();
-    this.queues.close();
-    this.index?.close();
-    this.checkpoint.close();
+    this.closeFiles();
     if (clean) fs.rmSync(abortPath(this.rootDir), { force: true });
     OPEN_DIRS.delete(path.resolve(this.rootDir));
   }
@@ -513,13 +508,17 @@ export class MessageStore {
     this.commitLog.settleInFlightWritesSync();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.closeFiles();
+    OPEN_DIRS.delete(path.resolve(this.rootDir));
+  }
+
+  private closeFiles(): void {
     this.closed = true;
     this.flushService.stop();
     this.commitLog.close();
     this.queues.close();
     this.index?.close();
     this.checkpoint.close();
-    OPEN_DIRS.delete(path.resolve(this.rootDir));
   }
 
   assertOpen(): void {
