@@ -194,6 +194,7 @@ export class RemotingChannel extends EventEmitter {
 
   /** Closes the connection; outstanding invokes reject, 'close' is emitted once. */
   close(): void {
+    if (this.corked) this.uncork();
     if (this.socket.destroyed) {
       this.onClose();
       return;
@@ -209,6 +210,8 @@ export class RemotingChannel extends EventEmitter {
       const state = err instanceof ProtocolError ? JSON.stringify(err.state) : '';
       this.logger.warn(`remoting: closing ${this.remoteAddress}: ${(err as Error).message} ${state}`);
       this.closeError ??= err as Error;
+      // Answers already written for earlier frames of this chunk leave before the connection closes.
+      if (this.corked) this.uncork();
       this.socket.destroy();
     }
   }

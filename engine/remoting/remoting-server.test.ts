@@ -163,6 +163,28 @@ test('oversize frame and garbled header close only that connection; the server k
   }
 });
 
+test('answers to frames before a garbled one in the same chunk are sent before the connection closes', async () => {
+  const server = await startServer();
+  try {
+    const peer = await rawConnect(server.port);
+    const header = Buffer.from('{"code":nope}');
+    const garbage = Buffer.alloc(8 + header.length);
+    garbage.writeInt32BE(4 + header.length, 0);
+    garbage.writeInt32BE(header.length, 4);
+    header.copy(garbage, 8);
+    const good = [1, 2, 3].map((i) => {
+      const req = createRequest(ECHO, { v: `n${i}` });
+      req.opaque = i;
+      return encodeFrame(req);
+    });
+    peer.socket.write(Buffer.concat([...good, garbage]));
+    await peer.closed;
+    assert.deepEqual(peer.frames.map((f) => f.extFields.echo), ['n1', 'n2', 'n3']);
+  } finally {
+    await server.close();
+  }
+});
+
 test('idle connections are closed after the idle timeout', async () => {
   const server = await startServer({ idleTimeoutMs: 100 });
   const raw = await rawConnect(server.port);
