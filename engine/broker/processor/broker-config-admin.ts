@@ -14,7 +14,10 @@ export const maxMessageSizeMax = 64 * 1024 * 1024;
 /** Longest shortPollingTimeMills an update may set, ms. */
 const shortPollingTimeMax = 25_000;
 
-type Changeable = 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills';
+/** Most messages an update may let one pull return. */
+const maxTransferCountMax = 1_024;
+
+type Changeable = 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills' | 'maxTransferCountOnMessage';
 
 /** Keys UPDATE_BROKER_CONFIG accepts, and how each is parsed. */
 export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min: number; max: number }>> = {
@@ -24,6 +27,7 @@ export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min
   longPollingEnable: 'bool',
   maxMessageSize: { min: 1024, max: maxMessageSizeMax },
   shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },
+  maxTransferCountOnMessage: { min: 1, max: maxTransferCountMax },
 };
 
 /** Config DataVersion per broker (GET_BROKER_CONFIG's `version` header), bumped by every accepted update. */
@@ -111,6 +115,9 @@ function applyChange(ctx: BrokerContext, key: Changeable, value: boolean | numbe
       return;
     case 'maxMessageSize':
       c.maxMessageSize = value as number;
+      return;
+    case 'maxTransferCountOnMessage':
+      c.maxTransferCountOnMessage = value as number;
       return;
     case 'shortPollingTimeMills':
       c.shortPollingTimeMills = value as number;

@@ -64,3 +64,16 @@ test('records of a queue that are not adjacent in the CommitLog come back whole 
   assert.deepEqual(bodies(await pull(0, 195, 100)), [...['a195', 'a196', 'a197', 'a198', 'a199'], ...Array.from({ length: 10 }, (_, i) => `b${i}`)]);
   assert.deepEqual(bodies(await pull(1, 0, 100)), Array.from({ length: 10 }, (_, i) => `c${i}`));
 });
+
+test('maxTransferCountOnMessage is changeable at runtime (UPDATE_BROKER_CONFIG) within 1..1024', async () => {
+  const update = (text: string) => call(RequestCode.UPDATE_BROKER_CONFIG, null, Buffer.from(text));
+  assert.equal((await update('maxTransferCountOnMessage=10')).code, ResponseCode.SUCCESS);
+  try {
+    assert.equal(bodies(await pull(0, 0, 100)).length, 10);
+    assert.equal((await update('maxTransferCountOnMessage=0')).code, ResponseCode.INVALID_PARAMETER);
+    assert.equal((await update('maxTransferCountOnMessage=5000')).code, ResponseCode.INVALID_PARAMETER);
+  } finally {
+    assert.equal((await update('maxTransferCountOnMessage=128')).code, ResponseCode.SUCCESS);
+  }
+  assert.equal(bodies(await pull(0, 0, 1000)).length, 128);
+});
