@@ -7,7 +7,7 @@ import { paths } from '../lib/paths';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
 import { useUrlState } from '../lib/use-url-state';
 import { ConfirmDialog } from '../ui/confirm-dialog';
-import { ErrorBox, Loading } from '../ui/state';
+import { ErrorBox, Loading, QueryState } from '../ui/state';
 import { useToast } from '../ui/toast';
 import { type AlertRule, CONDITION_LABELS, RuleForm, StateBadge } from './rule-form';
 
@@ -108,63 +108,59 @@ function RulesPanel() {
       )}
       <section className="panel" aria-label="Rules">
         <h2>Rules</h2>
-        {rules.isPending ? (
-          <Loading what="alert rules" />
-        ) : rules.isError ? (
-          <ErrorBox title="Alert rules" message={rules.error.message} />
-        ) : rules.data.length === 0 ? (
-          <p className="muted">No alert rule yet. Create one: for example “lag above 1,000 messages for 5 minutes” on a consumer group.</p>
-        ) : (
-          <table className="table" data-testid="rules-table">
-            <thead>
-              <tr>
-                <th>State</th>
-                <th>Name</th>
-                <th>Condition</th>
-                <th>Scope</th>
-                <th>For</th>
-                <th>Severity</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rules.data.map(({ rule, firing, pending }) => (
-                <tr key={rule.id} data-testid={`rule-row-${rule.name}`}>
-                  <td data-testid="rule-state">
-                    {!rule.enabled ? (
-                      <span className="badge badge-unknown">disabled</span>
-                    ) : firing > 0 ? (
-                      <StateBadge state="firing" />
-                    ) : pending > 0 ? (
-                      <StateBadge state="pending" />
-                    ) : (
-                      <span className="badge badge-ok">ok</span>
-                    )}
-                    {firing + pending > 1 && <span className="muted small"> ×{firing + pending}</span>}
-                  </td>
-                  <td>
-                    <Link href={paths.alert(rule.id)}>{rule.name}</Link>
-                  </td>
-                  <td>{describe(rule)}</td>
-                  <td className="mono">{scopeText(rule)}</td>
-                  <td>{rule.forMs === 0 ? 'at once' : formatDuration(rule.forMs)}</td>
-                  <td>{rule.severity}</td>
-                  <td style={{ whiteSpace: 'nowrap' }}>
-                    <button type="button" className="btn btn-small" onClick={() => setEditing(rule)}>
-                      Edit / test
-                    </button>{' '}
-                    <button type="button" className="btn btn-small" disabled={setEnabled.isPending} onClick={() => setEnabled.mutate({ id: rule.id, enabled: !rule.enabled })}>
-                      {rule.enabled ? 'Disable' : 'Enable'}
-                    </button>{' '}
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => setDeleting(rule)}>
-                      Delete
-                    </button>
-                  </td>
+        <QueryState query={rules} what="alert rules" title="Alert rules" empty={<>No alert rule yet. Create one: for example “lag above 1,000 messages for 5 minutes” on a consumer group.</>}>
+          {(data) => (
+            <table className="table" data-testid="rules-table">
+              <thead>
+                <tr>
+                  <th>State</th>
+                  <th>Name</th>
+                  <th>Condition</th>
+                  <th>Scope</th>
+                  <th>For</th>
+                  <th>Severity</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.map(({ rule, firing, pending }) => (
+                  <tr key={rule.id} data-testid={`rule-row-${rule.name}`}>
+                    <td data-testid="rule-state">
+                      {!rule.enabled ? (
+                        <span className="badge badge-unknown">disabled</span>
+                      ) : firing > 0 ? (
+                        <StateBadge state="firing" />
+                      ) : pending > 0 ? (
+                        <StateBadge state="pending" />
+                      ) : (
+                        <span className="badge badge-ok">ok</span>
+                      )}
+                      {firing + pending > 1 && <span className="muted small"> ×{firing + pending}</span>}
+                    </td>
+                    <td>
+                      <Link href={paths.alert(rule.id)}>{rule.name}</Link>
+                    </td>
+                    <td>{describe(rule)}</td>
+                    <td className="mono">{scopeText(rule)}</td>
+                    <td>{rule.forMs === 0 ? 'at once' : formatDuration(rule.forMs)}</td>
+                    <td>{rule.severity}</td>
+                    <td style={{ whiteSpace: 'nowrap' }}>
+                      <button type="button" className="btn btn-small" onClick={() => setEditing(rule)}>
+                        Edit / test
+                      </button>{' '}
+                      <button type="button" className="btn btn-small" disabled={setEnabled.isPending} onClick={() => setEnabled.mutate({ id: rule.id, enabled: !rule.enabled })}>
+                        {rule.enabled ? 'Disable' : 'Enable'}
+                      </button>{' '}
+                      <button type="button" className="btn btn-small btn-danger" onClick={() => setDeleting(rule)}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </section>
       <ConfirmDialog
         open={deleting !== null}
@@ -375,46 +371,42 @@ function SilencesPanel() {
       </form>
       <section className="panel" aria-label="Silences">
         <h2>Active and upcoming silences</h2>
-        {silences.isPending ? (
-          <Loading what="silences" />
-        ) : silences.isError ? (
-          <ErrorBox title="Silences" message={silences.error.message} />
-        ) : silences.data.length === 0 ? (
-          <p className="muted">Nothing is silenced.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Matches</th>
-                <th>From</th>
-                <th>Until</th>
-                <th>Comment</th>
-                <th>By</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {silences.data.map((s) => (
-                <tr key={s.id}>
-                  <td className="mono">
-                    {Object.entries(s.matcher)
-                      .map(([k, v]) => `${k}=${String(v)}`)
-                      .join(' ')}
-                  </td>
-                  <td>{formatTimestamp(s.startsAt)}</td>
-                  <td>{formatTimestamp(s.endsAt)}</td>
-                  <td>{s.comment}</td>
-                  <td>{s.createdBy}</td>
-                  <td>
-                    <button type="button" className="btn btn-small" onClick={() => expire.mutate({ id: s.id })}>
-                      End now
-                    </button>
-                  </td>
+        <QueryState query={silences} what="silences" title="Silences" empty={<>Nothing is silenced.</>}>
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Matches</th>
+                  <th>From</th>
+                  <th>Until</th>
+                  <th>Comment</th>
+                  <th>By</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.map((s) => (
+                  <tr key={s.id}>
+                    <td className="mono">
+                      {Object.entries(s.matcher)
+                        .map(([k, v]) => `${k}=${String(v)}`)
+                        .join(' ')}
+                    </td>
+                    <td>{formatTimestamp(s.startsAt)}</td>
+                    <td>{formatTimestamp(s.endsAt)}</td>
+                    <td>{s.comment}</td>
+                    <td>{s.createdBy}</td>
+                    <td>
+                      <button type="button" className="btn btn-small" onClick={() => expire.mutate({ id: s.id })}>
+                        End now
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </section>
     </>
   );
@@ -479,49 +471,45 @@ function ChannelsPanel() {
         </div>
       </form>
       <section className="panel" aria-label="Channels">
-        {channels.isPending ? (
-          <Loading what="channels" />
-        ) : channels.isError ? (
-          <ErrorBox title="Channels" message={channels.error.message} />
-        ) : channels.data.length === 0 ? (
-          <p className="muted">No webhook yet.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>URL</th>
-                <th>Headers</th>
-                <th>State</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {channels.data.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td className="mono">{c.config.url}</td>
-                  <td className="mono">{Object.keys(c.config.headers).join(', ') || '—'}</td>
-                  <td>{c.enabled ? <span className="badge badge-ok">enabled</span> : <span className="badge badge-unknown">disabled</span>}</td>
-                  <td style={{ whiteSpace: 'nowrap' }}>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      title={Object.keys(c.config.headers).length > 0 ? 'Headers are kept as stored' : undefined}
-                      disabled={Object.keys(c.config.headers).length > 0}
-                      onClick={() => toggle.mutate({ id: c.id, channel: { name: c.name, type: 'webhook', enabled: !c.enabled, config: { url: c.config.url, timeoutMs: c.config.timeoutMs, maxAttempts: c.config.maxAttempts } } })}
-                    >
-                      {c.enabled ? 'Disable' : 'Enable'}
-                    </button>{' '}
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => remove.mutate({ id: c.id })}>
-                      Delete
-                    </button>
-                  </td>
+        <QueryState query={channels} what="channels" title="Channels" empty={<>No webhook yet.</>}>
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>URL</th>
+                  <th>Headers</th>
+                  <th>State</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.name}</td>
+                    <td className="mono">{c.config.url}</td>
+                    <td className="mono">{Object.keys(c.config.headers).join(', ') || '—'}</td>
+                    <td>{c.enabled ? <span className="badge badge-ok">enabled</span> : <span className="badge badge-unknown">disabled</span>}</td>
+                    <td style={{ whiteSpace: 'nowrap' }}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        title={Object.keys(c.config.headers).length > 0 ? 'Headers are kept as stored' : undefined}
+                        disabled={Object.keys(c.config.headers).length > 0}
+                        onClick={() => toggle.mutate({ id: c.id, channel: { name: c.name, type: 'webhook', enabled: !c.enabled, config: { url: c.config.url, timeoutMs: c.config.timeoutMs, maxAttempts: c.config.maxAttempts } } })}
+                      >
+                        {c.enabled ? 'Disable' : 'Enable'}
+                      </button>{' '}
+                      <button type="button" className="btn btn-small btn-danger" onClick={() => remove.mutate({ id: c.id })}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </section>
       <section className="panel" aria-label="Deliveries">
         <h2>Recent deliveries</h2>

@@ -7,7 +7,7 @@ import { paths } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
 import { formatRate, timeTick, TimeRangeSelect, useTimeRange } from '../metrics/time-range';
-import { ErrorBox, Loading } from '../ui/state';
+import { QueryState } from '../ui/state';
 
 /** Cluster TPS in/out over the URL's range, and the groups furthest behind right now. */
 export function ClusterMetrics() {
@@ -27,58 +27,50 @@ export function ClusterMetrics() {
             <TimeRangeSelect value={range} onChange={setRange} />
           </div>
         </header>
-        {tps.isPending ? (
-          <Loading what="cluster TPS" />
-        ) : tps.isError ? (
-          <ErrorBox title="Cluster TPS" message={tps.error.message} />
-        ) : !known ? (
-          <p className="muted">No samples in the last {range} yet.</p>
-        ) : (
-          <div style={{ width: '100%', height: 240 }}>
-            <ResponsiveContainer>
-              <LineChart data={tps.data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-                <XAxis dataKey="t" type="number" domain={[tps.data.from, tps.data.to]} scale="time" tickFormatter={tick} />
-                <YAxis />
-                <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v, name) => [v === null || v === undefined ? 'unknown' : formatRate(Number(v)), name]} />
-                <Legend />
-                <Line type="monotone" dataKey="tpsIn" name="in (put)" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
-                <Line type="monotone" dataKey="tpsOut" name="out (get)" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-        )}
+        <QueryState query={tps} what="cluster TPS" title="Cluster TPS" empty={<>No samples in the last {range} yet.</>} isEmpty={() => !known}>
+          {(data) => (
+            <div style={{ width: '100%', height: 240 }}>
+              <ResponsiveContainer>
+                <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
+                  <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" tickFormatter={tick} />
+                  <YAxis />
+                  <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v, name) => [v === null || v === undefined ? 'unknown' : formatRate(Number(v)), name]} />
+                  <Legend />
+                  <Line type="monotone" dataKey="tpsIn" name="in (put)" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
+                  <Line type="monotone" dataKey="tpsOut" name="out (get)" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          )}
+        </QueryState>
       </section>
       <section className="panel" aria-label="Top lag" data-testid="top-lag">
         <h2>Consumer groups furthest behind</h2>
-        {top.isPending ? (
-          <Loading what="top lag" />
-        ) : top.isError ? (
-          <ErrorBox title="Top lag" message={top.error.message} />
-        ) : top.data.length === 0 ? (
-          <p className="muted">No group lag sampled in the last 5 minutes.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Group</th>
-                <th className="num">Messages behind</th>
-                <th className="num">Time behind</th>
-              </tr>
-            </thead>
-            <tbody>
-              {top.data.map((g) => (
-                <tr key={g.group}>
-                  <td>
-                    <Link href={paths.group(g.group)}>{g.group}</Link>
-                  </td>
-                  <td className="num">{g.lag.toLocaleString()}</td>
-                  <td className="num">{g.lagMs === null ? <span className="badge badge-unknown">unknown</span> : formatDuration(g.lagMs)}</td>
+        <QueryState query={top} what="top lag" title="Top lag" empty={<>No group lag sampled in the last 5 minutes.</>}>
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Group</th>
+                  <th className="num">Messages behind</th>
+                  <th className="num">Time behind</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.map((g) => (
+                  <tr key={g.group}>
+                    <td>
+                      <Link href={paths.group(g.group)}>{g.group}</Link>
+                    </td>
+                    <td className="num">{g.lag.toLocaleString()}</td>
+                    <td className="num">{g.lagMs === null ? <span className="badge badge-unknown">unknown</span> : formatDuration(g.lagMs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </section>
     </div>
   );

@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { formatDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
-import { ErrorBox, Loading } from '../ui/state';
+import { QueryState } from '../ui/state';
 import { timeTick, TimeRangeSelect, useTimeRange } from './time-range';
 
 /** Lag (messages) and time behind of one group over the URL's time range; gaps stay gaps (no line across them). */
@@ -33,31 +33,27 @@ export function GroupLagChart({ group }: { group: string }) {
           <TimeRangeSelect value={range} onChange={setRange} />
         </div>
       </header>
-      {chart.isPending ? (
-        <Loading what="lag history" />
-      ) : chart.isError ? (
-        <ErrorBox title="Lag history" message={chart.error.message} />
-      ) : known === 0 ? (
-        <p className="muted">No samples for this group in the last {range} yet. The console samples every few seconds; gaps are shown as gaps, not 0.</p>
-      ) : (
-        <div style={{ width: '100%', height: 260 }}>
-          <ResponsiveContainer>
-            <LineChart data={chart.data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-              <XAxis dataKey="t" type="number" domain={[chart.data.from, chart.data.to]} scale="time" tickFormatter={tick} />
-              <YAxis yAxisId="lag" allowDecimals={false} />
-              <YAxis yAxisId="ms" orientation="right" tickFormatter={(v: number) => formatDuration(v)} />
-              <Tooltip
-                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-                formatter={(v, name) => (v === null || v === undefined ? ['unknown', name] : name === 'time behind' ? [formatDuration(Number(v)), name] : [Number(v).toLocaleString(), name])}
-              />
-              <Legend />
-              <Line yAxisId="lag" type="monotone" dataKey="lag" name="messages behind" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
-              <Line yAxisId="ms" type="monotone" dataKey="lagMs" name="time behind" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      )}
+      <QueryState query={chart} what="lag history" title="Lag history" empty={<>No samples for this group in the last {range} yet. The console samples every few seconds; gaps are shown as gaps, not 0.</>} isEmpty={() => known === 0}>
+        {(data) => (
+          <div style={{ width: '100%', height: 260 }}>
+            <ResponsiveContainer>
+              <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
+                <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" tickFormatter={tick} />
+                <YAxis yAxisId="lag" allowDecimals={false} />
+                <YAxis yAxisId="ms" orientation="right" tickFormatter={(v: number) => formatDuration(v)} />
+                <Tooltip
+                  labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                  formatter={(v, name) => (v === null || v === undefined ? ['unknown', name] : name === 'time behind' ? [formatDuration(Number(v)), name] : [Number(v).toLocaleString(), name])}
+                />
+                <Legend />
+                <Line yAxisId="lag" type="monotone" dataKey="lag" name="messages behind" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
+                <Line yAxisId="ms" type="monotone" dataKey="lagMs" name="time behind" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }
