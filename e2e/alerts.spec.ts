@@ -18,8 +18,11 @@ test('a lag rule created in the console fires for a real ali-ons consumer that s
         consumed += 1;
       });
       await expect.poll(() => consumed, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
-      // Let the commit reach the broker before stopping.
+      // Let the commit reach the broker, and the sampler see the consumer online (it remembers the
+      // group's message model from then), before stopping.
       await new Promise((r) => setTimeout(r, 1_500));
+      const online = new RegExp(`rocketmq_group_diff\\{cluster="embedded",group="${group}",topic="${topic}",countOfOnlineConsumers="1",msgModel="CLUSTERING"\\}`);
+      await expect.poll(async () => online.test(await (await request.get('/metrics')).text()), { timeout: 15_000 }).toBe(true);
       await consumer.close();
       await sendAll(producer, Array.from({ length: 20 }, (_, i) => message(topic, 'T', `n${i}`)));
     });
