@@ -97,30 +97,10 @@ export function updateBrokerConfig(ctx: BrokerContext, request: RemotingCommand)
 
 function applyChange(ctx: BrokerContext, key: Changeable, value: boolean | number): void {
   const c = ctx.config;
-  switch (key) {
-    case 'autoCreateTopicEnable':
-      c.autoCreateTopicEnable = value as boolean;
-      ctx.topics.setAutoCreateTopicEnable(value as boolean);
-      return;
-    case 'autoCreateSubscriptionGroup':
-      c.autoCreateSubscriptionGroup = value as boolean;
-      ctx.groups.setAutoCreate(value as boolean);
-      return;
-    case 'traceOn':
-      c.traceOn = value as boolean;
-      ctx.store.setUniqKeyAliasTopic(c.traceOn ? c.traceTopic : null);
-      return;
-    case 'longPollingEnable':
-      c.longPollingEnable = value as boolean;
-      return;
-    case 'maxMessageSize':
-      c.maxMessageSize = value as number;
-      return;
-    case 'maxTransferCountOnMessage':
-      c.maxTransferCountOnMessage = value as number;
-      return;
-    case 'shortPollingTimeMills':
-      c.shortPollingTimeMills = value as number;
-      return;
-  }
+  // Parsed per RUNTIME_CHANGEABLE_KEYS, so the value has the key's type.
+  (c as unknown as Record<Changeable, boolean | number>)[key] = value;
+  // Settings other services hold a copy of, or act on.
+  if (key === 'autoCreateTopicEnable') ctx.topics.setAutoCreateTopicEnable(c.autoCreateTopicEnable);
+  else if (key === 'autoCreateSubscriptionGroup') ctx.groups.setAutoCreate(c.autoCreateSubscriptionGroup);
+  else if (key === 'traceOn') ctx.store.setUniqKeyAliasTopic(c.traceOn ? c.traceTopic : null);
 }
