@@ -31,15 +31,8 @@ export function smallConfig(overrides: Partial<MessageStoreConfig> = {}): Partia
   };
 }
 
-/** mulberry32 */
-export function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' seeded PRNG (mulberry32). */
+export { mulberry32 as prng } from '../../test/support/prng';
 
 /** Body that encodes its identity, padded to `len` bytes. */
 export function bodyFor(id: string, len: number): Buffer {

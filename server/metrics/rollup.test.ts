@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { insertRawSamples, listSeries, oldestTs, readRollup, upsertRollups, upsertSeries } from '../db/metric-rows';
 import { openTempConsoleDb } from '../db/temp-console-db';
 import { DAY_MS, foldRaw, foldRollups, HOUR_MS, MINUTE_MS, pruneHistory, rollUp } from './rollup';
+import { mulberry32 as prng } from '../../test/support/prng';
 
 const T0 = Date.UTC(2026, 10, 1);
 
@@ -59,17 +60,6 @@ test('rollUp builds complete buckets only, once; pruneHistory applies 24 h / 7 d
   }
 });
 
-/** mulberry32: a small seeded PRNG so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('rollUp in SQLite agrees with the plain fold model on random series with gaps and irregular ticks', async () => {
   const t = openTempConsoleDb();
