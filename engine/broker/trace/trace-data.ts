@@ -31,11 +31,9 @@ export const CONTENT_SPLITOR = '\u0001';
 export const FIELD_SPLITOR = '\u0002';
 
 /** MessageType ordinals (RocketMQ's MessageType). */
-export const MSG_TYPE_NORMAL = 0;
 export const MSG_TYPE_TRANS_HALF = 1;
 export const MSG_TYPE_DELAY = 3;
 /** ConsumeReturnType ordinals used in SubAfter.contextCode. */
-export const CONTEXT_SUCCESS = 0;
 export const CONTEXT_FAILED = 4;
 
 export type TraceType = 'Pub' | 'SubBefore' | 'SubAfter' | 'EndTransaction' | 'Retry' | 'DLQ' | 'Delay' | 'Recall' | 'PubRange' | 'SubRange' | 'Commit';
