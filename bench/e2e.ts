@@ -7,6 +7,9 @@
  *   produce (own)       our pipelined client, SEND_BATCH_MESSAGE, ASYNC_FLUSH broker
  *   consume             drain that 200k backlog with our client, pulls pipelined over all queues
  *   produce (ali-ons)   one send per message, 256 in flight, ASYNC_FLUSH broker
+ *   ali-ons ceiling     the same against a responder that stores nothing and answers every send with
+ *                       a prepared response (bench/lib/canned-broker.ts, its own process): the most any
+ *                       broker can get from this client on this machine
  *   e2e latency         one message at a time (next send after the previous ack), long-polling consumer
  *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
  *   tracing on/off      our pipelined producer on the ASYNC_FLUSH broker, rounds interleaved with the broker's
@@ -19,14 +22,14 @@
  * maxTransferCountOnMessage; a pull's fixed cost dominates at RocketMQ's usual 32), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
  * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
- * BENCH_PHASES (comma-separated subset of loopback,own,ons,latency,sync,trace for profiling; default all).
+ * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace for profiling; default all).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
 import { measureLoopback } from './lib/loopback';
 import { RocketClient } from './lib/rocket-client';
-import { BenchSetupError, ensureBuild, type ServerProcess, startServer } from './lib/server-process';
+import { BenchSetupError, ensureBuild, type ServerProcess, startCannedBroker, startServer } from './lib/server-process';
 import { setBrokerTrace } from './lib/trace-switch';
 import { drain, measureLatency, produceBatches, produceOns, type Throughput } from './lib/workloads';
 
@@ -40,7 +43,7 @@ const PULL_BATCH = envInt('BENCH_PULL_BATCH', 128);
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;
-const ALL_PHASES = ['loopback', 'own', 'ons', 'latency', 'sync', 'trace'] as const;
+const ALL_PHASES = ['loopback', 'own', 'ons', 'ceiling', 'latency', 'sync', 'trace'] as const;
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()));
 for (const p of PHASES) if (!(ALL_PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}"`);
 
@@ -128,6 +131,26 @@ async function ownRounds(server: ServerProcess, client: RocketClient, tag: strin
   return { produce, drain: drains };
 }
 
+/** ali-ons against the canned responder: what this client reaches when the broker costs nothing. */
+async function measureOnsCeiling(): Promise<number> {
+  const canned = await startCannedBroker();
+  try {
+    const producer = await createOnsProducer(canned.addr, 'bench-ons-ceiling-pg', 'bench-ceiling');
+    try {
+      await produceOns(producer, 'BenchOnsCeilingWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
+      const c0 = process.cpuUsage();
+      const t = await produceOns(producer, 'BenchOnsCeiling', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY });
+      const c = process.cpuUsage(c0);
+      log(`produce (ali-ons against a broker that stores nothing): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s (client ${((c.user + c.system) / 1e6 / t.seconds).toFixed(2)} cores)`);
+      return t.msgsPerSec;
+    } finally {
+      await closeOnsProducer(producer);
+    }
+  } finally {
+    await canned.stop();
+  }
+}
+
 /** Produce rounds with the broker's tracing off and on, interleaved (off, on, off, on, …) on one server. */
 async function traceRounds(server: ServerProcess, client: RocketClient): Promise<{ off: number[]; on: number[] }> {
   const out: { off: number[]; on: number[] } = { off: [], on: [] };
@@ -153,6 +176,8 @@ async function main(): Promise<void> {
 
   const loop = PHASES.has('loopback') ? await measureLoopback(2000) : { mibPerSec: NaN, bytes: NaN, seconds: NaN };
   log(`loopback TCP: ${round(loop.mibPerSec).toLocaleString('en-US')} MiB/s (${(loop.bytes / MIB).toFixed(0)} MiB in ${loop.seconds.toFixed(2)} s)`);
+
+  const onsCeiling = PHASES.has('ceiling') ? await measureOnsCeiling() : NaN;
 
   // ---- ASYNC_FLUSH broker -------------------------------------------------------------------------
   let server = await startServer({ nodeArgs: serverNodeArgs('async') });
@@ -217,6 +242,8 @@ async function main(): Promise<void> {
     produce_msgs_s_own: round(produceOwn),
     produce_msgs_s_own_sync: round(produceSync),
     produce_msgs_s_ali_ons: round(ons),
+    produce_msgs_s_ali_ons_ceiling: round(onsCeiling),
+    ali_ons_vs_ceiling: round(ons / onsCeiling, 3),
     consume_msgs_s: round(consume),
     e2e_p50_ms: round(lat.p50Ms, 3),
     e2e_p99_ms: round(lat.p99Ms, 3),

@@ -27,12 +27,13 @@ const ons = require('ali-ons') as {
 
 const quietLogger = { info() {}, debug() {}, warn() {}, error() {} };
 
-export async function createOnsProducer(nameSrv: string, producerGroup: string): Promise<OnsProducer> {
+/** `instance` names ali-ons' shared MQClient: producers for different clusters need different ones. */
+export async function createOnsProducer(nameSrv: string, producerGroup: string, instance = 'bench'): Promise<OnsProducer> {
   const producer = new ons.Producer({
     nameSrv,
     httpclient: {},
     logger: quietLogger,
-    instanceName: `bench-${process.pid}`,
+    instanceName: `${instance}-${process.pid}`,
     producerGroup,
   });
   // ali-ons emits errors from its timers (e.g. a reconnect after the broker stopped): never fatal here.

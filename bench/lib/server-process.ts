@@ -150,3 +150,40 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     },
   };
 }
+
+export interface CannedBroker {
+  /** Name server and broker address (the same). */
+  addr: string;
+  stop(): Promise<void>;
+}
+
+/** The no-store responder (canned-broker.ts) as a child process, for a client's ceiling. */
+export async function startCannedBroker(): Promise<CannedBroker> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'canned-broker.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const killOnExit = (): void => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  let out = '';
+  const addr = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new BenchSetupError(`canned broker did not start within 30 s:\n${out}`)), 30_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^canned broker (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then(() => reject(new BenchSetupError(`canned broker exited before starting:\n${out}`)));
+  });
+  return {
+    addr,
+    async stop() {
+      proc.stdin!.end();
+      await exited;
+      process.off('exit', killOnExit);
+    },
+  };
+}

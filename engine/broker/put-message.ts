@@ -80,8 +80,25 @@ export function putStatusToResponseCode(status: PutMessageStatus): number {
   }
 }
 
-/** "ip:port" of a peer as the 4/16 address bytes and port a record stores (0.0.0.0 if unparsable). */
-export function hostOf(addr: string): { ip: Buffer; port: number } {
+/** Parsed peer addresses: a connection sends many messages, and parsing costs µs per message. */
+const hostCache = new Map<string, Readonly<{ ip: Buffer; port: number }>>();
+const HOST_CACHE_MAX = 4096;
+
+/**
+ * "ip:port" of a peer as the 4/16 address bytes and port a record stores (0.0.0.0 if unparsable).
+ * The result is shared between callers: read it, never write into `ip`.
+ */
+export function hostOf(addr: string): Readonly<{ ip: Buffer; port: number }> {
+  let host = hostCache.get(addr);
+  if (host === undefined) {
+    if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
+    host = Object.freeze(parseHost(addr));
+    hostCache.set(addr, host);
+  }
+  return host;
+}
+
+function parseHost(addr: string): { ip: Buffer; port: number } {
   const idx = addr.lastIndexOf(':');
   let ip = idx > 0 ? addr.slice(0, idx) : addr;
   const port = idx > 0 ? Number(addr.slice(idx + 1)) : 0;

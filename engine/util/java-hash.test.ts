@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { javaStringHashCode, javaHashUtf8, javaHashContinue } from './java-hash';
+import { javaStringHashCode, javaHashUtf8, javaHashContinue, javaHashJoin, javaHashAscii } from './java-hash';
 import { crc32 } from './crc32';
 
 // Values computed with Java's String.hashCode().
@@ -38,4 +38,18 @@ test('crc32 is zlib CRC-32 with the sign bit cleared (spec test vector)', () => 
   assert.equal(crc32(b, 2, 7), 0x3610a686);
   // a value whose raw CRC has the top bit set is masked
   for (let i = 0; i < 64; i++) assert.ok(crc32(Buffer.from([i, i * 7, 255 - i])) <= 0x7fffffff);
+});
+
+test('javaHashJoin(hash(a), hash(b), b.length) == hash(a + b), for long suffixes too', () => {
+  const pairs: [string, string][] = [['TopicTest#', 'order-1'], ['RMQ_SYS_TRACE_TOPIC#', '7F0000011F9018B4AAC2'], ['t#', 'x'.repeat(3000)], ['é#', 'ключ']];
+  for (const [a, b] of pairs) {
+    assert.equal(javaHashJoin(javaStringHashCode(a), javaStringHashCode(b), b.length), javaStringHashCode(a + b), `${a}+${b.slice(0, 20)}`);
+  }
+});
+
+test('javaHashAscii hashes ASCII ranges and refuses non-ASCII ones', () => {
+  const b = Buffer.from('..7F0000011F90..', 'latin1');
+  assert.equal(javaHashAscii(b, 2, b.length - 2), javaStringHashCode('7F0000011F90'));
+  assert.equal(javaHashAscii(Buffer.from('ab'), 0, 0), 0);
+  assert.equal(javaHashAscii(Buffer.from('aé', 'utf8'), 0, 3), null);
 });

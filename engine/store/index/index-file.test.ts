@@ -70,8 +70,7 @@ test('IndexService against a model: collisions, rolling files, newest first, reo
     for (let i = 0; i < 300; i++) {
       const key = `k${Math.floor(rnd() * 30)}`;
       const rec = Buffer.from(`T` + `KEYS\u0001${key}\u0002`);
-      info.topicStart = 0;
-      info.topicEnd = 1;
+      info.setTopic(rec, 0, 1);
       info.propertiesStart = 1;
       info.propertiesEnd = rec.length;
       info.storeTimestamp = base + i * 10;

@@ -2,11 +2,12 @@
  * IndexFile: a hash index from `topic#key` to CommitLog offsets, in RocketMQ's layout (header,
  * hash slots, entries chained newest-first; see layout/index-layout.ts).
  *
- * Without mmap, the writable (newest) file keeps its slot table in memory (Int32Array) and buffers
- * new entries; `flush()` writes entries and slots, fdatasyncs, then writes the header and
- * fdatasyncs again — so the on-disk header never claims entries that are not durable. Entries are
- * write-once, which makes crash repair simple: `load(rebuildSlots)` re-derives the slot table from
- * entries 1..indexCount-1 (the header's count), ignoring anything written after the last header.
+ * Without mmap, the writable (newest) file keeps its slot table in memory, big-endian as on disk
+ * so a flush writes dirty pages straight from it, and buffers new entries; `flush()` writes
+ * entries and slots, fdatasyncs, then writes the header and fdatasyncs again — so the on-disk
+ * header never claims entries that are not durable. Entries are write-once, which makes crash
+ * repair simple: `load(rebuildSlots)` re-derives the slot table from entries 1..indexCount-1 (the
+ * header's count), ignoring anything written after the last header.
  * Full files are read-only and read with positional reads.
  */
 import * as fs from 'node:fs';
@@ -42,7 +43,9 @@ export class IndexFile {
   hashSlotCount = 0;
   indexCount = 1;
   readonly fileSize: number;
-  private slots: Int32Array | null = null;
+  /** Slot table of the writable file, in the on-disk byte order. */
+  private slots: Buffer | null = null;
+  private slotsView: DataView | null = null;
   private dirtyPages: Uint8Array | null = null;
   private pending: Buffer | null = null;
   private pendingView: DataView | null = null;
@@ -107,7 +110,8 @@ export class IndexFile {
   }
 
   private makeWritable(): void {
-    this.slots = new Int32Array(this.hashSlotNum);
+    this.slots = Buffer.alloc(this.hashSlotNum * HASH_SLOT_SIZE);
+    this.slotsView = dataViewOf(this.slots);
     this.dirtyPages = new Uint8Array(Math.ceil(this.hashSlotNum / SLOTS_PER_PAGE));
     this.pending = Buffer.alloc(Math.min(PENDING_ENTRIES_MAX, this.indexNum) * INDEX_ENTRY_SIZE);
     this.pendingView = dataViewOf(this.pending);
@@ -147,19 +151,19 @@ export class IndexFile {
   }
 
   private readSlots(): void {
-    const slots = this.slots!;
-    const bytes = Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength);
+    const bytes = this.slots!;
+    const view = this.slotsView!;
     fs.readSync(this.fd, bytes, 0, bytes.length, this.slotsOffset());
-    for (let i = 0; i < slots.length; i++) {
-      const v = bytes.readInt32BE(i * HASH_SLOT_SIZE);
-      slots[i] = v > 0 && v < this.indexCount ? v : 0;
+    for (let i = 0; i < this.hashSlotNum; i++) {
+      const v = view.getInt32(i * HASH_SLOT_SIZE);
+      if (v !== 0 && !(v > 0 && v < this.indexCount)) view.setInt32(i * HASH_SLOT_SIZE, 0);
     }
   }
 
   /** Derive the slot table from entries 1..indexCount-1 (the newest entry of each bucket wins). */
   private rebuildSlots(): void {
-    const slots = this.slots!;
-    slots.fill(0);
+    const view = this.slotsView!;
+    this.slots!.fill(0);
     const chunk = Buffer.allocUnsafe(INDEX_ENTRY_SIZE * 65536);
     let used = 0;
     for (let n = 1; n < this.indexCount; ) {
@@ -168,8 +172,8 @@ export class IndexFile {
       for (let i = 0; i < count; i++) {
         const hash = chunk.readInt32BE(i * INDEX_ENTRY_SIZE + ENTRY_KEY_HASH_OFFSET);
         const slot = hash % this.hashSlotNum;
-        if (slots[slot] === 0) used++;
-        slots[slot] = n + i;
+        if (view.getInt32(slot * HASH_SLOT_SIZE) === 0) used++;
+        view.setInt32(slot * HASH_SLOT_SIZE, n + i);
       }
       n += count;
     }
@@ -180,10 +184,10 @@ export class IndexFile {
   /** IndexFile.putKey. Returns false when the file is full. */
   putKey(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
     if (this.isFull()) return false;
-    const slots = this.slots;
+    const slots = this.slotsView;
     assert(slots !== null, 'putKey on a read-only index file');
     const slot = keyHash % this.hashSlotNum;
-    let prev = slots[slot] as number;
+    let prev = slots.getInt32(slot * HASH_SLOT_SIZE);
     if (prev <= 0 || prev > this.indexCount) prev = 0;
     let timeDiff = 0;
     if (this.beginTimestamp > 0) {
@@ -199,7 +203,7 @@ export class IndexFile {
     setLong(pv, p + ENTRY_PHY_OFFSET, phyOffset);
     pv.setInt32(p + ENTRY_TIME_DIFF_OFFSET, timeDiff);
     pv.setInt32(p + ENTRY_PREV_OFFSET, prev);
-    slots[slot] = n;
+    slots.setInt32(slot * HASH_SLOT_SIZE, n);
     this.dirtyPages![Math.floor(slot / SLOTS_PER_PAGE)] = 1;
     if (n <= 1) {
       this.beginPhyOffset = phyOffset;
@@ -219,17 +223,20 @@ export class IndexFile {
     this.pendingFrom = this.indexCount;
   }
 
+  /** Write every run of dirty slot pages with one write each. */
   private writeDirtySlots(): void {
     const slots = this.slots!;
     const dirty = this.dirtyPages!;
-    const page = Buffer.allocUnsafe(SLOTS_PER_PAGE * HASH_SLOT_SIZE);
-    for (let pg = 0; pg < dirty.length; pg++) {
-      if (!dirty[pg]) continue;
-      const first = pg * SLOTS_PER_PAGE;
-      const count = Math.min(SLOTS_PER_PAGE, this.hashSlotNum - first);
-      for (let i = 0; i < count; i++) page.writeInt32BE(slots[first + i] as number, i * HASH_SLOT_SIZE);
-      fs.writeSync(this.fd, page, 0, count * HASH_SLOT_SIZE, this.slotsOffset() + first * HASH_SLOT_SIZE);
-      dirty[pg] = 0;
+    for (let pg = 0; pg < dirty.length; ) {
+      if (!dirty[pg]) {
+        pg++;
+        continue;
+      }
+      const firstPage = pg;
+      while (pg < dirty.length && dirty[pg]) dirty[pg++] = 0;
+      const from = firstPage * SLOTS_PER_PAGE * HASH_SLOT_SIZE;
+      const to = Math.min(pg * SLOTS_PER_PAGE, this.hashSlotNum) * HASH_SLOT_SIZE;
+      fs.writeSync(this.fd, slots, from, to - from, this.slotsOffset() + from);
     }
   }
 
@@ -266,13 +273,14 @@ export class IndexFile {
   seal(): void {
     this.flush();
     this.slots = null;
+    this.slotsView = null;
     this.dirtyPages = null;
     this.pending = null;
     this.pendingView = null;
   }
 
   private readSlot(slot: number): number {
-    if (this.slots) return this.slots[slot] as number;
+    if (this.slotsView) return this.slotsView.getInt32(slot * HASH_SLOT_SIZE);
     fs.readSync(this.fd, this.slotBuf, 0, HASH_SLOT_SIZE, this.slotsOffset() + slot * HASH_SLOT_SIZE);
     return this.slotBuf.readInt32BE(0);
   }

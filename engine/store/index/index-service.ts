@@ -22,7 +22,7 @@ import * as limits_ from '../limits';
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
 const { indexDir, indexFileName } = file_names_;
-const { javaHashContinue, javaHashUtf8, javaStringHashCode } = java_hash_;
+const { javaHashAscii, javaHashContinue, javaHashJoin, javaHashUtf8, javaStringHashCode } = java_hash_;
 const { DISPATCH_PROP_KEYS, DISPATCH_PROP_UNIQ_KEY } = message_properties_;
 const { transactionType } = message_codec_;
 const { TRANSACTION_ROLLBACK_TYPE } = message_layout_;
@@ -56,6 +56,9 @@ export class IndexService {
   private aliasPrefixHash: number | null = null;
   /** javaHash of the alias topic itself: records of that topic get no alias entry. */
   private aliasTopicHash = 0;
+  /** Hash of the last record's topic (records of one topic usually come in runs). */
+  private lastTopic = '';
+  private lastTopicHash = 0;
 
   constructor(
     root: string,
@@ -116,15 +119,28 @@ export class IndexService {
     if (transactionType(info.sysFlag) === TRANSACTION_ROLLBACK_TYPE) return;
     this.lastIndexedPhy = phy;
     const p = info.props;
-    const rawTopicHash = javaHashUtf8(0, buf, info.topicStart, info.topicEnd);
+    if (info.topic !== this.lastTopic) {
+      this.lastTopic = info.topic;
+      this.lastTopicHash = javaStringHashCode(info.topic);
+    }
+    const rawTopicHash = this.lastTopicHash;
     const topicHash = (Math.imul(rawTopicHash, 31) + HASH_SEPARATOR) | 0;
     const us = p[2 * DISPATCH_PROP_UNIQ_KEY] as number;
     if (us >= 0) {
       const ue = p[2 * DISPATCH_PROP_UNIQ_KEY + 1] as number;
-      this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
       const alias = this.aliasPrefixHash;
       if (alias !== null && rawTopicHash !== this.aliasTopicHash) {
-        this.putKey(nonNegative(javaHashUtf8(alias, buf, us, ue)), phy, info.storeTimestamp);
+        // Indexed under two topics: hash the key once and join it to each prefix.
+        const keyHash = javaHashAscii(buf, us, ue);
+        if (keyHash !== null) {
+          this.putKey(nonNegative(javaHashJoin(topicHash, keyHash, ue - us)), phy, info.storeTimestamp);
+          this.putKey(nonNegative(javaHashJoin(alias, keyHash, ue - us)), phy, info.storeTimestamp);
+        } else {
+          this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
+          this.putKey(nonNegative(javaHashUtf8(alias, buf, us, ue)), phy, info.storeTimestamp);
+        }
+      } else {
+        this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
       }
     }
     const ks = p[2 * DISPATCH_PROP_KEYS] as number;
