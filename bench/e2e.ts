@@ -19,8 +19,11 @@
  * per message in each phase and the 1-minute load average at start and end (the machine may be shared:
  * a broker that got less than a core shows up there).
  * Env: BENCH_MESSAGES (200000), BENCH_PULL_BATCH (messages per pull of the drain, 128: the broker's
- * maxTransferCountOnMessage; a pull's fixed cost dominates at RocketMQ's usual 32), BENCH_BATCH (messages per batch, 256), BENCH_IN_FLIGHT (batches in
- * flight, 4; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256), BENCH_ONS_IN_FLIGHT (256), BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
+ * maxTransferCountOnMessage; a pull's fixed cost dominates at RocketMQ's usual 32), BENCH_BATCH (messages per
+ * batch, 256; per-message broker CPU falls with the batch size: ~11 µs at 64, ~8 at 128, ~6.5 at 256),
+ * BENCH_IN_FLIGHT (batches in flight, 8: with 4 the broker's event loop waits between batches — 102–116k
+ * against 126–162k msgs/s in three interleaved pairs; 16 measured the same as 8), BENCH_ONS_IN_FLIGHT (256),
+ * BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
  * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace for profiling; default all).
  */
@@ -35,7 +38,7 @@ import { drain, measureLatency, produceBatches, produceOns, type Throughput } fr
 
 const MESSAGES = envInt('BENCH_MESSAGES', 200_000);
 const BATCH = envInt('BENCH_BATCH', 256);
-const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 4);
+const IN_FLIGHT = envInt('BENCH_IN_FLIGHT', 8);
 const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
 const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);

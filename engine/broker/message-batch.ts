@@ -22,7 +22,8 @@ export interface BatchElement {
   flag: number;
   /** A view into the request body. */
   body: Buffer;
-  properties: string;
+  /** Encoded properties: a view into the request body. */
+  properties: Buffer;
 }
 
 export class BatchDecodeError extends Error {
@@ -52,7 +53,7 @@ export function decodeBatchBody(buf: Buffer): BatchElement[] {
     out.push({
       flag: buf.readInt32BE(pos + BATCH_FLAG_OFFSET),
       body: buf.subarray(bodyStart, propsLengthAt),
-      properties: buf.toString('utf8', propsStart, propsStart + propsLength),
+      properties: buf.subarray(propsStart, propsStart + propsLength),
     });
     pos += totalSize;
   }

@@ -18,12 +18,13 @@ const COUNTER_SIZE = 2;
 const PREFIX_SIZE = IP_SIZE + PID_SIZE + LOADER_HASH_SIZE;
 const ID_SIZE = PREFIX_SIZE + TIME_SIZE + COUNTER_SIZE;
 
-/** Uppercase hex of every byte value. */
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+/** Uppercase hex digit character codes. */
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+const HEX_CHARS_PER_BYTE = 2;
 
 export class MessageClientIdSetter {
-  /** Hex of the fixed part (ip, pid, loader hash), computed once. */
-  private readonly prefixHex: string;
+  /** The id being built: hex of the fixed part (ip, pid, loader hash) written once, the rest per id. */
+  private readonly hex = Buffer.alloc(ID_SIZE * HEX_CHARS_PER_BYTE);
   private counter = 0;
   private monthStart = 0;
   private nextMonthStart = 0;
@@ -33,16 +34,30 @@ export class MessageClientIdSetter {
     (net.isIPv4(ip) ? ipToBytes(ip) : randomBytes(IP_SIZE)).copy(prefix, 0);
     prefix.writeUInt16BE(process.pid & 0xffff, IP_SIZE);
     randomBytes(LOADER_HASH_SIZE).copy(prefix, IP_SIZE + PID_SIZE);
-    this.prefixHex = prefix.toString('hex').toUpperCase();
+    this.hex.write(prefix.toString('hex').toUpperCase(), 0, 'latin1');
   }
 
-  /** One id per call (hot path: once per message sent without UNIQ_KEY, so no buffer or toUpperCase). */
+  /**
+   * One id per call. Hot path (once per message sent without UNIQ_KEY): the digits are written into
+   * one buffer and read out as one flat string — concatenated pieces cost more when written later.
+   */
   createUniqId(now = Date.now()): string {
     if (now >= this.nextMonthStart) this.setMonth(now);
     const t = (now - this.monthStart) | 0;
     const c = this.counter;
     this.counter = (c + 1) & 0xffff;
-    return this.prefixHex + HEX[(t >>> 24) & 0xff]! + HEX[(t >>> 16) & 0xff]! + HEX[(t >>> 8) & 0xff]! + HEX[t & 0xff]! + HEX[c >>> 8]! + HEX[c & 0xff]!;
+    this.writeHex(PREFIX_SIZE, t >>> 0, TIME_SIZE);
+    this.writeHex(PREFIX_SIZE + TIME_SIZE, c, COUNTER_SIZE);
+    return this.hex.toString('latin1');
+  }
+
+  /** Uppercase hex of the low `bytes` bytes of `value`, at byte position `at` of the id. */
+  private writeHex(at: number, value: number, bytes: number): void {
+    const hex = this.hex;
+    for (let i = bytes * HEX_CHARS_PER_BYTE - 1, p = (at + bytes) * HEX_CHARS_PER_BYTE - 1; i >= 0; i--, p--) {
+      hex[p] = HEX_DIGITS[value & 0xf]!;
+      value >>>= 4;
+    }
   }
 
   private setMonth(now: number): void {

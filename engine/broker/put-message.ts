@@ -49,8 +49,9 @@ export function applyDelayLevel(ctx: BrokerContext, input: MessageInput, props: 
 /** Puts one message after the delay transform (unless `skipDelay`: scheduled delivery), counting it. */
 export async function putMessage(ctx: BrokerContext, input: MessageInput, options: { skipDelay?: boolean } = {}): Promise<PutMessageResult> {
   const realTopic = input.topic;
-  if (!options.skipDelay && input.properties.includes(`${PROPERTY_DELAY}\u0001`)) {
-    applyDelayLevel(ctx, input, decodeProperties(input.properties));
+  const props = input.properties;
+  if (!options.skipDelay && props.includes(`${PROPERTY_DELAY}\u0001`)) {
+    applyDelayLevel(ctx, input, decodeProperties(typeof props === 'string' ? props : props.toString('utf8')));
   }
   const result = await ctx.store.putMessage(input);
   if (result.appendResult) ctx.stats.recordPut(realTopic, 1, input.body.length);

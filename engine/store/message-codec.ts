@@ -31,8 +31,13 @@ export interface MessageInput {
   topic: string;
   queueId: number;
   body: Buffer;
-  /** Encoded properties string (see encodeProperties). */
-  properties: string;
+  /**
+   * Encoded properties (see encodeProperties): a string, or the encoded bytes as a client sent them
+   * (a batch element's, stored verbatim without a decode/encode round trip).
+   */
+  properties: string | Buffer;
+  /** More encoded properties stored after `properties`, e.g. the ones the broker adds to a client's. */
+  propertiesTail?: string;
   flag?: number;
   /** Producer sysFlag; the store sets the host-version bits itself. */
   sysFlag?: number;
@@ -46,6 +51,8 @@ export interface MessageInput {
   waitStoreMsgOK?: boolean;
 }
 
+const PLANNED_FIELDS = 6;
+
 /** Mutable plan for one encode, reused across appends (no per-message allocation). */
 export class EncodePlan {
   private target: Buffer = Buffer.alloc(0);
@@ -56,6 +63,8 @@ export class EncodePlan {
   sysFlag = 0;
   topicBytes = 0;
   propertiesBytes = 0;
+  /** UTF-8 length of `properties` alone (propertiesBytes includes the tail). */
+  propertiesHeadBytes = 0;
   queueOffset = 0;
   physicalOffset = 0;
   storeTimestamp = 0;
@@ -63,6 +72,38 @@ export class EncodePlan {
   // Last topic seen and its UTF-8 length (topics repeat, so byteLength is computed once per run).
   lastTopic = '';
   lastTopicBytes = 0;
+
+  /** Planned fields of each record of a batch (PLANNED_FIELDS per record), kept between its passes. */
+  private planned = new Int32Array(0);
+
+  /** Keep what planRecord computed as record `i` of a batch. */
+  savePlanned(i: number): void {
+    const at = i * PLANNED_FIELDS;
+    if (at + PLANNED_FIELDS > this.planned.length) {
+      const grown = new Int32Array(Math.max(at + PLANNED_FIELDS, this.planned.length * 2));
+      grown.set(this.planned);
+      this.planned = grown;
+    }
+    const p = this.planned;
+    p[at] = this.totalSize;
+    p[at + 1] = this.magic;
+    p[at + 2] = this.sysFlag;
+    p[at + 3] = this.topicBytes;
+    p[at + 4] = this.propertiesBytes;
+    p[at + 5] = this.propertiesHeadBytes;
+  }
+
+  /** Plan record `i` of a batch as savePlanned kept it. */
+  restorePlanned(i: number): void {
+    const at = i * PLANNED_FIELDS;
+    const p = this.planned;
+    this.totalSize = p[at] as number;
+    this.magic = p[at + 1] as number;
+    this.sysFlag = p[at + 2] as number;
+    this.topicBytes = p[at + 3] as number;
+    this.propertiesBytes = p[at + 4] as number;
+    this.propertiesHeadBytes = p[at + 5] as number;
+  }
 
   /** Buffer the next encode writes into (with its DataView). */
   get buf(): Buffer {
@@ -88,7 +129,11 @@ export function planRecord(msg: MessageInput, plan: EncodePlan): string | null {
     plan.lastTopicBytes = Buffer.byteLength(msg.topic, 'utf8');
   }
   plan.topicBytes = plan.lastTopicBytes;
-  plan.propertiesBytes = msg.properties.length === 0 ? 0 : Buffer.byteLength(msg.properties, 'utf8');
+  const props = msg.properties;
+  const head = typeof props !== 'string' || props.length === 0 ? props.length : Buffer.byteLength(props, 'utf8');
+  const tail = msg.propertiesTail;
+  plan.propertiesHeadBytes = head;
+  plan.propertiesBytes = tail ? head + Buffer.byteLength(tail, 'utf8') : head;
   plan.magic = plan.topicBytes > topicBytesMaxV1 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1;
   const bornHost = msg.bornHost ?? ZERO_IP_V4;
   let sysFlag = (msg.sysFlag ?? 0) & ~(SYSFLAG_BORNHOST_V6 | SYSFLAG_STOREHOST_V6);
@@ -146,7 +191,14 @@ export function encodeRecord(msg: MessageInput, plan: EncodePlan): void {
   q += writeString(b, msg.topic, q, plan.topicBytes);
   v.setInt16(q, plan.propertiesBytes);
   q += PROPERTIESLENGTH_SIZE;
-  if (plan.propertiesBytes > 0) q += writeString(b, msg.properties, q, plan.propertiesBytes);
+  const head = plan.propertiesHeadBytes;
+  if (head > 0) {
+    const props = msg.properties;
+    if (typeof props === 'string') q += writeString(b, props, q, head);
+    else q += props.copy(b, q);
+  }
+  const tail = msg.propertiesTail;
+  if (tail) q += writeString(b, tail, q, plan.propertiesBytes - head);
   if (q - p !== plan.totalSize) fail(`encoded ${q - p} bytes, planned ${plan.totalSize}`);
 }
 

@@ -6,7 +6,8 @@
 export const NAME_VALUE_SEPARATOR = '\u0001';
 export const PROPERTY_SEPARATOR = '\u0002';
 const NV_SEP_BYTE = 0x01;
-const PROP_SEP_BYTE = 0x02;
+export const PROPERTY_SEPARATOR_BYTE = 0x02;
+const PROP_SEP_BYTE = PROPERTY_SEPARATOR_BYTE;
 
 export const PROPERTY_KEYS = 'KEYS';
 export const PROPERTY_TAGS = 'TAGS';
@@ -40,26 +41,6 @@ export function decodeProperties(s: string): Record<string, string> {
     start = end + 1;
   }
   return out;
-}
-
-/** The value of `name` in encoded properties, by decodeProperties' rules (later duplicates win), without decoding the rest. */
-export function propertyValue(s: string, name: string): string | undefined {
-  let found: string | undefined;
-  const lead = name + NAME_VALUE_SEPARATOR;
-  for (let at = s.indexOf(lead); at >= 0; at = s.indexOf(lead, at + 1)) {
-    if (at > 0 && s.charCodeAt(at - 1) !== PROP_SEP_BYTE) continue;
-    let end = s.indexOf(PROPERTY_SEPARATOR, at);
-    if (end < 0) end = s.length;
-    // Java drops a chunk whose value is empty (the separator is its last character).
-    if (end > at + lead.length) found = s.slice(at + lead.length, end);
-  }
-  return found;
-}
-
-/** Encoded properties with one entry added at the end. */
-export function appendProperty(s: string, name: string, value: string): string {
-  const sep = s.length > 0 && s.charCodeAt(s.length - 1) !== PROP_SEP_BYTE ? PROPERTY_SEPARATOR : '';
-  return s + sep + name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
 }
 
 const NAME_BYTES = new Map<string, Buffer>();

@@ -197,15 +197,15 @@ export class MessageStore {
   putMessages(msgs: readonly MessageInput[]): Promise<PutMessageResult> {
     if (msgs.length === 0) return Promise.resolve(illegal('MESSAGE_ILLEGAL', 'empty batch'));
     if (msgs.length > batchCountMax) return Promise.resolve(illegal('MESSAGE_ILLEGAL', `batch of ${msgs.length} messages exceeds ${batchCountMax}`));
-    const sizes: number[] = [];
     let total = 0;
-    for (const m of msgs) {
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i] as MessageInput;
       const refused = this.checkPut(m);
       if (refused) return Promise.resolve(refused);
       const reason = planRecord(m, this.plan) ?? (this.plan.topicBytes > topicBytesMaxV2 ? 'topic must be 1..255 bytes' : null);
       if (reason) return Promise.resolve(illegal('MESSAGE_ILLEGAL', reason));
       if (this.plan.propertiesBytes > propertiesBytesMax) return Promise.resolve(illegal('PROPERTIES_SIZE_EXCEEDED', `properties are ${this.plan.propertiesBytes} bytes`));
-      sizes.push(this.plan.totalSize);
+      this.plan.savePlanned(i);
       total += this.plan.totalSize;
     }
     if (total > this.commitLog.maxBatchBytes()) return Promise.resolve(illegal('MESSAGE_ILLEGAL', `batch of ${total} bytes exceeds ${this.commitLog.maxBatchBytes()}`));
@@ -219,7 +219,7 @@ export class MessageStore {
       first = this.commitLog.reserve(total);
       for (let i = 0; i < msgs.length; i++) {
         const m = msgs[i] as MessageInput;
-        planRecord(m, this.plan);
+        this.plan.restorePlanned(i);
         this.plan.queueOffset = this.assignQueueOffset(m);
         this.plan.storeTimestamp = storeTimestamp;
         if (i === 0) firstQueueOffset = this.plan.queueOffset;

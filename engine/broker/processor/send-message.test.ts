@@ -41,26 +41,28 @@ test('a batch keeps each element\'s properties, adds UNIQ_KEY where missing and 
     { body: Buffer.from('one'), properties: encodeProperties({ KEYS: 'k1 shared', TAGS: 'A', UNIQ_KEY: 'CLIENT-ID-1' }) },
     { body: Buffer.from('two'), properties: encodeProperties({ KEYS: 'shared', TAGS: 'B' }) },
     { body: Buffer.from('three'), properties: '' },
+    // No trailing separator (Java's encoder always writes one, other clients may not); a cluster of the client's own.
+    { body: Buffer.from('four'), properties: 'TAGS\u0001C\u0002CLUSTER\u0001theirs\u0002KEYS\u0001ключ' },
   ]);
   const header = { a: 'PG_B', b: 'sb', c: 'TBW102', d: 4, e: 0, f: 0, g: Date.now(), h: 0, i: encodeProperties({ WAIT: 'true' }), j: 0, k: false, m: true };
   const r = await call(RequestCode.SEND_BATCH_MESSAGE, header, body);
   assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
   const offsetIds = String(r.extFields.msgId).split(',');
-  assert.equal(offsetIds.length, 3);
+  assert.equal(offsetIds.length, 4);
   assert.ok(offsetIds.every((id) => /^[0-9A-F]{32}$/.test(id)));
-  const uniqIds = String(r.extFields.transactionId).split(',');
-  assert.equal(uniqIds[0], 'CLIENT-ID-1');
 
   const pulled = await call(RequestCode.PULL_MESSAGE, { consumerGroup: 'g-sb', topic: 'sb', queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0x4, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' });
   const msgs = decodeAll(pulled.body);
-  assert.deepEqual(msgs.map((m) => m.body.toString()), ['one', 'two', 'three']);
-  assert.deepEqual(msgs.map((m) => m.properties.UNIQ_KEY), uniqIds);
-  assert.match(uniqIds[1] ?? '', /^[0-9A-F]{32}$/);
+  assert.deepEqual(msgs.map((m) => m.body.toString()), ['one', 'two', 'three', 'four']);
+  const uniqIds = msgs.map((m) => m.properties.UNIQ_KEY);
+  assert.equal(uniqIds[0], 'CLIENT-ID-1');
+  for (const id of uniqIds.slice(1)) assert.match(id ?? '', /^[0-9A-F]{32}$/);
+  assert.equal(new Set(uniqIds).size, 4);
   assert.ok(msgs.every((m) => m.properties.CLUSTER === 'DefaultCluster'));
-  assert.deepEqual(msgs.map((m) => [m.properties.KEYS, m.properties.TAGS]), [['k1 shared', 'A'], ['shared', 'B'], [undefined, undefined]]);
+  assert.deepEqual(msgs.map((m) => [m.properties.KEYS, m.properties.TAGS]), [['k1 shared', 'A'], ['shared', 'B'], [undefined, undefined], ['ключ', 'C']]);
   for (const [i, id] of offsetIds.entries()) {
     const viewed = await call(RequestCode.VIEW_MESSAGE_BY_ID, { offset: parseInt(id.slice(16), 16) });
-    assert.equal(decodeAll(viewed.body)[0]?.body.toString(), ['one', 'two', 'three'][i]);
+    assert.equal(decodeAll(viewed.body)[0]?.body.toString(), ['one', 'two', 'three', 'four'][i]);
   }
   const byKey = await call(RequestCode.QUERY_MESSAGE, { topic: 'sb', key: 'shared', maxNum: 32, beginTimestamp: 0, endTimestamp: Number.MAX_SAFE_INTEGER });
   assert.deepEqual(decodeAll(byKey.body).map((m) => m.body.toString()).sort(), ['one', 'two']);

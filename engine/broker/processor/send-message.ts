@@ -11,7 +11,7 @@ import { createResponse, type ExtFields, type RemotingCommand } from '../../remo
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import type { MessageInput } from '../../store/message-codec';
-import { appendProperty, decodeProperties, encodeProperties, propertyValue } from '../../store/message-properties';
+import { decodeProperties, encodeProperties, findPropertyValue, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, PROPERTY_SEPARATOR_BYTE } from '../../store/message-properties';
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
@@ -196,26 +196,30 @@ export class SendMessageProcessor {
       throw err;
     }
     const born = hostOf(channel.remoteAddress);
-    const uniqKeys: string[] = [];
     const cluster = ctx.config.brokerClusterName;
+    const clusterProperty = encodeProperties({ [PROPERTY_CLUSTER]: cluster });
+    const range = new Int32Array(2);
+    const now = Date.now();
     const inputs: MessageInput[] = elements.map((el) => {
-      // Each element's properties stay the client's string; UNIQ_KEY (when missing) and CLUSTER are
-      // appended — decoding and re-encoding every element is most of the per-message cost here.
-      let props = el.properties;
-      let uniqKey = propertyValue(props, PROPERTY_UNIQ_KEY);
-      if (uniqKey === undefined) {
-        uniqKey = this.uniqIds.createUniqId();
-        props = appendProperty(props, PROPERTY_UNIQ_KEY, uniqKey);
+      // Each element's properties are stored as the client's bytes, with UNIQ_KEY (when missing) and
+      // CLUSTER as a tail: decoding and re-encoding every element was most of the per-message cost.
+      let props: string | Buffer = el.properties;
+      let tail = props.length > 0 && props[props.length - 1] !== PROPERTY_SEPARATOR_BYTE ? PROPERTY_SEPARATOR : '';
+      if (!findPropertyValue(el.properties, 0, el.properties.length, PROPERTY_UNIQ_KEY, range)) {
+        tail += `${PROPERTY_UNIQ_KEY}${NAME_VALUE_SEPARATOR}${this.uniqIds.createUniqId(now)}${PROPERTY_SEPARATOR}`;
       }
-      uniqKeys.push(uniqKey);
-      props = propertyValue(props, PROPERTY_CLUSTER) === undefined
-        ? appendProperty(props, PROPERTY_CLUSTER, cluster)
-        : encodeProperties({ ...decodeProperties(props), [PROPERTY_CLUSTER]: cluster });
+      if (!findPropertyValue(el.properties, 0, el.properties.length, PROPERTY_CLUSTER, range)) tail += clusterProperty;
+      else {
+        // The client named a cluster: ours replaces it (rare, so the element is re-encoded).
+        props = encodeProperties({ ...decodeProperties(el.properties.toString('utf8')), [PROPERTY_CLUSTER]: cluster });
+        tail = tail.startsWith(PROPERTY_SEPARATOR) ? tail.slice(PROPERTY_SEPARATOR.length) : tail;
+      }
       return {
         topic: header.topic,
         queueId: header.queueId,
         body: el.body,
         properties: props,
+        propertiesTail: tail,
         flag: el.flag,
         sysFlag: header.sysFlag,
         bornTimestamp: header.bornTimestamp,
@@ -239,7 +243,6 @@ export class SendMessageProcessor {
         msgId: append.msgId,
         queueId: header.queueId,
         queueOffset: append.logicsOffset,
-        transactionId: uniqKeys.join(','),
         MSG_REGION: ctx.config.regionId,
         TRACE_ON: String(ctx.config.traceOn),
       },
