@@ -5,7 +5,6 @@ import { encodeProperties, decodeProperties, findPropertyValue } from './message
 import { encodeHost, createMessageId, decodeMessageId, ipToBytes } from './message-id';
 import { MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, BLANK_MAGIC_CODE, SYSFLAG_BORNHOST_V6, SYSFLAG_STOREHOST_V6, RECORD_FIXED_SIZE_V4_V1 } from './layout/message-layout';
 import { javaStringHashCode } from '../util/java-hash';
-import { prng } from './store-test-helpers';
 
 // store.md §3.7 worked example, byte for byte.
 const SPEC_HEX = `
