@@ -25,6 +25,7 @@
  * against 126–162k msgs/s in three interleaved pairs; 16 measured the same as 8), BENCH_ONS_IN_FLIGHT (256),
  * BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, space-separated),
  * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace for profiling; default all).
  */
 import os from 'node:os';
@@ -78,6 +79,10 @@ function round(n: number, digits = 0): number {
   return Math.round(n * f) / f;
 }
 
+function mean(xs: number[]): number {
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -101,7 +106,8 @@ function describe(t: Throughput, cpu: { clientCores: number; serverCores: number
 
 function serverNodeArgs(tag: string): string[] {
   const dir = process.env.BENCH_SERVER_PROF;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=server-${tag}-${process.pid}.cpuprofile`] : [];
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  return dir ? [...extra, '--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=server-${tag}-${process.pid}.cpuprofile`] : extra;
 }
 
 /** Rounds of our pipelined producer (fresh topic each) and, if asked, a drain of each backlog. */
@@ -135,16 +141,16 @@ async function ownRounds(server: ServerProcess, client: RocketClient, tag: strin
 }
 
 /** ali-ons against the canned responder: what this client reaches when the broker costs nothing. */
-async function measureOnsCeiling(): Promise<number> {
+async function measureOnsCeiling(when: string): Promise<number> {
   const canned = await startCannedBroker();
   try {
-    const producer = await createOnsProducer(canned.addr, 'bench-ons-ceiling-pg', 'bench-ceiling');
+    const producer = await createOnsProducer(canned.addr, 'bench-ons-ceiling-pg', `bench-ceiling-${when}`);
     try {
       await produceOns(producer, 'BenchOnsCeilingWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
       const c0 = process.cpuUsage();
       const t = await produceOns(producer, 'BenchOnsCeiling', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY });
       const c = process.cpuUsage(c0);
-      log(`produce (ali-ons against a broker that stores nothing): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s (client ${((c.user + c.system) / 1e6 / t.seconds).toFixed(2)} cores)`);
+      log(`produce (ali-ons against a broker that stores nothing, ${when}): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s (client ${((c.user + c.system) / 1e6 / t.seconds).toFixed(2)} cores)`);
       return t.msgsPerSec;
     } finally {
       await closeOnsProducer(producer);
@@ -180,19 +186,20 @@ async function main(): Promise<void> {
   const loop = PHASES.has('loopback') ? await measureLoopback(2000) : { mibPerSec: NaN, bytes: NaN, seconds: NaN };
   log(`loopback TCP: ${round(loop.mibPerSec).toLocaleString('en-US')} MiB/s (${(loop.bytes / MIB).toFixed(0)} MiB in ${loop.seconds.toFixed(2)} s)`);
 
-  const onsCeiling = PHASES.has('ceiling') ? await measureOnsCeiling() : NaN;
-
   // ---- ASYNC_FLUSH broker -------------------------------------------------------------------------
   let server = await startServer({ nodeArgs: serverNodeArgs('async') });
   log(`server (ASYNC_FLUSH) pid ${server.pid}: name server ${server.namesrvAddr}, broker ${server.brokerAddr}, console ${server.consoleUrl}`);
   let client = new RocketClient(server.namesrvAddr);
   let own: { produce: number[]; drain: number[] } = { produce: [NaN], drain: [NaN] };
   let ons = NaN;
+  // This machine's speed drifts: the ceiling is measured right before and right after ali-ons.
+  const ceilings: number[] = [];
   let traced: { off: number[]; on: number[] } = { off: [NaN], on: [NaN] };
   let lat: Awaited<ReturnType<typeof measureLatency>> = { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
   try {
     if (PHASES.has('own')) own = await ownRounds(server, client, 'Async', true);
 
+    if (PHASES.has('ceiling')) ceilings.push(await measureOnsCeiling('before'));
     if (PHASES.has('ons')) {
       const producer = await createOnsProducer(server.namesrvAddr, 'bench-ons-pg');
       try {
@@ -205,6 +212,7 @@ async function main(): Promise<void> {
         await closeOnsProducer(producer);
       }
     }
+    if (PHASES.has('ceiling')) ceilings.push(await measureOnsCeiling('after'));
 
     if (PHASES.has('trace')) traced = await traceRounds(server, client);
 
@@ -245,8 +253,9 @@ async function main(): Promise<void> {
     produce_msgs_s_own: round(produceOwn),
     produce_msgs_s_own_sync: round(produceSync),
     produce_msgs_s_ali_ons: round(ons),
-    produce_msgs_s_ali_ons_ceiling: round(onsCeiling),
-    ali_ons_vs_ceiling: round(ons / onsCeiling, 3),
+    produce_msgs_s_ali_ons_ceiling: round(mean(ceilings)),
+    produce_msgs_s_ali_ons_ceiling_before_after: ceilings.map((x) => round(x)),
+    ali_ons_vs_ceiling: round(ons / mean(ceilings), 3),
     consume_msgs_s: round(consume),
     e2e_p50_ms: round(lat.p50Ms, 3),
     e2e_p99_ms: round(lat.p99Ms, 3),
