@@ -1,12 +1,13 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line, YAxis } from 'recharts';
 import { formatDuration } from '../lib/format';
 import { paths } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
-import { formatRate, timeTick, TimeRangeSelect, useTimeRange } from '../metrics/time-range';
+import { formatRate, TimeRangeSelect, useTimeRange } from '../metrics/time-range';
+import { TimeSeriesChart } from '../metrics/time-series-chart';
 import { QueryState } from '../ui/state';
 
 /** Cluster TPS in/out over the URL's range, and the groups furthest behind right now. */
@@ -16,7 +17,6 @@ export function ClusterMetrics() {
   const [range, setRange] = useTimeRange();
   const tps = useQuery(trpc.metrics.clusterTps.queryOptions({ cluster, range }, { refetchInterval: 10_000 }));
   const top = useQuery(trpc.metrics.topLag.queryOptions({ cluster, limit: 10 }, { refetchInterval: 10_000 }));
-  const tick = timeTick(range);
   const known = tps.data?.points.some((p) => p.tpsIn !== null) ?? false;
   return (
     <div className="grid-2" style={{ marginTop: '1.25rem' }}>
@@ -29,19 +29,10 @@ export function ClusterMetrics() {
         </header>
         <QueryState query={tps} what="cluster TPS" title="Cluster TPS" empty={<>No samples in the last {range} yet.</>} isEmpty={() => !known}>
           {(data) => (
-            <div style={{ width: '100%', height: 240 }}>
-              <ResponsiveContainer>
-                <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-                  <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" tickFormatter={tick} />
-                  <YAxis />
-                  <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v, name) => [v === null || v === undefined ? 'unknown' : formatRate(Number(v)), name]} />
-                  <Legend />
-                  <Line type="monotone" dataKey="tpsIn" name="in (put)" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
-                  <Line type="monotone" dataKey="tpsOut" name="out (get)" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
+            <TimeSeriesChart data={data} range={range} height={240} axes={<YAxis />} formatValue={(v) => formatRate(v)}>
+              <Line type="monotone" dataKey="tpsIn" name="in (put)" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
+              <Line type="monotone" dataKey="tpsOut" name="out (get)" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
+            </TimeSeriesChart>
           )}
         </QueryState>
       </section>

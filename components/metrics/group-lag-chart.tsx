@@ -1,11 +1,12 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line, YAxis } from 'recharts';
 import { formatDuration } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
 import { QueryState } from '../ui/state';
-import { timeTick, TimeRangeSelect, useTimeRange } from './time-range';
+import { TimeRangeSelect, useTimeRange } from './time-range';
+import { TimeSeriesChart } from './time-series-chart';
 
 /** Lag (messages) and time behind of one group over the URL's time range; gaps stay gaps (no line across them). */
 export function GroupLagChart({ group }: { group: string }) {
@@ -14,7 +15,6 @@ export function GroupLagChart({ group }: { group: string }) {
   const [range, setRange] = useTimeRange();
   const chart = useQuery(trpc.metrics.groupLag.queryOptions({ cluster, group, range }, { refetchInterval: 10_000 }));
   const health = useQuery(trpc.metrics.groupHealth.queryOptions({ cluster, group }, { refetchInterval: 30_000 }));
-  const tick = timeTick(range);
   const known = chart.data?.points.filter((p) => p.lag !== null).length ?? 0;
   return (
     <section className="panel" aria-label="Lag history" data-testid="group-lag-chart" data-known-points={known}>
@@ -35,23 +35,21 @@ export function GroupLagChart({ group }: { group: string }) {
       </header>
       <QueryState query={chart} what="lag history" title="Lag history" empty={<>No samples for this group in the last {range} yet. The console samples every few seconds; gaps are shown as gaps, not 0.</>} isEmpty={() => known === 0}>
         {(data) => (
-          <div style={{ width: '100%', height: 260 }}>
-            <ResponsiveContainer>
-              <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-                <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" tickFormatter={tick} />
+          <TimeSeriesChart
+            data={data}
+            range={range}
+            height={260}
+            axes={
+              <>
                 <YAxis yAxisId="lag" allowDecimals={false} />
                 <YAxis yAxisId="ms" orientation="right" tickFormatter={(v: number) => formatDuration(v)} />
-                <Tooltip
-                  labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-                  formatter={(v, name) => (v === null || v === undefined ? ['unknown', name] : name === 'time behind' ? [formatDuration(Number(v)), name] : [Number(v).toLocaleString(), name])}
-                />
-                <Legend />
-                <Line yAxisId="lag" type="monotone" dataKey="lag" name="messages behind" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
-                <Line yAxisId="ms" type="monotone" dataKey="lagMs" name="time behind" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+              </>
+            }
+            formatValue={(v, name) => (name === 'time behind' ? formatDuration(v) : v.toLocaleString())}
+          >
+            <Line yAxisId="lag" type="monotone" dataKey="lag" name="messages behind" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line yAxisId="ms" type="monotone" dataKey="lagMs" name="time behind" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
+          </TimeSeriesChart>
         )}
       </QueryState>
     </section>

@@ -9,6 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { ipToBytes } from '../store/message-id';
+import * as bytes_ from '../util/bytes';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { writeHexUpper } = bytes_;
 
 const IP_SIZE = 4;
 const PID_SIZE = 2;
@@ -18,8 +23,6 @@ const COUNTER_SIZE = 2;
 const PREFIX_SIZE = IP_SIZE + PID_SIZE + LOADER_HASH_SIZE;
 const ID_SIZE = PREFIX_SIZE + TIME_SIZE + COUNTER_SIZE;
 
-/** Uppercase hex digit character codes. */
-const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
 const HEX_CHARS_PER_BYTE = 2;
 
 export class MessageClientIdSetter {
@@ -46,18 +49,9 @@ export class MessageClientIdSetter {
     const t = (now - this.monthStart) | 0;
     const c = this.counter;
     this.counter = (c + 1) & 0xffff;
-    this.writeHex(PREFIX_SIZE, t >>> 0, TIME_SIZE);
-    this.writeHex(PREFIX_SIZE + TIME_SIZE, c, COUNTER_SIZE);
+    writeHexUpper(this.hex, PREFIX_SIZE * HEX_CHARS_PER_BYTE, t >>> 0, TIME_SIZE * HEX_CHARS_PER_BYTE);
+    writeHexUpper(this.hex, (PREFIX_SIZE + TIME_SIZE) * HEX_CHARS_PER_BYTE, c, COUNTER_SIZE * HEX_CHARS_PER_BYTE);
     return this.hex.toString('latin1');
-  }
-
-  /** Uppercase hex of the low `bytes` bytes of `value`, at byte position `at` of the id. */
-  private writeHex(at: number, value: number, bytes: number): void {
-    const hex = this.hex;
-    for (let i = bytes * HEX_CHARS_PER_BYTE - 1, p = (at + bytes) * HEX_CHARS_PER_BYTE - 1; i >= 0; i--, p--) {
-      hex[p] = HEX_DIGITS[value & 0xf]!;
-      value >>>= 4;
-    }
   }
 
   private setMonth(now: number): void {

@@ -40,6 +40,16 @@ async function rawConnect(port: number): Promise<{ socket: net.Socket; frames: R
   return { socket, frames, closed };
 }
 
+/** A well-framed command whose JSON header does not parse. */
+function garbledJsonFrame(): Buffer {
+  const header = Buffer.from('{"code":nope}');
+  const frame = Buffer.alloc(8 + header.length);
+  frame.writeInt32BE(4 + header.length, 0);
+  frame.writeInt32BE(header.length, 4);
+  header.copy(frame, 8);
+  return frame;
+}
+
 async function until(cond: () => boolean, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -139,12 +149,7 @@ test('oversize frame and garbled header close only that connection; the server k
     await big.closed;
 
     const garbled = await rawConnect(server.port);
-    const header = Buffer.from('{"code":nope}');
-    const frame = Buffer.alloc(8 + header.length);
-    frame.writeInt32BE(4 + header.length, 0);
-    frame.writeInt32BE(header.length, 4);
-    header.copy(frame, 8);
-    garbled.socket.write(frame);
+    garbled.socket.write(garbledJsonFrame());
     await garbled.closed;
 
     const truncated = await rawConnect(server.port);
@@ -167,11 +172,7 @@ test('answers to frames before a garbled one in the same chunk are sent before t
   const server = await startServer();
   try {
     const peer = await rawConnect(server.port);
-    const header = Buffer.from('{"code":nope}');
-    const garbage = Buffer.alloc(8 + header.length);
-    garbage.writeInt32BE(4 + header.length, 0);
-    garbage.writeInt32BE(header.length, 4);
-    header.copy(garbage, 8);
+    const garbage = garbledJsonFrame();
     const good = [1, 2, 3].map((i) => {
       const req = createRequest(ECHO, { v: `n${i}` });
       req.opaque = i;

@@ -9,7 +9,7 @@ import { encodeProperties } from './message-properties';
 import { javaStringHashCode } from '../util/java-hash';
 import { BLANK_MAGIC_CODE, TRANSACTION_PREPARED_TYPE, TRANSACTION_ROLLBACK_TYPE, TRANSACTION_COMMIT_TYPE } from './layout/message-layout';
 import { FlushDiskError } from './errors';
-import { tempDir, removeDir, smallConfig, prng, message, idOf } from './store-test-helpers';
+import { tempDir, removeDir, smallConfig, prng, message, idOf, queueIds } from './store-test-helpers';
 
 async function withStore(overrides: Parameters<typeof smallConfig>[0], fn: (s: MessageStore, dir: string) => Promise<void>): Promise<void> {
   const dir = tempDir();
@@ -122,15 +122,7 @@ test('model-based: random appends over topics/queues with clean and crash reopen
       for (const r of await Promise.all(pending)) assert.equal(r.status, 'PUT_OK');
       for (const [key, ids] of model) {
         const [topic, q] = key.split('/') as [string, string];
-        const got: string[] = [];
-        let off = 0;
-        for (;;) {
-          const g = s.getMessage(topic, Number(q), off, 1 + Math.floor(rnd() * 40));
-          if (g.status !== 'FOUND') break;
-          got.push(...g.messages.map(idOf));
-          off = g.nextBeginOffset;
-        }
-        assert.deepEqual(got, ids, key);
+        assert.deepEqual(queueIds(s, topic, Number(q), () => 1 + Math.floor(rnd() * 40)), ids, key);
       }
       const probe = [...model.values()][0]![0]!;
       assert.equal(s.queryMessage('A', `key-${probe}`, 4, 0, Date.now() + 1000).messages.length <= 1, true);
@@ -160,14 +152,7 @@ test('thread-pool writes: records are read back while their writes are in flight
       puts.push(s.putMessage(message('T', 0, id, 1 + Math.floor(rnd() * 900))).then((r) => r.status === 'PUT_OK' && acked.add(id)));
       if (i % 7 === 6) {
         // A read commits what is staged and must see every record so far, written or not.
-        const got: string[] = [];
-        for (let off = 0; ; ) {
-          const g = s.getMessage('T', 0, off, 32);
-          if (g.status !== 'FOUND') break;
-          got.push(...g.messages.map(idOf));
-          off = g.nextBeginOffset;
-        }
-        assert.deepEqual(got, ids);
+        assert.deepEqual(queueIds(s, 'T', 0), ids);
       }
       if (i % 50 === 49) await new Promise((r) => setImmediate(r));
     }
@@ -176,14 +161,7 @@ test('thread-pool writes: records are read back while their writes are in flight
     s.abandon();
     s = await MessageStore.open(dir, config);
     assert.equal(s.recovery.abnormal, true);
-    const after: string[] = [];
-    for (let off = 0; ; ) {
-      const g = s.getMessage('T', 0, off, 32);
-      if (g.status !== 'FOUND') break;
-      after.push(...g.messages.map(idOf));
-      off = g.nextBeginOffset;
-    }
-    assert.deepEqual(after, ids);
+    assert.deepEqual(queueIds(s, 'T', 0), ids);
   } finally {
     await s.close();
     removeDir(dir);
@@ -431,16 +409,7 @@ test('a listener appending while a segment rolls does not disturb the roll', asy
     for (let i = 0; i < 30; i++) rs.push(s.putMessage(message('T', 0, `t${i}`, 300)));
     await Promise.all(rs);
     await new Promise((r) => setTimeout(r, 30));
-    const all = (topic: string) => {
-      const out: string[] = [];
-      let off = 0;
-      for (;;) {
-        const g = s.getMessage(topic, 0, off, 64);
-        if (g.status !== 'FOUND') return out;
-        out.push(...g.messages.map(idOf));
-        off = g.nextBeginOffset;
-      }
-    };
+    const all = (topic: string) => queueIds(s, topic, 0, () => 64);
     assert.deepEqual(all('T'), Array.from({ length: 30 }, (_, i) => `t${i}`));
     assert.equal(all('Echo').length, echoes);
   });

@@ -2,6 +2,12 @@
  * Put outcomes with RocketMQ's names (PutMessageStatus, AppendMessageResult); the broker maps the
  * status straight onto a response code.
  */
+import * as bytes_ from '../util/bytes';
+
+// Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
+// of an imported binding to a getter call).
+const { writeHexUpper } = bytes_;
+
 export type PutMessageStatus =
   | 'PUT_OK'
   | 'FLUSH_DISK_TIMEOUT'
@@ -62,7 +68,6 @@ export class LazyAppendResult implements AppendMessageResult {
   }
 }
 
-const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
 const TWO_32 = 2 ** 32;
 
 /**
@@ -77,11 +82,8 @@ export function joinedMsgIds(prefix: string, offsets: readonly number[]): string
     if (i > 0) out[pos++] = 0x2c; // ','
     pos += out.write(prefix, pos, 'latin1');
     const o = offsets[i] as number;
-    const hi = Math.floor(o / TWO_32);
-    const lo = o >>> 0;
-    for (let k = 0; k < 8; k++) out[pos + k] = HEX_DIGITS[(hi >>> (28 - 4 * k)) & 15] as number;
-    for (let k = 0; k < 8; k++) out[pos + 8 + k] = HEX_DIGITS[(lo >>> (28 - 4 * k)) & 15] as number;
-    pos += 16;
+    pos = writeHexUpper(out, pos, Math.floor(o / TWO_32), 8);
+    pos = writeHexUpper(out, pos, o >>> 0, 8);
   }
   return out.toString('latin1');
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { MessageStoreConfig } from './store-config';
 import { MessageInput, decodeMessage } from './message-codec';
 import { encodeProperties } from './message-properties';
+import type { MessageStore } from './message-store';
 
 export function tempDir(prefix = 'rd-store-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -55,4 +56,15 @@ export function message(topic: string, queueId: number, id: string, len = 64, ex
 export function idOf(record: Buffer): string {
   const body = decodeMessage(record).body.toString('latin1');
   return body.slice(0, body.indexOf('|'));
+}
+
+/** Ids (idOf) of every readable message of one queue, read from offset 0 in pulls of `pullSize()` messages. */
+export function queueIds(store: MessageStore, topic: string, queueId: number, pullSize: () => number = () => 32): string[] {
+  const out: string[] = [];
+  for (let off = 0; ; ) {
+    const g = store.getMessage(topic, queueId, off, pullSize());
+    if (g.status !== 'FOUND') return out;
+    out.push(...g.messages.map(idOf));
+    off = g.nextBeginOffset;
+  }
 }

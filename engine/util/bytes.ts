@@ -28,6 +28,20 @@ export function toHexUpper(buf: Buffer, start = 0, end = buf.length): string {
   return buf.toString('hex', start, end).toUpperCase();
 }
 
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
+/**
+ * Write the low `digits` hex digits (≤ 8) of the 32-bit `value`, uppercase and zero-padded, into
+ * `out` at `at`; returns the position after them. For ids built byte by byte on hot paths.
+ */
+export function writeHexUpper(out: Buffer, at: number, value: number, digits: number): number {
+  for (let p = at + digits - 1; p >= at; p--) {
+    out[p] = HEX_DIGITS[value & 0xf] as number;
+    value >>>= 4;
+  }
+  return at + digits;
+}
+
 /** DataView over a Buffer's bytes (DataView accessors are much cheaper than Buffer's on hot paths). */
 export function dataViewOf(buf: Buffer): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -203,17 +203,15 @@ export class SendMessageProcessor {
     const inputs: MessageInput[] = elements.map((el) => {
       // Each element's properties are stored as the client's bytes, with UNIQ_KEY (when missing) and
       // CLUSTER as a tail: decoding and re-encoding every element was most of the per-message cost.
-      let props: string | Buffer = el.properties;
-      let tail = props.length > 0 && props[props.length - 1] !== PROPERTY_SEPARATOR_BYTE ? PROPERTY_SEPARATOR : '';
-      if (!findPropertyValue(el.properties, 0, el.properties.length, PROPERTY_UNIQ_KEY, range)) {
+      const raw = el.properties;
+      const theirCluster = findPropertyValue(raw, 0, raw.length, PROPERTY_CLUSTER, range);
+      // A cluster the client named is replaced by ours (rare, so that element is re-encoded).
+      const props = theirCluster ? encodeProperties({ ...decodeProperties(raw.toString('utf8')), [PROPERTY_CLUSTER]: cluster }) : raw;
+      let tail = !theirCluster && raw.length > 0 && raw[raw.length - 1] !== PROPERTY_SEPARATOR_BYTE ? PROPERTY_SEPARATOR : '';
+      if (!findPropertyValue(raw, 0, raw.length, PROPERTY_UNIQ_KEY, range)) {
         tail += `${PROPERTY_UNIQ_KEY}${NAME_VALUE_SEPARATOR}${this.uniqIds.createUniqId(now)}${PROPERTY_SEPARATOR}`;
       }
-      if (!findPropertyValue(el.properties, 0, el.properties.length, PROPERTY_CLUSTER, range)) tail += clusterProperty;
-      else {
-        // The client named a cluster: ours replaces it (rare, so the element is re-encoded).
-        props = encodeProperties({ ...decodeProperties(el.properties.toString('utf8')), [PROPERTY_CLUSTER]: cluster });
-        tail = tail.startsWith(PROPERTY_SEPARATOR) ? tail.slice(PROPERTY_SEPARATOR.length) : tail;
-      }
+      if (!theirCluster) tail += clusterProperty;
       return {
         topic: header.topic,
         queueId: header.queueId,

@@ -36,6 +36,11 @@ export function indexKeyHash(key: string): number {
   return nonNegative(javaStringHashCode(key));
 }
 
+/** hash(prefix + key) for the key at buf[start, end), from the key's own hash when known. */
+function keyHashUnder(prefixHash: number, keyHash: number | null, buf: Buffer, start: number, end: number): number {
+  return keyHash !== null ? javaHashJoin(prefixHash, keyHash, end - start) : javaHashUtf8(prefixHash, buf, start, end);
+}
+
 function nonNegative(h: number): number {
   const a = Math.abs(h);
   return a > 0x7fffffff ? 0 : a;
@@ -129,19 +134,11 @@ export class IndexService {
     if (us >= 0) {
       const ue = p[2 * DISPATCH_PROP_UNIQ_KEY + 1] as number;
       const alias = this.aliasPrefixHash;
-      if (alias !== null && rawTopicHash !== this.aliasTopicHash) {
-        // Indexed under two topics: hash the key once and join it to each prefix.
-        const keyHash = javaHashAscii(buf, us, ue);
-        if (keyHash !== null) {
-          this.putKey(nonNegative(javaHashJoin(topicHash, keyHash, ue - us)), phy, info.storeTimestamp);
-          this.putKey(nonNegative(javaHashJoin(alias, keyHash, ue - us)), phy, info.storeTimestamp);
-        } else {
-          this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
-          this.putKey(nonNegative(javaHashUtf8(alias, buf, us, ue)), phy, info.storeTimestamp);
-        }
-      } else {
-        this.putKey(nonNegative(javaHashUtf8(topicHash, buf, us, ue)), phy, info.storeTimestamp);
-      }
+      const twoTopics = alias !== null && rawTopicHash !== this.aliasTopicHash;
+      // Indexed under two topics: the key is hashed once and joined to each prefix.
+      const keyHash = twoTopics ? javaHashAscii(buf, us, ue) : null;
+      this.putKey(nonNegative(keyHashUnder(topicHash, keyHash, buf, us, ue)), phy, info.storeTimestamp);
+      if (twoTopics) this.putKey(nonNegative(keyHashUnder(alias, keyHash, buf, us, ue)), phy, info.storeTimestamp);
     }
     const ks = p[2 * DISPATCH_PROP_KEYS] as number;
     if (ks >= 0) {
