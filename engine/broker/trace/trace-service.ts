@@ -14,7 +14,7 @@ import type { BrokerContext } from '../broker-context';
 import { DeliveryTracker } from './delivery-tracker';
 import { QUEUEOFFSET_OFFSET } from '../../store/layout/message-layout';
 import { readLong } from '../../util/bytes';
-import { CONTENT_SPLITOR, CONTEXT_FAILED, FIELD_SPLITOR, MSG_TYPE_DELAY, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
+import { CONTEXT_FAILED, MSG_TYPE_DELAY, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
 import { TraceWriter, type TraceWriterStats } from './trace-writer';
 
 /** Topic attribute that turns tracing off for one topic. */
@@ -163,9 +163,8 @@ export class TraceService {
 
   /** `count` messages stored at `firstOffset` on of a queue, from one send. */
   private onPublishRange(group: string, topic: string, queueId: number, firstOffset: number, count: number, clientHost: string, startedAt: number, storeTimestamp: number): void {
-    const S = CONTENT_SPLITOR;
-    const text = `PubRange${S}${startedAt}${S}${this.region}${S}${group}${S}${topic}${S}${queueId}${S}${firstOffset}${S}${count}${S}${this.storeHost}${S}${clientHost}${S}${Date.now() - startedAt}${S}${storeTimestamp}${FIELD_SPLITOR}`;
-    this.writer.addText(text, positionKeys(topic, queueId, firstOffset, firstOffset + count));
+    const fields = [startedAt, this.region, group, topic, queueId, firstOffset, count, this.storeHost, clientHost, Date.now() - startedAt, storeTimestamp];
+    this.writer.add('PubRange', fields, positionKeys(topic, queueId, firstOffset, firstOffset + count));
   }
 
   onPublish(p: PublishTrace): void {
@@ -200,10 +199,8 @@ export class TraceService {
   }
 
   private onDeliverRange(group: string, clientHost: string, topic: string, queueId: number, from: number, to: number, now: number): void {
-    const S = CONTENT_SPLITOR;
     const requestId = `${this.ctx.config.brokerName}-${(++this.seq).toString(36)}`;
-    const text = `SubRange${S}${now}${S}${this.region}${S}${group}${S}${requestId}${S}${clientHost}${S}${topic}${S}${queueId}${S}${from}${S}${to - from}${FIELD_SPLITOR}`;
-    this.writer.addText(text, positionKeys(topic, queueId, from, to));
+    this.writer.add('SubRange', [now, this.region, group, requestId, clientHost, topic, queueId, from, to - from], positionKeys(topic, queueId, from, to));
     this.deliveries.add(group, topic, queueId, { from, to, requestId, deliveredAt: now });
   }
 
@@ -214,8 +211,7 @@ export class TraceService {
     if (resolved.length === 0) return;
     const keys = new Set<string>();
     for (const r of resolved) for (const k of positionKeys(topic, queueId, r.from, r.to).split(' ')) keys.add(k);
-    const S = CONTENT_SPLITOR;
-    this.writer.addText(`Commit${S}${Date.now()}${S}${this.region}${S}${group}${S}${topic}${S}${queueId}${S}${offset}${FIELD_SPLITOR}`, [...keys].join(' '));
+    this.writer.add('Commit', [Date.now(), this.region, group, topic, queueId, offset], [...keys].join(' '));
   }
 
   /** A consumer sent `msg` back: the delivery failed; it is retried (`delayLevel`) or dead-lettered. */
