@@ -177,8 +177,12 @@ export class Broker {
         RequestCode.UNLOCK_BATCH_MQ,
         RequestCode.QUERY_MESSAGE,
         RequestCode.VIEW_MESSAGE_BY_ID,
+        RequestCode.GET_TOPIC_CONFIG,
+        RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG,
+        RequestCode.GET_ALL_CONSUMER_OFFSET,
+        RequestCode.GET_ALL_DELAY_OFFSET,
       ],
-      adminBrokerProcessor(ctx),
+      adminBrokerProcessor(ctx, { delayOffsets: () => this.schedule.fileContent() }),
     );
     remoting.registerProcessor(
       [
@@ -190,6 +194,7 @@ export class Broker {
         RequestCode.GET_BROKER_RUNTIME_INFO,
         RequestCode.GET_BROKER_CONFIG,
         RequestCode.UPDATE_BROKER_CONFIG,
+        RequestCode.VIEW_BROKER_STATS_DATA,
       ],
       adminStatsProcessor(ctx),
     );

@@ -46,15 +46,18 @@ export function applyDelayLevel(ctx: BrokerContext, input: MessageInput, props: 
   return true;
 }
 
-/** Puts one message after the delay transform (unless `skipDelay`: scheduled delivery), counting it. */
-export async function putMessage(ctx: BrokerContext, input: MessageInput, options: { skipDelay?: boolean } = {}): Promise<PutMessageResult> {
+/**
+ * Puts one message after the delay transform (unless `skipDelay`: scheduled delivery), counting it;
+ * `receivedAt`: when a client's request arrived, to count its latency.
+ */
+export async function putMessage(ctx: BrokerContext, input: MessageInput, options: { skipDelay?: boolean; receivedAt?: number } = {}): Promise<PutMessageResult> {
   const realTopic = input.topic;
   const props = input.properties;
   if (!options.skipDelay && props.includes(`${PROPERTY_DELAY}\u0001`)) {
     applyDelayLevel(ctx, input, decodeProperties(typeof props === 'string' ? props : props.toString('utf8')));
   }
   const result = await ctx.store.putMessage(input);
-  if (result.appendResult) ctx.stats.recordPut(realTopic, 1, input.body.length);
+  if (result.appendResult) ctx.stats.recordPut(realTopic, 1, input.body.length, options.receivedAt);
   return result;
 }
 

@@ -44,9 +44,14 @@ export class ScheduleMessageService {
     this.persist();
   }
 
+  /** delayOffset.json's content: {"offsetTable":{level:offset}}. */
+  fileContent(): { offsetTable: IntKeyMap } {
+    return { offsetTable: new IntKeyMap([...this.offsets].sort((a, b) => a[0] - b[0])) };
+  }
+
   persist(): void {
     if (!this.dirty) return;
-    this.file.persist({ offsetTable: new IntKeyMap([...this.offsets].sort((a, b) => a[0] - b[0])) });
+    this.file.persist(this.fileContent());
     this.dirty = false;
   }
 

@@ -34,8 +34,11 @@ export function getRouteInfoByTopic(ctx: NamesrvContext, opts: RouteLookupOption
     if (route) opts.onTopicAutoCreated?.(topic, route);
   }
   if (!route) {
+    // RocketMQ's remark, plus why auto-creation passed the name over: clients show only this text.
+    const invalid = opts.autoCreateTopicEnable ? validateTopic(topic) : null;
+    const why = invalid && !invalid.valid ? ` (not created: ${invalid.remark})` : '';
     return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, {
-      remark: `No topic route info in name server for the topic: ${topic}`,
+      remark: `No topic route info in name server for the topic: ${topic}${why}`,
     });
   }
   return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(route) });

@@ -81,6 +81,8 @@ test('autoCreateTopicEnable: unknown valid topics get 4 queues perm 6 (retry top
     for (const bad of ['bad topic', 'a'.repeat(128), 'SCHEDULE_TOPIC_XXXX', 'ü']) {
       assert.equal((await route(client, ns, bad)).code, ResponseCode.TOPIC_NOT_EXIST, bad);
     }
+    // The client shows only the remark: it says why the name was not created.
+    assert.equal((await route(client, ns, 'bad topic')).remark, 'No topic route info in name server for the topic: bad topic (not created: The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$)');
     assert.deepEqual(created, ['FreshTopic', '%RETRY%group1']);
     // The broker's next registration (same DataVersion) keeps the auto-created topic.
     await api.registerBrokerAll(registration('broker-a', 10911, [tc('TBW102', 8, 7)]));

@@ -41,13 +41,24 @@ export function requiredInt(ext: ExtFields, name: string): number {
   return n;
 }
 
-/** A Java long as a JS number; values beyond ±2^53 are rejected rather than silently rounded. */
+const LONG_MAX = 9223372036854775807n;
+const LONG_MIN = -9223372036854775808n;
+
+/**
+ * A Java long as a JS number. Java callers use Long.MAX_VALUE / MIN_VALUE as "unbounded" (e.g. the
+ * end of a message-id query), so a value beyond ±2^53 but inside Java's long range saturates to
+ * ±Number.MAX_SAFE_INTEGER — as far from any real offset or timestamp as the original. Text that
+ * `Long.parseLong` would refuse (out of range, not decimal) is malformed.
+ */
 export function optionalLong(ext: ExtFields, name: string): number | undefined {
   const value = own(ext, name);
   if (value === undefined) return undefined;
-  const n = LONG_RE.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw malformed(name, value, 'long');
-  return n;
+  if (!LONG_RE.test(value)) throw malformed(name, value, 'long');
+  const n = Number(value);
+  if (Number.isSafeInteger(n)) return n;
+  const big = BigInt(value);
+  if (big > LONG_MAX || big < LONG_MIN) throw malformed(name, value, 'long');
+  return big > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
 }
 
 export function requiredLong(ext: ExtFields, name: string): number {

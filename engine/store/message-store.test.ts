@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import { MessageStore } from './message-store';
 import { decodeMessage } from './message-codec';
@@ -439,4 +440,16 @@ test('UNIQ_KEY alias: every message is also found by id under the alias topic, a
   } finally {
     removeDir(dir);
   }
+});
+
+test('checkInMemByConsumeOffset: a record counts as in memory within accessMessageInMemoryMaxRatio of the log end', async () => {
+  // A ratio that makes "memory" 4 KiB on this machine, so the first of 20 × 1 KiB records falls out of it.
+  const ratio = (4096 * 100) / os.totalmem();
+  await withStore({ accessMessageInMemoryMaxRatio: ratio }, async (s) => {
+    for (let i = 0; i < 20; i++) assert.equal((await s.putMessage(message('mem', 0, `m${i}`, 1024))).status, 'PUT_OK');
+    assert.equal(s.checkInMemByConsumeOffset('mem', 0, 0), false);
+    assert.equal(s.checkInMemByConsumeOffset('mem', 0, 19), true);
+    assert.equal(s.checkInMemByConsumeOffset('mem', 0, 20), false, 'no such message');
+    assert.equal(s.checkInMemByConsumeOffset('none', 0, 0), false);
+  });
 });

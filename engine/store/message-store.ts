@@ -11,6 +11,7 @@
  * `close()` commits, flushes everything, writes the checkpoint and removes the abort file.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommitLog } from './commit-log';
 import { ConsumeQueueTable } from './consume-queue-table';
@@ -392,6 +393,17 @@ export class MessageStore {
     return this.reader.unitAt(topic, queueId, offset)?.phy ?? -1;
   }
 
+  /**
+   * Whether a queue's message is still likely in the page cache (RocketMQ's checkInMemByConsumeOffset):
+   * RocketMQ asks the OS (mincore); Node cannot, so this uses RocketMQ's own other measure of it, the
+   * record lying within accessMessageInMemoryMaxRatio of the machine's memory from the CommitLog's end.
+   */
+  checkInMemByConsumeOffset(topic: string, queueId: number, offset: number): boolean {
+    const phy = this.getCommitLogOffsetInQueue(topic, queueId, offset);
+    if (phy < 0) return false;
+    return this.getMaxPhyOffset() - phy <= (os.totalmem() * this.config.accessMessageInMemoryMaxRatio) / 100;
+  }
+
   /** Store time of a queue's message, or -1. */
   getMessageStoreTimeStamp(topic: string, queueId: number, offset: number): number {
     return this.reader.storeTimeOfQueueOffset(topic, queueId, offset);
@@ -416,6 +428,19 @@ export class MessageStore {
 
   getMaxPhyOffset(): number {
     return this.commitLog.getMaxOffset();
+  }
+
+  /** CommitLog bytes appended but not yet fdatasynced (RocketMQ's remainHowManyDataToFlush). */
+  getUnflushedBytes(): number {
+    return Math.max(0, this.commitLog.getWriteOffset() - this.flushService.getFlushedOffset());
+  }
+
+  /**
+   * Bytes appended but not yet in a ConsumeQueue (RocketMQ's dispatchBehindBytes): records are
+   * dispatched as they are committed, so this is what waits in the staging buffer.
+   */
+  getDispatchBehindBytes(): number {
+    return this.commitLog.getWriteOffset() - this.commitLog.getMaxOffset();
   }
 
   /** Topics that have ConsumeQueues, and their queue ids. */

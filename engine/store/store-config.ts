@@ -53,6 +53,11 @@ export interface MessageStoreConfig {
   messageDelayLevel: string;
   /** Default byte budget of one getMessage (maxTransferBytesOnMessageInMemory). */
   maxTransferBytesOnMessage: number;
+  /**
+   * Share of the machine's memory (%) within which, counted back from the CommitLog's end, a record
+   * is taken to be in the page cache (RocketMQ's accessMessageInMemoryMaxRatio).
+   */
+  accessMessageInMemoryMaxRatio: number;
   /** Hook for tests: substitute for fs.fdatasync (fault injection). */
   fdatasync?: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
 }
@@ -82,6 +87,7 @@ export const DEFAULT_STORE_CONFIG: MessageStoreConfig = {
   checkCRCOnRead: false,
   messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
   maxTransferBytesOnMessage: 262_144,
+  accessMessageInMemoryMaxRatio: 40,
 };
 
 const DELAY_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -63,6 +63,11 @@ function firstNumber(text: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** RocketMQ reports -1 for a disk ratio it could not read. */
+function ratioOrNull(n: number | null): number | null {
+  return n !== null && n >= 0 ? n : null;
+}
+
 function summarize(ref: BrokerRef, runtime: Record<string, string>, now: number): BrokerSummary {
   const max = firstNumber(runtime.commitLogMaxOffset);
   const min = firstNumber(runtime.commitLogMinOffset);
@@ -77,8 +82,9 @@ function summarize(ref: BrokerRef, runtime: Record<string, string>, now: number)
     version: runtime.brokerVersionDesc ?? null,
     role: ref.brokerId === 0 ? 'MASTER' : 'SLAVE',
     tpsIn: firstNumber(runtime.putTps),
-    tpsOut: firstNumber(runtime.getTransferredTps),
-    diskUsedRatio: firstNumber(runtime.commitLogDiskRatio),
+    // RocketMQ 5 spells it getTransferredTps, 4.x getTransferedTps.
+    tpsOut: firstNumber(runtime.getTransferredTps ?? runtime.getTransferedTps),
+    diskUsedRatio: ratioOrNull(firstNumber(runtime.commitLogDiskRatio)),
     commitLogBytes: max !== null && min !== null ? max - min : null,
     uptimeMs: boot !== null && boot > 0 ? Math.max(0, now - boot) : null,
     runtime,

@@ -129,13 +129,17 @@ export class ConsumerOffsetManager {
     this.dirty = true;
   }
 
+  /** consumerOffset.json's content — RocketMQ's shape: queue ids as bare integer keys ({"t@g":{0:250,1:249}}). */
+  fileContent(): { offsetTable: Record<string, IntKeyMap> } {
+    const offsetTable: Record<string, IntKeyMap> = {};
+    for (const [key, queues] of this.table) offsetTable[key] = new IntKeyMap([...queues].sort((a, b) => a[0] - b[0]));
+    return { offsetTable };
+  }
+
   /** Writes the table if anything changed since the last write. */
   persist(): void {
     if (!this.dirty) return;
-    // RocketMQ's shape: queue ids as bare integer keys ({"t@g":{0:250,1:249}}).
-    const offsetTable: Record<string, IntKeyMap> = {};
-    for (const [key, queues] of this.table) offsetTable[key] = new IntKeyMap([...queues].sort((a, b) => a[0] - b[0]));
-    this.file.persist({ offsetTable });
+    this.file.persist(this.fileContent());
     this.dirty = false;
   }
 }

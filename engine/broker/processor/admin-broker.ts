@@ -1,12 +1,14 @@
 /**
  * Admin commands on the broker (RocketMQ's AdminBrokerProcessor): topics and subscription groups
  * (what `mqadmin updateTopic` / `updateSubGroup` use), orderly-consumption locks, message lookups by
- * key and by offset id. Bodies and headers in RocketMQ's shapes so its own tools can read them.
+ * key and by offset id, the offset tables as their config files hold them. Bodies and headers in
+ * RocketMQ's shapes so its own tools can read them.
  */
 import { PERM_READ, PERM_WRITE } from '../../common/perm-name';
 import { isSystemTopic, validateTopic } from '../../common/topic-validator';
 import { optionalBool, optionalInt, optionalString, requiredLong, requiredString } from '../../remoting/custom-header';
 import { decodeJsonBody, encodeJsonBody } from '../../remoting/protocol/json-body';
+import { toFastjson } from '../../store/config/fastjson';
 import type { TopicConfig, TopicFilterType } from '../../remoting/protocol/route-data';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { RequestCode } from '../../remoting/request-code';
@@ -20,9 +22,30 @@ export const topicQueueNumsMax = 1024;
 /** Most messages one QUERY_MESSAGE returns (RocketMQ maxMsgsNumBatch 64). */
 export const queryMessageCountMax = 64;
 
-export function adminBrokerProcessor(ctx: BrokerContext) {
+/** What the admin processor reads beyond the context: the delay-level progress (delayOffset.json). */
+export interface AdminBrokerSources {
+  delayOffsets(): unknown;
+}
+
+export function adminBrokerProcessor(ctx: BrokerContext, sources: AdminBrokerSources) {
   return (request: RemotingCommand): RemotingCommand => {
     switch (request.code) {
+      case RequestCode.GET_TOPIC_CONFIG: {
+        const topic = requiredString(request.extFields, 'topic');
+        const config = ctx.topics.get(topic);
+        if (!config) return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `No topic in this broker. topic: ${topic}` });
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(config) });
+      }
+      case RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG: {
+        const group = requiredString(request.extFields, 'group');
+        const config = ctx.groups.get(group);
+        if (!config) return createResponse(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, { remark: `No group in this broker. group: ${group}` });
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(config) });
+      }
+      case RequestCode.GET_ALL_CONSUMER_OFFSET:
+        return createResponse(request, ResponseCode.SUCCESS, { body: Buffer.from(toFastjson(ctx.offsets.fileContent()), 'utf8') });
+      case RequestCode.GET_ALL_DELAY_OFFSET:
+        return createResponse(request, ResponseCode.SUCCESS, { body: Buffer.from(toFastjson(sources.delayOffsets()), 'utf8') });
       case RequestCode.UPDATE_AND_CREATE_TOPIC:
         return updateAndCreateTopic(ctx, request);
       case RequestCode.DELETE_TOPIC_IN_BROKER:
@@ -104,9 +127,8 @@ export function applyAttributeChanges(current: Readonly<Record<string, string>>,
 
 function deleteTopic(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   const topic = requiredString(request.extFields, 'topic');
-  if (topic.trim() === '' || isSystemTopic(topic)) {
-    return createResponse(request, ResponseCode.INVALID_PARAMETER, { remark: `The topic[${topic}] is conflict with system topic.` });
-  }
+  if (topic.trim() === '') return createResponse(request, ResponseCode.INVALID_PARAMETER, { remark: 'The specified topic is blank.' });
+  if (isSystemTopic(topic)) return createResponse(request, ResponseCode.INVALID_PARAMETER, { remark: `The topic[${topic}] is conflict with system topic.` });
   ctx.topics.delete(topic);
   ctx.offsets.removeTopic(topic);
   ctx.store.deleteTopic(topic);

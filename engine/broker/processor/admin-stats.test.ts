@@ -8,7 +8,7 @@ import { createRequest, type RemotingCommand } from '../../remoting/remoting-com
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { encodeProperties } from '../../store/message-properties';
-import { formatRuntime } from './admin-stats';
+import { formatRuntime, humanReadableByteCount } from './admin-stats';
 
 let fx: EngineFixture;
 const client = new RemotingClient();
@@ -70,16 +70,80 @@ test('GET_CONSUME_STATS tells a committed 0 from no commit; connection lists ans
   assert.equal(running.remark, 'The Consumer <g-st> <x@1> not online');
 });
 
-test('GET_BROKER_RUNTIME_INFO: RocketMQ keys with live values', async () => {
+/** Keys rocketmq-exporter's BrokerRuntimeStats parses with Long/Double.parseLong (it fails on a missing one). */
+const EXPORTER_NUMBER_KEYS = [
+  'msgPutTotalTodayNow', 'msgGetTotalTodayNow', 'msgPutTotalTodayMorning', 'msgGetTotalTodayMorning', 'msgPutTotalYesterdayMorning',
+  'msgGetTotalYesterdayMorning', 'sendThreadPoolQueueHeadWaitTimeMills', 'queryThreadPoolQueueHeadWaitTimeMills',
+  'pullThreadPoolQueueHeadWaitTimeMills', 'queryThreadPoolQueueSize', 'pullThreadPoolQueueSize', 'sendThreadPoolQueueSize',
+  'sendThreadPoolQueueCapacity', 'pullThreadPoolQueueCapacity', 'queryThreadPoolQueueCapacity', 'bootTimestamp', 'commitLogMinOffset',
+  'commitLogMaxOffset', 'dispatchMaxBuffer', 'brokerVersion', 'consumeQueueDiskRatio', 'pageCacheLockTimeMills', 'commitLogDiskRatio',
+  'getMessageEntireTimeMax', 'putMessageTimesTotal', 'startAcceptSendRequestTimeStamp', 'putMessageEntireTimeMax', 'earliestMessageTimeStamp',
+  'remainTransientStoreBufferNumbs', 'putMessageAverageSize', 'dispatchBehindBytes', 'putMessageSizeTotal',
+];
+
+test('GET_BROKER_RUNTIME_INFO: every key RocketMQ tools parse, with live values in their formats', async () => {
   const r = await call(RequestCode.GET_BROKER_RUNTIME_INFO);
   const table = (decodeJsonBody(r.body as Buffer) as { table: Record<string, string> }).table;
-  for (const k of ['brokerVersionDesc', 'brokerVersion', 'msgPutTotalTodayNow', 'putTps', 'getTransferredTps', 'commitLogDiskRatio', 'commitLogMaxOffset', 'commitLogMinOffset', 'bootTimestamp', 'runtime']) {
-    assert.equal(typeof table[k], 'string', k);
+  for (const k of EXPORTER_NUMBER_KEYS) assert.ok(table[k] !== undefined && Number.isFinite(Number(table[k])), `${k}=${table[k]}`);
+  for (const k of ['putTps', 'getTransferredTps', 'getTransferedTps', 'getFoundTps', 'getMissTps', 'getTotalTps']) {
+    assert.match(table[k] ?? '', /^\d+\.\d\d \d+\.\d\d \d+\.\d\d$/, k);
   }
-  assert.equal(table.msgPutTotalTodayNow, '3');
-  assert.match(table.putTps ?? '', /^\d+\.\d\d \d+\.\d\d \d+\.\d\d$/);
+  assert.equal(table.msgPutTotalTodayNow, table.putMessageTimesTotal);
+  assert.ok(Number(table.msgPutTotalTodayNow) >= 3);
   assert.ok(Number(table.commitLogMaxOffset) > 0);
+  assert.ok(Number(table.commitLogDiskRatio) > 0 && Number(table.commitLogDiskRatio) <= 1);
+  // The exporter splits these on spaces: "Total : 250.0 GiB, Free : 200.0 GiB." and "[<=0ms]:3 [0~10ms]:1 …".
+  assert.match(table.commitLogDirCapacity ?? '', /^Total : \d+(\.\d)? [KMGTPE]?i?B, Free : \d+(\.\d)? [KMGTPE]?i?B\.$/);
+  const buckets = (table.putMessageDistributeTime ?? '').split(' ').map((b) => b.split(':'));
+  assert.equal(buckets.length, 13);
+  assert.equal(buckets[0]?.[0], '[<=0ms]');
+  assert.ok(buckets.reduce((n, [, v]) => n + Number(v), 0) >= 3, 'this minute\'s sends are counted');
+  assert.ok(Number.isFinite(Number(table.remainHowManyDataToFlush?.split(' ')[0])));
   assert.equal(formatRuntime(90_061_000), '[ 1 days, 1 hours, 1 minutes, 1 seconds ]');
+  assert.equal(humanReadableByteCount(512), '512 B');
+  assert.equal(humanReadableByteCount(1536), '1.5 KiB');
+  assert.equal(humanReadableByteCount(250 * 1024 ** 3), '250.0 GiB');
+});
+
+test('VIEW_BROKER_STATS_DATA: minute/hour/day snapshots per topic, group and broker; unknown items are errors', async () => {
+  const r = await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: 'st' });
+  assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+  const data = decodeJsonBody(r.body as Buffer) as Record<string, { sum: number; tps: number; avgpt: number }>;
+  assert.deepEqual(Object.keys(data).sort(), ['statsDay', 'statsHour', 'statsMinute']);
+  for (const snap of Object.values(data)) assert.deepEqual(Object.keys(snap).sort(), ['avgpt', 'sum', 'tps']);
+  assert.equal((await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'BROKER_PUT_NUMS', statsKey: 'DefaultCluster' })).code, ResponseCode.SUCCESS);
+  const missing = await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: 'never-sent' });
+  assert.equal(missing.code, ResponseCode.SYSTEM_ERROR);
+  assert.equal(missing.remark, 'The stats <TOPIC_PUT_NUMS> <never-sent> not exist');
+  assert.equal((await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'NO_SUCH_STAT', statsKey: 'st' })).code, ResponseCode.SYSTEM_ERROR);
+});
+
+test('GET_TOPIC_CONFIG / GET_SUBSCRIPTIONGROUP_CONFIG / GET_ALL_CONSUMER_OFFSET / GET_ALL_DELAY_OFFSET', async () => {
+  const topic = await call(RequestCode.GET_TOPIC_CONFIG, { topic: 'st' });
+  assert.equal(topic.code, ResponseCode.SUCCESS);
+  assert.deepEqual(
+    (({ topicName, readQueueNums, writeQueueNums, perm }) => ({ topicName, readQueueNums, writeQueueNums, perm }))(decodeJsonBody(topic.body as Buffer) as Record<string, unknown>),
+    { topicName: 'st', readQueueNums: 2, writeQueueNums: 2, perm: 6 },
+  );
+  const noTopic = await call(RequestCode.GET_TOPIC_CONFIG, { topic: 'nope' });
+  assert.equal(noTopic.code, ResponseCode.TOPIC_NOT_EXIST);
+  assert.equal(noTopic.remark, 'No topic in this broker. topic: nope');
+
+  const groupConfig = { groupName: 'g-conf', consumeEnable: true, retryMaxTimes: 5 };
+  assert.equal((await call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, null, Buffer.from(JSON.stringify(groupConfig)))).code, ResponseCode.SUCCESS);
+  const group = await call(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, { group: 'g-conf' });
+  assert.equal(group.code, ResponseCode.SUCCESS);
+  assert.equal((decodeJsonBody(group.body as Buffer) as { retryMaxTimes: number }).retryMaxTimes, 5);
+  assert.equal((await call(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, { group: 'g-none' })).code, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
+
+  await call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'g-all', topic: 'st', queueId: 1, commitOffset: 0 });
+  const offsets = await call(RequestCode.GET_ALL_CONSUMER_OFFSET);
+  assert.equal(offsets.code, ResponseCode.SUCCESS);
+  // fastjson's shape, as in consumerOffset.json: queue ids as bare integer keys.
+  assert.match(offsets.body?.toString() ?? '', /"st@g-all":\{1:0\}/);
+  const delay = await call(RequestCode.GET_ALL_DELAY_OFFSET);
+  assert.equal(delay.code, ResponseCode.SUCCESS);
+  assert.match(delay.body?.toString() ?? '', /^\{\s*"offsetTable":\{/);
 });
 
 test('GET_BROKER_CONFIG / UPDATE_BROKER_CONFIG: changeable keys take effect, others are refused by name', async () => {

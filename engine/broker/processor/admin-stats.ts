@@ -2,10 +2,11 @@
  * Admin reads of the broker's state (the stats half of RocketMQ's AdminBrokerProcessor):
  * GET_TOPIC_STATS_INFO (202), GET_CONSUME_STATS (208), GET_CONSUMER_CONNECTION_LIST (203),
  * GET_PRODUCER_CONNECTION_LIST (204), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_RUNTIME_INFO (28),
- * GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
+ * VIEW_BROKER_STATS_DATA (315), GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
  * maps in fastjson's object-key form, so mqadmin and the dashboard read them.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { optionalString, requiredString } from '../../remoting/custom-header';
 import { encodeMqKeyedBody, type MessageQueue, type OffsetWrapper, type TopicOffset } from '../../remoting/protocol/admin-body';
 import { encodeJsonBody } from '../../remoting/protocol/json-body';
@@ -14,6 +15,8 @@ import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { ROCKETDECK_VERSION } from '../../version';
 import type { BrokerContext } from '../broker-context';
+import { STATS_NAMES, type StatsName } from '../broker-stats';
+import { inFlightRequestsPerConnectionMax } from '../../remoting/limits';
 import { getBrokerConfig, updateBrokerConfig } from './broker-config-admin';
 
 /** Topics one GET_CONSUME_STATS covers when no topic is named (bounds the body). */
@@ -40,6 +43,13 @@ export function adminStatsProcessor(ctx: BrokerContext) {
         return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ groupList: groupsOfTopic(ctx, requiredString(request.extFields, 'topic')) }) });
       case RequestCode.GET_BROKER_RUNTIME_INFO:
         return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ table: runtimeInfo(ctx) }) });
+      case RequestCode.VIEW_BROKER_STATS_DATA: {
+        const name = requiredString(request.extFields, 'statsName');
+        const key = requiredString(request.extFields, 'statsKey');
+        const data = (STATS_NAMES as readonly string[]).includes(name) ? ctx.stats.statsData(name as StatsName, key, ctx.config.brokerClusterName) : null;
+        if (!data) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The stats <${name}> <${key}> not exist` });
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(data) });
+      }
       case RequestCode.GET_BROKER_CONFIG:
         return getBrokerConfig(ctx, request);
       case RequestCode.UPDATE_BROKER_CONFIG:
@@ -143,13 +153,22 @@ function groupsOfTopic(ctx: BrokerContext, topic: string): string[] {
   return [...groups].sort();
 }
 
-/** GET_BROKER_RUNTIME_INFO's KVTable, RocketMQ's key names (AdminBrokerProcessor.prepareRuntimeInfo). */
+/**
+ * GET_BROKER_RUNTIME_INFO's KVTable with every key RocketMQ 5 sends (AdminBrokerProcessor.prepareRuntimeInfo
+ * + StoreStatsService.getRuntimeInfo): tools such as rocketmq-exporter parse each one and fail on a
+ * missing key. RocketDeck serves requests on its event loop as they are read, with no thread-pool
+ * queue behind them: queue sizes and head waits are 0, and a queue's capacity is the bound that does
+ * exist, the unanswered requests one connection may have.
+ */
 export function runtimeInfo(ctx: BrokerContext, now = Date.now()): Record<string, string> {
   const { store, stats } = ctx;
   const fmt = (n: number) => n.toFixed(2);
   const r10 = stats.rates(10);
   const r60 = stats.rates(60);
   const r600 = stats.rates(600);
+  const tps = (pick: (r: ReturnType<typeof stats.rates>) => number) => `${fmt(pick(r10))} ${fmt(pick(r60))} ${fmt(pick(r600))}`;
+  const getTransferred = tps((r) => r.getTps);
+  const queueCapacity = String(inFlightRequestsPerConnectionMax);
   const table: Record<string, string> = {
     brokerVersionDesc: BROKER_VERSION_DESC,
     brokerVersion: String(LOCAL_VERSION),
@@ -161,18 +180,57 @@ export function runtimeInfo(ctx: BrokerContext, now = Date.now()): Record<string
     msgGetTotalTodayMorning: String(stats.mornings.getTodayMorning),
     msgPutTotalYesterdayMorning: String(stats.mornings.putYesterdayMorning),
     msgGetTotalYesterdayMorning: String(stats.mornings.getYesterdayMorning),
-    putTps: `${fmt(r10.putTps)} ${fmt(r60.putTps)} ${fmt(r600.putTps)}`,
-    getTransferredTps: `${fmt(r10.getTps)} ${fmt(r60.getTps)} ${fmt(r600.getTps)}`,
+    putTps: tps((r) => r.putTps),
+    getTransferredTps: getTransferred,
+    // RocketMQ 4.x's spelling, which older tools read.
+    getTransferedTps: getTransferred,
+    getFoundTps: tps((r) => r.getFoundTps),
+    getMissTps: tps((r) => r.getMissTps),
+    getTotalTps: tps((r) => r.getTotalTps),
+    putMessageTimesTotal: String(stats.putMessages),
+    putMessageSizeTotal: String(stats.putBytes),
+    putMessageAverageSize: String(stats.putMessages > 0 ? stats.putBytes / stats.putMessages : 0),
+    putMessageEntireTimeMax: String(stats.putLatencyMaxMs),
+    putMessageDistributeTime: stats.putLatencyDistribution(),
+    getMessageEntireTimeMax: String(stats.getLatencyMaxMs),
+    pageCacheLockTimeMills: '0',
+    dispatchBehindBytes: String(store.getDispatchBehindBytes()),
+    dispatchMaxBuffer: '0',
+    remainHowManyDataToFlush: humanReadableByteCount(store.getUnflushedBytes()),
+    remainHowManyDataToCommit: humanReadableByteCount(0),
+    // RocketMQ's value when transientStorePoolEnable is off (no off-heap write buffers).
+    remainTransientStoreBufferNumbs: '2147483647',
+    sendThreadPoolQueueSize: '0',
+    sendThreadPoolQueueCapacity: queueCapacity,
+    sendThreadPoolQueueHeadWaitTimeMills: '0',
+    pullThreadPoolQueueSize: '0',
+    pullThreadPoolQueueCapacity: queueCapacity,
+    pullThreadPoolQueueHeadWaitTimeMills: '0',
+    queryThreadPoolQueueSize: '0',
+    queryThreadPoolQueueCapacity: queueCapacity,
+    queryThreadPoolQueueHeadWaitTimeMills: '0',
     commitLogMinOffset: String(store.getMinPhyOffset()),
     commitLogMaxOffset: String(store.getMaxPhyOffset()),
     earliestMessageTimeStamp: String(store.getEarliestMessageTime()),
+    startAcceptSendRequestTimeStamp: String(ctx.startedAt),
     bootTimestamp: String(ctx.startedAt),
     runtime: formatRuntime(now - ctx.startedAt),
     brokerRole: ctx.config.brokerId === 0 ? 'ASYNC_MASTER' : 'SLAVE',
   };
-  const ratio = diskUsedRatio(store.rootDir);
-  if (ratio !== null) table.commitLogDiskRatio = String(ratio);
+  const commitLogDisk = diskUsage(path.join(store.rootDir, 'commitlog'));
+  table.commitLogDiskRatio = String(commitLogDisk?.usedRatio ?? -1);
+  table.consumeQueueDiskRatio = String(diskUsage(path.join(store.rootDir, 'consumequeue'))?.usedRatio ?? -1);
+  table.commitLogDirCapacity = commitLogDisk
+    ? `Total : ${humanReadableByteCount(commitLogDisk.total)}, Free : ${humanReadableByteCount(commitLogDisk.free)}.`
+    : 'Total : 0 B, Free : 0 B.';
   return table;
+}
+
+/** RocketMQ's MixAll.humanReadableByteCount(bytes, si=false): "512 B", "1.5 KiB", "250.0 GiB". */
+export function humanReadableByteCount(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const exp = Math.min(6, Math.floor(Math.log(bytes) / Math.log(1024)));
+  return `${(bytes / 1024 ** exp).toFixed(1)} ${'KMGTPE'[exp - 1]}iB`;
 }
 
 /** "[ 0 days, 1 hours, 2 minutes, 3 seconds ]" like RocketMQ's StoreStatsService.getFormatRuntime. */
@@ -181,12 +239,16 @@ export function formatRuntime(ms: number): string {
   return `[ ${Math.floor(s / 86400)} days, ${Math.floor((s % 86400) / 3600)} hours, ${Math.floor((s % 3600) / 60)} minutes, ${s % 60} seconds ]`;
 }
 
-function diskUsedRatio(dir: string): number | null {
+/** Size, free space and used share of the filesystem holding `dir` (its nearest existing parent); null if unknown. */
+function diskUsage(dir: string): { total: number; free: number; usedRatio: number } | null {
+  let at = dir;
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
-    const st = fs.statfsSync(dir);
+    const st = fs.statfsSync(at);
     if (st.blocks <= 0) return null;
-    return (st.blocks - st.bavail) / st.blocks;
-  } catch {
-    return null;
+    return { total: st.blocks * st.bsize, free: st.bavail * st.bsize, usedRatio: (st.blocks - st.bavail) / st.blocks };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) return null;
+    throw err;
   }
 }

@@ -55,9 +55,9 @@ export function consumerManageProcessor(ctx: BrokerContext) {
 }
 
 /**
- * A group that never committed on a queue starts from 0 when the queue still begins at offset 0
- * (RocketMQ's "consume from the start while it is cheap" rule); otherwise QUERY_NOT_FOUND, and the
- * client applies its ConsumeFromWhere.
+ * A group that never committed on a queue starts from 0 when the queue still begins at offset 0 and
+ * that message is still in memory (RocketMQ's "consume from the start while it is cheap" rule);
+ * otherwise QUERY_NOT_FOUND, and the client applies its ConsumeFromWhere.
  */
 function queryConsumerOffset(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   const ext = request.extFields;
@@ -69,7 +69,6 @@ function queryConsumerOffset(ctx: BrokerContext, request: RemotingCommand): Remo
   const notFound = () => createResponse(request, ResponseCode.QUERY_NOT_FOUND, { remark: 'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first' });
   if (optionalBool(ext, 'setZeroIfNotFound') === false) return notFound();
   const min = ctx.store.getMinOffsetInQueue(topic, queueId);
-  const max = ctx.store.getMaxOffsetInQueue(topic, queueId);
-  if (min <= 0 && max > 0) return createResponse(request, ResponseCode.SUCCESS, { header: { offset: 0 } });
+  if (min <= 0 && ctx.store.checkInMemByConsumeOffset(topic, queueId, 0)) return createResponse(request, ResponseCode.SUCCESS, { header: { offset: 0 } });
   return notFound();
 }

@@ -149,6 +149,7 @@ export class PullMessageProcessor {
   private read(request: RemotingCommand, h: PullHeader, filter: TagFilter): RemotingCommand {
     const { ctx } = this;
     const maxNums = Math.max(1, Math.min(h.maxMsgNums, ctx.config.maxTransferCountOnMessage));
+    const readStartedAt = performance.now();
     const result = ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, maxNums, undefined, filter.all ? undefined : filter.matchesCode);
     const records = filter.all ? result.messages : this.exactTagMatches(result, filter);
     let status: GetMessageStatus = result.status;
@@ -160,6 +161,7 @@ export class PullMessageProcessor {
       maxOffset: result.maxOffset,
     };
     const code = pullStatusToResponseCode(status, h.queueOffset);
+    ctx.stats.recordPull(code === ResponseCode.SUCCESS, Math.round(performance.now() - readStartedAt));
     if (code !== ResponseCode.SUCCESS) return createResponse(request, code, { remark: status, header });
     // Records are views into read buffers the store never reuses (a fresh one per fill), so a single
     // record goes out as is; several are joined into one body.

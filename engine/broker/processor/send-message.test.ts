@@ -64,6 +64,10 @@ test('a batch keeps each element\'s properties, adds UNIQ_KEY where missing and 
     const viewed = await call(RequestCode.VIEW_MESSAGE_BY_ID, { offset: parseInt(id.slice(16), 16) });
     assert.equal(decodeAll(viewed.body)[0]?.body.toString(), ['one', 'two', 'three', 'four'][i]);
   }
-  const byKey = await call(RequestCode.QUERY_MESSAGE, { topic: 'sb', key: 'shared', maxNum: 32, beginTimestamp: 0, endTimestamp: Number.MAX_SAFE_INTEGER });
+  // Java's queryMessageByUniqKey and mqadmin send Long.MAX_VALUE as the end of the range.
+  const byKey = await call(RequestCode.QUERY_MESSAGE, { topic: 'sb', key: 'shared', maxNum: 32, beginTimestamp: 0, endTimestamp: '9223372036854775807' });
+  assert.equal(byKey.code, ResponseCode.SUCCESS, byKey.remark ?? '');
   assert.deepEqual(decodeAll(byKey.body).map((m) => m.body.toString()).sort(), ['one', 'two']);
+  const byUniq = await call(RequestCode.QUERY_MESSAGE, { topic: 'sb', key: 'CLIENT-ID-1', maxNum: 32, beginTimestamp: 0, endTimestamp: '9223372036854775807', _UNIQUE_KEY_QUERY: 'true' });
+  assert.deepEqual(decodeAll(byUniq.body).map((m) => m.body.toString()), ['one']);
 });

@@ -138,7 +138,7 @@ export class SendMessageProcessor {
       if (refused) return createResponse(request, refused.code, { remark: refused.remark });
     }
     input.properties = encodeProperties(props);
-    const result = await putMessage(ctx, input);
+    const result = await putMessage(ctx, input, { receivedAt: startedAt });
     const code = putStatusToResponseCode(result.status);
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
@@ -231,7 +231,7 @@ export class SendMessageProcessor {
     const code = putStatusToResponseCode(result.status);
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });
-    ctx.stats.recordPut(header.topic, inputs.length, body.length);
+    ctx.stats.recordPut(header.topic, inputs.length, body.length, startedAt);
     if (ctx.trace?.enabledFor(header.topic)) {
       const { producerGroup, topic, queueId } = header;
       ctx.trace.onPublishBatch({ producerGroup, topic, queueId, count: inputs.length, startedAt, clientHost: channel.remoteAddress, append });
