@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { createConsumer, createProducer, message, sendAll, waitFor, type OnsConsumer, type OnsProducer } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
 import { RemotingClusterAdmin } from '../admin/remoting-cluster-admin';
-import { AdminMetricsSource, ageOfFirstUnconsumed } from './admin-metrics-source';
+import { AdminMetricsSource, ageOfFirstUnconsumed, putLatency } from './admin-metrics-source';
 
 let fx: EngineFixture;
 let admin: RemotingClusterAdmin;
@@ -37,7 +37,7 @@ test('brokers, produce TPS from offset deltas, lag and time behind of a real con
   const b = first.brokers[0]!;
   assert.equal(b.broker, 'broker-a');
   assert.ok(b.diskRatio > 0 && b.diskRatio <= 1);
-  assert.equal(b.putLatencyMs, null);
+  assert.ok(b.putLatencyMs !== null && b.putLatencyMs >= 0, 'from this minute\'s putMessageDistributeTime (10 sends just made)');
   // The first collect only records offsets: no TPS without a previous one.
   assert.equal(first.topics.find((t) => t.topic === 'ms_orders'), undefined);
 
@@ -147,4 +147,17 @@ test('topic details are read round-robin on a cluster with more topics than a co
   assert.ok(perCollect.every((n) => n === 1), `details per collect ${perCollect.join(',')}`);
   // Every normal topic has been read twice by now, so each has a TPS, repeated between its reads.
   for (const t of ['ms_orders', 'ms_rr_a', 'ms_rr_b']) assert.ok(last.topics.some((x) => x.topic === t), `${t} has a TPS`);
+});
+
+test('put latency: putLatency99 when reported, else the slowest non-empty putMessageDistributeTime bucket', () => {
+  const dist = (counts: number[]) =>
+    ['[<=0ms]', '[0~10ms]', '[10~50ms]', '[50~100ms]', '[100~200ms]', '[200~500ms]', '[500ms~1s]', '[1~2s]', '[2~3s]', '[3~4s]', '[4~5s]', '[5~10s]', '[10s~]']
+      .map((label, i) => `${label}:${counts[i] ?? 0}`)
+      .join(' ');
+  assert.equal(putLatency({ putLatency99: '3.5', putMessageDistributeTime: dist([0, 0, 9]) }), 3.5);
+  assert.equal(putLatency({ putMessageDistributeTime: dist([40, 2, 1]) }), 50);
+  assert.equal(putLatency({ putMessageDistributeTime: dist([7]) }), 0);
+  assert.equal(putLatency({ putMessageDistributeTime: dist([]) }), null, 'no puts this minute');
+  assert.equal(putLatency({ putMessageDistributeTime: 'null' }), null);
+  assert.equal(putLatency({}), null);
 });

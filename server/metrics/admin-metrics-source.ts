@@ -301,11 +301,23 @@ export function ageOfFirstUnconsumed(
 }
 
 /** RocketMQ's put latency p99 when the broker reports it (Apache brokers: putLatency99 in newer versions). */
-function putLatency(runtime: Record<string, string>): number | null {
+/** Upper bound, ms, of each putMessageDistributeTime bucket, in RocketMQ's order ("[10s~]" counted as 10 s). */
+const PUT_DISTRIBUTION_BOUNDS_MS = [0, 10, 50, 100, 200, 500, 1000, 2000, 3000, 4000, 5000, 10000, 10000];
+
+/**
+ * Put latency: the broker's putLatency99 when it reports one (RocketMQ 5 with metrics), else the upper
+ * bound of the slowest non-empty bucket of this minute's putMessageDistributeTime ("[<=0ms]:3 [0~10ms]:1 …").
+ */
+export function putLatency(runtime: Record<string, string>): number | null {
   const v = runtime.putLatency99 ?? runtime.putMessageLatency99;
-  if (v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
+  if (v !== undefined) {
+    const n = Number(v);
+    return Number.isFinite(n) && n >= 0 ? n : null;
+  }
+  const counts = runtime.putMessageDistributeTime?.trim().split(/\s+/).map((bucket) => Number(bucket.split(':')[1]));
+  if (!counts || counts.length !== PUT_DISTRIBUTION_BOUNDS_MS.length || counts.some((c) => !Number.isFinite(c))) return null;
+  for (let i = counts.length - 1; i >= 0; i--) if ((counts[i] as number) > 0) return PUT_DISTRIBUTION_BOUNDS_MS[i] as number;
+  return null;
 }
 
 function perTopicLag(d: GroupDetail, messageModel: string | null): GroupTopicLag[] {
