@@ -205,12 +205,14 @@ function instanceLink(labels: Record<string, string>) {
   return <span>{text}</span>;
 }
 
-function StatesTable({ states }: { states: RouterOutputs['alert']['states'] }) {
+/** Pending and firing instances; `ruleNames` adds a Rule column (lists spanning several rules). */
+function StatesTable({ states, ruleNames }: { states: RouterOutputs['alert']['states']; ruleNames?: ReadonlyMap<number, string> }) {
   if (states.length === 0) return <p className="muted">No instance is pending or firing.</p>;
   return (
     <table className="table" data-testid="states-table">
       <thead>
         <tr>
+          {ruleNames && <th>Rule</th>}
           <th>Instance</th>
           <th>State</th>
           <th>Since</th>
@@ -221,6 +223,11 @@ function StatesTable({ states }: { states: RouterOutputs['alert']['states'] }) {
       <tbody>
         {states.map((s) => (
           <tr key={`${s.ruleId}-${s.instanceKey}`}>
+            {ruleNames && (
+              <td>
+                <Link href={paths.alert(s.ruleId)}>{ruleNames.get(s.ruleId) ?? `rule ${s.ruleId}`}</Link>
+              </td>
+            )}
             <td className="mono">{instanceLink(s.labels)}</td>
             <td>
               <StateBadge state={s.state} />
@@ -277,11 +284,13 @@ function EventsTable({ ruleId }: { ruleId?: number }) {
 function HistoryPanel() {
   const trpc = useTRPC();
   const states = useQuery(trpc.alert.states.queryOptions(undefined, { refetchInterval: POLL_MS }));
+  const rules = useQuery(trpc.alert.rules.queryOptions());
+  const ruleNames = new Map((rules.data ?? []).map(({ rule }) => [rule.id, rule.name] as const));
   return (
     <>
       <section className="panel" aria-label="Current alerts">
         <h2>Current</h2>
-        <StatesTable states={(states.data ?? []).filter((s) => s.state !== 'inactive')} />
+        <StatesTable states={(states.data ?? []).filter((s) => s.state !== 'inactive')} ruleNames={ruleNames} />
       </section>
       <section className="panel" aria-label="History">
         <h2>History</h2>

@@ -93,9 +93,11 @@ export function toRuleBody(f: FormState): Record<string, unknown> {
   if (f.kind === 'dlq_new_messages') condition.windowMs = times(f.windowMin, 60_000);
   if (f.kind === 'broker_disk_above') condition.percent = num(f.percent);
   const target = TARGET[f.kind];
-  const scope: Record<string, string> = { cluster: f.cluster.trim() || '*' };
-  if (target === 'group') scope.group = f.scope.trim() || '*';
-  if (target === 'topic') scope.topic = f.scope.trim() || '*';
+  // An emptied pattern goes to the server as empty, which says "use * for all": widening a rule to
+  // every group behind the user's back would be worse.
+  const scope: Record<string, string> = { cluster: f.cluster.trim() };
+  if (target === 'group') scope.group = f.scope.trim();
+  if (target === 'topic') scope.topic = f.scope.trim();
   return { name: f.name, enabled: f.enabled, severity: f.severity, forMs: times(f.forSec, 1000), scope, condition, channelIds: f.channelIds, description: f.description };
 }
 
@@ -272,7 +274,7 @@ export function RuleForm({ rule, onDone }: { rule?: AlertRule; onDone: () => voi
 function TryResultView({ result }: { result: TryResult }) {
   return (
     <div style={{ marginTop: '1rem' }} data-testid="rule-test-result">
-      <h3>Would have… ({result.instances} instance{result.instances === 1 ? '' : 's'}, evaluated every {result.stepMs / 1000} s)</h3>
+      <h3>Would have… ({result.instances} instance{result.instances === 1 ? '' : 's'}, replayed over the stored history in {result.stepMs / 1000} s steps)</h3>
       {result.summary.length === 0 ? <p className="muted">Never fired over this range.</p> : <ul>{result.summary.map((s) => <li key={s}>{s}</li>)}</ul>}
       {result.transitions.length > 0 && (
         <table className="table">

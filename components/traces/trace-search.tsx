@@ -35,6 +35,11 @@ export function TraceSearch() {
         initial={{ msgId, topic, key }}
         onSearch={(f) => setParams({ msgId: f.msgId.trim(), topic: f.msgId.trim() ? undefined : f.topic.trim(), key: f.msgId.trim() ? undefined : f.key.trim() }, 'push')}
       />
+      {msgId === '' && (topic === '') !== (key === '') && (
+        <p className="muted" role="status">
+          A search by key needs both a topic and a key (or search by message id).
+        </p>
+      )}
       {searched && result.isPending && <Loading what="traces" />}
       {result.isError && <ErrorBox title="Trace search failed" message={result.error.message} />}
       {result.data && result.data.length === 0 && <p className="muted">No trace records found (tracing may be off for this broker or topic, or the message is too recent: records are written every ~100 ms).</p>}

@@ -13,7 +13,7 @@ export const WebhookConfigSchema = z
     url: z
       .string({ error: 'url is required' })
       .max(2_048, 'url is longer than 2,048 characters')
-      .url('url must be an absolute http(s) URL')
+      .url({ message: 'url must be an absolute http(s) URL', abort: true })
       .refine((u) => /^https?:\/\//i.test(u), 'url must start with http:// or https://'),
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'header names are letters, digits and -'), z.string().max(1_024))

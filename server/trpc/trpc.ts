@@ -3,7 +3,16 @@ import { recordAudit } from '../db/audit-log';
 import type { Context } from './context';
 import { toTRPCError } from './errors';
 
-const t = initTRPC.context<Context>().create();
+/** Procedure metadata. */
+export interface ProcedureMeta {
+  /**
+   * The service writes its own, richer audit row on success (e.g. a rule's before/after): the
+   * middleware then records only failures, so each action is in the log once.
+   */
+  auditedByService?: boolean;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create();
 
 export const router = t.router;
 
@@ -24,16 +33,17 @@ export const readProcedure = t.procedure.use(mapAdminErrors);
  * Mutations: every call is recorded in the audit log (who, what, on which input, whether it worked).
  * Authorisation plugs in here, once, when login arrives.
  */
-export const mutateProcedure = t.procedure.use(mapAdminErrors).use(async ({ ctx, path, getRawInput, next }) => {
+export const mutateProcedure = t.procedure.use(mapAdminErrors).use(async ({ ctx, path, getRawInput, next, meta }) => {
   const input = await getRawInput();
   const result = await next();
+  if (result.ok && meta?.auditedByService) return result;
   const target = auditTarget(input);
   recordAudit(ctx.db, {
     at: Date.now(),
     actor: ctx.actor,
     action: path,
     target,
-    details: { input: truncateForAudit(input), ok: result.ok, error: result.ok ? undefined : result.error.message },
+    details: { input: truncateForAudit(input), ok: result.ok, error: result.ok ? undefined : (toTRPCError(result.error.cause) ?? result.error).message },
   });
   return result;
 });

@@ -14,6 +14,9 @@ import { tryRule } from '../../alerts/try-rule';
 import { TIME_RANGE_MS } from '../../metrics/time-range';
 import { mutateProcedure, readProcedure, router } from '../trpc';
 
+/** Rules, channels and silences write their own audit rows (with before/after) when they succeed. */
+const serviceAuditedProcedure = mutateProcedure.meta({ auditedByService: true });
+
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** A rule or channel body: an object, checked field by field by the alert schemas (bounded by them). */
 const body = z.record(z.string().max(64), z.unknown()).refine((o) => Object.keys(o).length <= 32, 'too many fields');
@@ -44,10 +47,10 @@ export const alertRouter = router({
     if (!rule) throw new NotFoundError(`alert rule ${input.id} does not exist`);
     return rule;
   }),
-  createRule: mutateProcedure.input(z.object({ rule: body })).mutation(({ ctx, input }) => createRule(ctx.db, input.rule as RuleInput, { actor: ctx.actor, now: Date.now() })),
-  updateRule: mutateProcedure.input(z.object({ id, rule: body })).mutation(({ ctx, input }) => updateRule(ctx.db, input.id, input.rule as RuleInput, { actor: ctx.actor, now: Date.now() })),
-  setEnabled: mutateProcedure.input(z.object({ id, enabled: z.boolean() })).mutation(({ ctx, input }) => setRuleEnabled(ctx.db, input.id, input.enabled, { actor: ctx.actor, now: Date.now() })),
-  deleteRule: mutateProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
+  createRule: serviceAuditedProcedure.input(z.object({ rule: body })).mutation(({ ctx, input }) => createRule(ctx.db, input.rule as RuleInput, { actor: ctx.actor, now: Date.now() })),
+  updateRule: serviceAuditedProcedure.input(z.object({ id, rule: body })).mutation(({ ctx, input }) => updateRule(ctx.db, input.id, input.rule as RuleInput, { actor: ctx.actor, now: Date.now() })),
+  setEnabled: serviceAuditedProcedure.input(z.object({ id, enabled: z.boolean() })).mutation(({ ctx, input }) => setRuleEnabled(ctx.db, input.id, input.enabled, { actor: ctx.actor, now: Date.now() })),
+  deleteRule: serviceAuditedProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
     deleteRule(ctx.db, input.id, { actor: ctx.actor, now: Date.now() });
     return { id: input.id };
   }),
@@ -64,16 +67,16 @@ export const alertRouter = router({
     .query(({ ctx, input }) => listEvents(ctx.db, { ...(input?.ruleId ? { ruleId: input.ruleId } : {}), limit: input?.limit ?? 100, ...(input?.before ? { before: input.before } : {}) })),
 
   silences: readProcedure.query(({ ctx }) => activeSilences(ctx.db, Date.now()).slice(0, 500)),
-  createSilence: mutateProcedure.input(z.object({ silence: body })).mutation(({ ctx, input }) => createSilence(ctx.db, input.silence as SilenceInput, { actor: ctx.actor, now: Date.now() })),
-  expireSilence: mutateProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
+  createSilence: serviceAuditedProcedure.input(z.object({ silence: body })).mutation(({ ctx, input }) => createSilence(ctx.db, input.silence as SilenceInput, { actor: ctx.actor, now: Date.now() })),
+  expireSilence: serviceAuditedProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
     if (!expireSilence(ctx.db, input.id, { actor: ctx.actor, now: Date.now() })) throw new NotFoundError(`silence ${input.id} does not exist`);
     return { id: input.id };
   }),
 
   channels: readProcedure.query(({ ctx }) => listChannels(ctx.db).map(redact)),
-  createChannel: mutateProcedure.input(z.object({ channel: body })).mutation(({ ctx, input }) => redact(createChannel(ctx.db, input.channel as ChannelInput, { actor: ctx.actor, now: Date.now() }))),
-  updateChannel: mutateProcedure.input(z.object({ id, channel: body })).mutation(({ ctx, input }) => redact(updateChannel(ctx.db, input.id, input.channel as ChannelInput, { actor: ctx.actor, now: Date.now() }))),
-  deleteChannel: mutateProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
+  createChannel: serviceAuditedProcedure.input(z.object({ channel: body })).mutation(({ ctx, input }) => redact(createChannel(ctx.db, input.channel as ChannelInput, { actor: ctx.actor, now: Date.now() }))),
+  updateChannel: serviceAuditedProcedure.input(z.object({ id, channel: body })).mutation(({ ctx, input }) => redact(updateChannel(ctx.db, input.id, input.channel as ChannelInput, { actor: ctx.actor, now: Date.now() }))),
+  deleteChannel: serviceAuditedProcedure.input(z.object({ id })).mutation(({ ctx, input }) => {
     deleteChannel(ctx.db, input.id, { actor: ctx.actor, now: Date.now() });
     return { id: input.id };
   }),
