@@ -29,7 +29,7 @@ export function ClusterMetrics() {
         </header>
         <QueryState query={tps} what="cluster TPS" title="Cluster TPS" empty={<>No samples in the last {range} yet.</>} isEmpty={() => !known}>
           {(data) => (
-            <TimeSeriesChart data={data} range={range} height={240} axes={<YAxis />} formatValue={(v) => formatRate(v)}>
+            <TimeSeriesChart data={data} height={240} axes={<YAxis />} formatValue={(v) => formatRate(v)}>
               <Line type="monotone" dataKey="tpsIn" name="in (put)" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls={false} />
               <Line type="monotone" dataKey="tpsOut" name="out (get)" stroke="#364fc7" dot={false} isAnimationActive={false} connectNulls={false} />
             </TimeSeriesChart>

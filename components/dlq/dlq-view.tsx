@@ -1,10 +1,11 @@
 'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { formatTimestamp } from '../lib/format';
 import { paths } from '../lib/paths';
 import { useTRPC, type RouterOutputs } from '../lib/trpc';
+import { fromLocalInput, timeRangeFromParams, toLocalInput } from '../lib/url-time-range';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
@@ -19,18 +20,37 @@ export function DlqView() {
   const [params, setParams] = useUrlState();
   const group = params.get('group') ?? '';
   const [now] = useState(() => Date.now());
-  const begin = Number(params.get('begin') ?? now - 3 * DAY_MS);
-  const end = Number(params.get('end') ?? now + 60_000);
+  const range = timeRangeFromParams(params, { begin: now - 3 * DAY_MS, end: now + 60_000 });
+  // An emptied or half-typed date stays on the form (with a message); the URL keeps the last good one.
+  const [draftProblem, setDraftProblem] = useState<string | null>(null);
+  const problem = draftProblem ?? (range.ok ? null : range.problem);
   const groups = useQuery(trpc.group.list.queryOptions({ cluster }));
   const dlqTopic = `%DLQ%${group}`;
-  const list = useQuery(trpc.message.byTime.queryOptions({ cluster, topic: dlqTopic, begin, end, pageSize: 200 }, { enabled: group !== '' }));
+  const enabled = group !== '' && range.ok;
+  // The page size is the API's default: its limit lives with the server, and older pages load on demand.
+  const list = useInfiniteQuery(
+    trpc.message.byTime.infiniteQueryOptions(
+      { cluster, topic: dlqTopic, begin: range.ok ? range.begin : 0, end: range.ok ? range.end : 0 },
+      { enabled, getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined },
+    ),
+  );
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const rows = useMemo(() => list.data?.messages ?? [], [list.data]);
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.messages) ?? [], [list.data]);
   const toggle = (id: string) => {
     const next = new Set(selected);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     setSelected(next);
+  };
+  const setTime = (name: 'begin' | 'end', text: string) => {
+    const ms = fromLocalInput(text);
+    if (ms === null) {
+      setDraftProblem(name === 'begin' ? 'Choose a start time ("From").' : 'Choose an end time ("To").');
+      return;
+    }
+    setDraftProblem(null);
+    setSelected(new Set());
+    setParams({ [name]: ms });
   };
   return (
     <>
@@ -51,17 +71,22 @@ export function DlqView() {
         </label>
         <label className="field">
           <span>From</span>
-          <input type="datetime-local" defaultValue={toLocal(begin)} onChange={(e) => setParams({ begin: new Date(e.target.value).getTime() })} />
+          <input name="begin" type="datetime-local" defaultValue={range.ok ? toLocalInput(range.begin) : ''} onChange={(e) => setTime('begin', e.target.value)} />
         </label>
         <label className="field">
           <span>To</span>
-          <input type="datetime-local" defaultValue={toLocal(end)} onChange={(e) => setParams({ end: new Date(e.target.value).getTime() })} />
+          <input name="end" type="datetime-local" defaultValue={range.ok ? toLocalInput(range.end) : ''} onChange={(e) => setTime('end', e.target.value)} />
         </label>
       </form>
+      {problem !== null && (
+        <p className="field-error" role="alert" data-testid="time-range-problem">
+          {problem}
+        </p>
+      )}
       {group === '' && <p className="muted">Choose a consumer group to see its dead letters.</p>}
-      {group !== '' && list.isPending && <Loading what="dead letters" />}
-      {list.isError && (list.error.data?.code === 'NOT_FOUND' ? <p className="muted">Group {group} has no dead letters.</p> : <ErrorBox title="Could not read the DLQ" message={list.error.message} />)}
-      {list.data &&
+      {enabled && list.isPending && <Loading what="dead letters" />}
+      {enabled && list.isError && (list.error.data?.code === 'NOT_FOUND' ? <p className="muted">Group {group} has no dead letters.</p> : <ErrorBox title="Could not read the DLQ" message={list.error.message} />)}
+      {enabled && list.data &&
         (rows.length === 0 ? (
           <p className="muted">No dead letters in this time range.</p>
         ) : (
@@ -74,7 +99,7 @@ export function DlqView() {
                     <input
                       type="checkbox"
                       aria-label="Select all"
-                      checked={selected.size === rows.length}
+                      checked={rows.length > 0 && rows.every((r) => selected.has(r.msgId))}
                       onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.msgId)) : new Set())}
                     />
                   </th>
@@ -106,6 +131,11 @@ export function DlqView() {
                 ))}
               </tbody>
             </table>
+            {list.hasNextPage && (
+              <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                {list.isFetchingNextPage ? 'Loading…' : 'Older dead letters'}
+              </button>
+            )}
           </>
         ))}
     </>
@@ -144,9 +174,15 @@ function DlqActions({ group, selected, cluster }: { group: string; selected: Sum
     await queryClient.invalidateQueries({ queryKey: trpc.message.pathKey() });
   };
   const exportJson = async () => {
-    const details = await Promise.all(
-      selected.map((m) => queryClient.fetchQuery(trpc.message.view.queryOptions({ cluster, msgId: m.msgId, topic: m.topic }))),
-    );
+    let details;
+    try {
+      details = await Promise.all(
+        selected.map((m) => queryClient.fetchQuery(trpc.message.view.queryOptions({ cluster, msgId: m.msgId, topic: m.topic }))),
+      );
+    } catch (err) {
+      toast.error(`Could not export: ${(err as Error).message}`);
+      return;
+    }
     const blob = new Blob([JSON.stringify(details, null, 2)], { type: 'application/json' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
@@ -166,8 +202,4 @@ function DlqActions({ group, selected, cluster }: { group: string; selected: Sum
       </button>
     </div>
   );
-}
-
-function toLocal(ms: number): string {
-  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }

@@ -127,6 +127,7 @@ export function GroupDetailView({ group }: { group: string }) {
       </div>
       <GroupLagChart group={g.group} />
       <section className="panel" aria-label="Queues">
+        {/* No client column: which client holds a queue is not something every broker and client can tell (see QueueLag). */}
         <h2>Lag per queue</h2>
         {g.queues.length === 0 ? (
           <p className="muted">The group has no offsets yet.</p>
@@ -141,7 +142,6 @@ export function GroupDetailView({ group }: { group: string }) {
                 <th className="num">Consumer offset</th>
                 <th className="num">Lag</th>
                 <th>Last consumed</th>
-                <th>Client</th>
               </tr>
             </thead>
             <tbody>
@@ -156,7 +156,6 @@ export function GroupDetailView({ group }: { group: string }) {
                     <LagValue lag={q.lag} />
                   </td>
                   <td>{q.lastConsumeTimestamp === null ? '—' : formatTimestamp(q.lastConsumeTimestamp)}</td>
-                  <td className="mono small">{q.clientId ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -9,6 +9,8 @@ import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
 import { bodyAsHex, bodyAsJson, bodyAsText, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
+import { consumptionBadge } from './consumption-state';
+import { defaultResendGroup } from './resend-group';
 
 /** Properties the broker or client sets, shown apart from the user's own. */
 const SYSTEM_PROPERTIES = new Set([
@@ -88,8 +90,8 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
                       <Link href={paths.group(c.group)}>{c.group}</Link>
                     </td>
                     <td>
-                      <span className={c.state === 'consumed' ? 'badge badge-ok' : c.state === 'not_consumed' ? 'badge badge-warn' : 'badge badge-unknown'}>
-                        {c.state.replace('_', ' ')}
+                      <span className={consumptionBadge(c.state).className} data-testid={`consumption-${c.group}`}>
+                        {consumptionBadge(c.state).label}
                       </span>
                     </td>
                   </tr>
@@ -164,7 +166,7 @@ function BodyPanel({ bodyBase64, msgId }: { bodyBase64: string; msgId: string })
 function ResendToGroup({ msgId, topic, groups, cluster }: { msgId: string; topic: string; groups: string[]; cluster: string | undefined }) {
   const trpc = useTRPC();
   const toast = useToast();
-  const [group, setGroup] = useState(groups[0] ?? '');
+  const [group, setGroup] = useState(() => defaultResendGroup(topic, groups));
   const resend = useMutation(
     trpc.message.redeliver.mutationOptions({
       onSuccess: () => toast.success(`Resent to ${group} through its retry topic`),

@@ -4,39 +4,26 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { paths } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
+import { checkTimeRange, fromLocalInput, timeRangeFromParams, toLocalInput } from '../lib/url-time-range';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { SearchForm } from '../ui/search-form';
 import { MessageTable } from './message-table';
+import { modeFromParams, searchModes, type SearchMode } from './search-mode';
 
-type Mode = 'key' | 'time' | 'id';
 const HOUR_MS = 3_600_000;
-
-/** "2026-11-25T14:02" in local time, for datetime-local inputs. */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
-
-/** The search the URL describes: key (?topic&key), time range (?topic&begin&end) or id (?msgId). */
-export function modeFromParams(p: URLSearchParams): Mode {
-  if (p.get('msgId')) return 'id';
-  if (p.get('begin') || p.get('end')) return 'time';
-  if (p.get('key')) return 'key';
-  return (p.get('mode') as Mode | null) ?? 'key';
-}
 
 export function MessageSearch() {
   const [params, setParams] = useUrlState();
   const mode = modeFromParams(params);
-  const setMode = (m: Mode) => setParams({ mode: m, key: undefined, begin: undefined, end: undefined, msgId: undefined });
+  const setMode = (m: SearchMode) => setParams({ mode: m, key: undefined, begin: undefined, end: undefined, msgId: undefined });
   return (
     <>
       <div className="page-header">
         <h1>Messages</h1>
       </div>
       <div className="tabs" role="tablist">
-        {(['key', 'time', 'id'] as const).map((m) => (
+        {searchModes.map((m) => (
           <button key={m} type="button" role="tab" aria-selected={mode === m} onClick={() => setMode(m)}>
             {m === 'key' ? 'By key' : m === 'time' ? 'By time range' : 'By message id'}
           </button>
@@ -81,12 +68,14 @@ function ByTime() {
   const [params, setParams] = useUrlState();
   const topic = params.get('topic') ?? '';
   const [now] = useState(() => Date.now());
-  const begin = Number(params.get('begin') ?? now - HOUR_MS);
-  const end = Number(params.get('end') ?? now);
-  const enabled = topic !== '' && params.has('begin') && params.has('end') && end >= begin;
+  const range = timeRangeFromParams(params, { begin: now - HOUR_MS, end: now });
+  // A problem with what was typed (an emptied "From") stays on the form; the URL keeps the last search.
+  const [draftProblem, setDraftProblem] = useState<string | null>(null);
+  const problem = draftProblem ?? (range.ok ? null : range.problem);
+  const enabled = topic !== '' && params.has('begin') && params.has('end') && range.ok;
   const pages = useInfiniteQuery(
     trpc.message.byTime.infiniteQueryOptions(
-      { cluster, topic, begin, end, pageSize: 50 },
+      { cluster, topic, begin: range.ok ? range.begin : 0, end: range.ok ? range.end : 0, pageSize: 50 },
       { enabled, getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined },
     ),
   );
@@ -94,18 +83,27 @@ function ByTime() {
   return (
     <>
       <SearchForm
-        key={`${topic}\u0001${begin}\u0001${end}`}
+        key={`${topic}\u0001${params.get('begin')}\u0001${params.get('end')}`}
         fields={[
           { name: 'topic', label: 'Topic', required: true },
           { name: 'begin', label: 'From', type: 'datetime-local' },
           { name: 'end', label: 'To', type: 'datetime-local' },
         ]}
-        initial={{ topic, begin: toLocalInput(begin), end: toLocalInput(end) }}
-        onSearch={(f) => setParams({ mode: undefined, topic: f.topic.trim(), begin: new Date(f.begin).getTime(), end: new Date(f.end).getTime() }, 'push')}
+        initial={{ topic, begin: range.ok ? toLocalInput(range.begin) : '', end: range.ok ? toLocalInput(range.end) : '' }}
+        onSearch={(f) => {
+          const typed = checkTimeRange(fromLocalInput(f.begin), fromLocalInput(f.end));
+          setDraftProblem(typed.ok ? null : typed.problem);
+          if (typed.ok) setParams({ mode: undefined, topic: f.topic.trim(), begin: typed.begin, end: typed.end }, 'push');
+        }}
       />
+      {problem !== null && (
+        <p className="field-error" role="alert" data-testid="time-range-problem">
+          {problem}
+        </p>
+      )}
       {enabled && pages.isPending && <Loading what="messages" />}
-      {pages.isError && <ErrorBox title="Search failed" message={pages.error.message} />}
-      {pages.data && (
+      {enabled && pages.isError && <ErrorBox title="Search failed" message={pages.error.message} />}
+      {enabled && pages.data && (
         <>
           <p className="muted small">Newest first · {messages.length} shown</p>
           <MessageTable messages={messages} />

@@ -29,16 +29,6 @@ export function TimeRangeSelect({ value, onChange }: { value: TimeRange; onChang
   );
 }
 
-/** Axis tick for a time axis: clock time for short ranges, date for long ones. */
-export function timeTick(range: TimeRange): (t: number) => string {
-  const long = range === '7d' || range === '30d' || range === '90d';
-  return (t: number) => {
-    const d = new Date(t);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return long ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())}` : `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  };
-}
-
 export function formatRate(v: number | null): string {
   if (v === null) return 'unknown';
   return v >= 100 ? v.toFixed(0) : v.toFixed(1);

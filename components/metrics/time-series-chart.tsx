@@ -1,22 +1,21 @@
 'use client';
 import type { ReactNode } from 'react';
 import { CartesianGrid, Legend, LineChart, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
-import { timeTick, type TimeRange } from './time-range';
+import { timeAxisTicks } from './chart-ticks';
 
 /**
  * A line chart of samples over the time range [from, to]: one point per sample at `t` (ms), a
  * missing value shown as "unknown" and drawn as a gap. The caller gives the Y axes and the lines.
+ * The time axis gets its ticks from timeAxisTicks (nice steps, distinct labels), not from Recharts.
  */
 export function TimeSeriesChart<P extends { t: number }>({
   data,
-  range,
   height,
   axes,
   formatValue,
   children,
 }: {
   data: { points: P[]; from: number; to: number };
-  range: TimeRange;
   height: number;
   /** YAxis elements. */
   axes: ReactNode;
@@ -25,12 +24,13 @@ export function TimeSeriesChart<P extends { t: number }>({
   /** Line elements. */
   children: ReactNode;
 }) {
+  const time = timeAxisTicks(data.from, data.to);
   return (
     <div style={{ width: '100%', height }}>
       <ResponsiveContainer>
         <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-          <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" tickFormatter={timeTick(range)} />
+          <XAxis dataKey="t" type="number" domain={[data.from, data.to]} scale="time" ticks={time.ticks} interval={0} tickFormatter={time.format} />
           {axes}
           <Tooltip
             labelFormatter={(t) => new Date(Number(t)).toLocaleString()}

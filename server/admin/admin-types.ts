@@ -106,8 +106,16 @@ export interface QueueLag {
   lag: number | null;
   /** Store time of the last consumed message; null when unknown. */
   lastConsumeTimestamp: number | null;
-  /** Client holding the queue (from the consumer's running info, when known). */
-  clientId: string | null;
+  // No client per queue: ConsumeStats does not carry one, GET_CONSUMER_RUNNING_INFO goes unanswered by clients such as
+  // ali-ons (the broker waits 5 s for each), and recomputing the allocation would guess the client's strategy.
+}
+
+/** A message's place: a queue of a topic on a broker, and its offset in that queue. */
+export interface QueuePosition {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  offset: number;
 }
 
 export interface ConsumerClient {
@@ -155,6 +163,8 @@ export interface MessageSummary {
   reconsumeTimes: number;
 }
 
+export type ConsumptionState = 'consumed' | 'dead_lettered' | 'retrying' | 'not_consumed' | 'unknown';
+
 export interface MessageDetail extends MessageSummary {
   brokerName: string;
   storeHost: string;
@@ -164,8 +174,13 @@ export interface MessageDetail extends MessageSummary {
   properties: Record<string, string>;
   /** Body bytes, base64. */
   bodyBase64: string;
-  /** Per group subscribed to the topic: consumed (offset passed the message) or not yet. */
-  consumption: { group: string; state: 'consumed' | 'not_consumed' | 'unknown' }[];
+  /**
+   * Per group subscribed to the topic. The group's offset passing the message only says it was
+   * delivered: a failed delivery moves the offset on too. So past the offset it is `dead_lettered`
+   * (a copy is in %DLQ%<group>), `retrying` (a copy is waiting for, or in, %RETRY%<group> and not yet
+   * consumed there) or `consumed`; before it `not_consumed`; `unknown` without a committed offset.
+   */
+  consumption: { group: string; state: ConsumptionState }[];
 }
 
 export interface SendInput {
@@ -238,6 +253,12 @@ export interface ClusterAdmin {
   redeliverToGroup(msgId: string, topic: string, group: string): Promise<SendResultRow>;
   /** Sends a stored message again to one group (RocketMQ's consumeMessageDirectly / resend). */
   resendMessage(msgId: string, topic: string, group: string, clientId?: string): Promise<{ result: string }>;
+
+  /**
+   * Store time of the message at each position (null: no message there, or its broker did not answer); reads
+   * at most a bounded number per call (optional: the metrics sampler dates time behind with it when present).
+   */
+  messageStoreTimes?(positions: readonly QueuePosition[]): Promise<Array<number | null>>;
 
   producerConnections(producerGroup: string): Promise<ProducerClient[]>;
   /** Trace records of a message by msgId, or of a topic's messages by business key (optional: newer admin clients). */

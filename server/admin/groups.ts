@@ -11,7 +11,7 @@ import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, fanOutConcurrencyMax, mapLimit, settleLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type ConsumerClient, type GroupDetail, type GroupSummary, type QueueLag } from './admin-types';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
-import { SYSTEM_GROUPS } from '../../engine/common/system-groups';
+import { isSystemGroup } from '../../engine/common/system-groups';
 
 /** Groups a listing covers (sorted by name). */
 export const groupsListMax = 2_000;
@@ -98,7 +98,6 @@ export async function groupState(t: AdminTransport, masters: BrokerRef[], group:
         consumerOffset,
         lag: queueLag(w.brokerOffset, consumerOffset),
         lastConsumeTimestamp: w.lastTimestamp > 0 ? w.lastTimestamp : null,
-        clientId: null,
       });
     }
     tps += stats?.consumeTps ?? 0;
@@ -128,13 +127,18 @@ function summaryOf(group: string, s: GroupState): GroupSummary {
     consumeType: s.connection?.consumeType ?? null,
     retryTopic: `%RETRY%${group}`,
     dlqTopic: `%DLQ%${group}`,
-    system: SYSTEM_GROUPS.has(group),
+    system: isSystemGroup(group),
   };
 }
 
+/**
+ * The cluster's application groups. RocketMQ's built-in ones (TOOLS_CONSUMER, which every message search
+ * creates, CID_RMQ_SYS_*, …) are left out here, once, so every list (groups page, DLQ picker, sampler) agrees;
+ * groupDetail still answers for them.
+ */
 export async function listGroups(t: AdminTransport): Promise<GroupSummary[]> {
   const all = await masterGroupConfigs(t);
-  const names = [...new Set(all.flatMap((b) => [...b.configs.keys()]))].sort().slice(0, groupsListMax);
+  const names = [...new Set(all.flatMap((b) => [...b.configs.keys()]))].filter((g) => !isSystemGroup(g)).sort().slice(0, groupsListMax);
   const masters = all.map((b) => b.ref);
   return mapLimit(names, groupStateConcurrency, async (group) => summaryOf(group, await groupState(t, masters, group)));
 }

@@ -1,9 +1,12 @@
 /**
  * One message, decoded and explained: the summary/detail shapes, VIEW_MESSAGE_BY_ID (33) for offset
  * message ids, and per consuming group (QUERY_TOPIC_CONSUME_BY_WHO, 300) whether the group's
- * committed offset on the message's queue has passed it (GET_CONSUME_STATS, 208).
+ * committed offset on the message's queue has passed it (GET_CONSUME_STATS, 208) and, when it has,
+ * whether the message was consumed, dead-lettered or is waiting for a retry (its copies, found with
+ * QUERY_MESSAGE by UNIQ_KEY in the group's %DLQ% and %RETRY% topics).
  */
 import zlib from 'node:zlib';
+import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, RMQ_SYS_SCHEDULE_TOPIC } from '../../engine/common/topic-validator';
 import { decodeJsonBody } from '../../engine/remoting/protocol/json-body';
 import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
@@ -11,7 +14,7 @@ import { decodeMessage, type DecodedMessage } from '../../engine/store/message-c
 import { decodeMessageId } from '../../engine/store/message-id';
 import type { AdminTransport, BrokerRef } from './admin-transport';
 import { mapLimit } from './admin-transport';
-import type { MessageDetail, MessageSummary } from './admin-types';
+import type { ConsumptionState, MessageDetail, MessageSummary } from './admin-types';
 import { consumeStatsOf } from './groups';
 
 /** Groups whose consumption state a message detail reports. */
@@ -82,18 +85,52 @@ export async function viewByOffsetId(t: AdminTransport, id: string): Promise<{ r
   }
 }
 
-export async function consumption(t: AdminTransport, ref: BrokerRef, m: DecodedMessage): Promise<MessageDetail['consumption']> {
+/** Stored copies of a message (its UNIQ_KEY) in one topic, stored at or after `since`; [] when the topic does not exist. */
+export type CopyFinder = (topic: string, uniqKey: string, since: number) => Promise<Array<{ ref: BrokerRef; msg: DecodedMessage }>>;
+
+/** Copies are stored after the original; this allows for clock steps between brokers. */
+const copySlackMs = 60_000;
+
+/**
+ * What became of a message a group's offset has passed. A failed delivery moves the offset on as well
+ * (the client sends the message back first), so its copies tell, newest last: a copy in %DLQ%<group>
+ * with nothing after it means dead-lettered (a console redelivery afterwards is a new retry copy); a
+ * copy parked for %RETRY%<group> (SCHEDULE_TOPIC_XXXX, waiting out its back-off) not yet delivered
+ * there, or one in %RETRY%<group> the group's offset has not passed, means a retry is pending.
+ * Without a UNIQ_KEY no copy can be found and the offset is all there is.
+ */
+async function pastOffsetState(t: AdminTransport, m: DecodedMessage, group: string, findCopies: CopyFinder): Promise<ConsumptionState> {
+  const uniqKey = m.properties.UNIQ_KEY;
+  if (!uniqKey) return 'consumed';
+  const since = Math.max(0, m.storeTimestamp - copySlackMs);
+  const retryTopic = RETRY_GROUP_TOPIC_PREFIX + group;
+  const dead = await findCopies(DLQ_GROUP_TOPIC_PREFIX + group, uniqKey, since);
+  const deadAt = Math.max(-1, ...dead.map((c) => c.msg.storeTimestamp));
+  const after = (copies: Awaited<ReturnType<CopyFinder>>) => copies.filter((c) => c.msg.storeTimestamp >= deadAt);
+  const delivered = after(await findCopies(retryTopic, uniqKey, since));
+  const parked = after(await findCopies(RMQ_SYS_SCHEDULE_TOPIC, uniqKey, since)).filter((c) => c.msg.properties.REAL_TOPIC === retryTopic);
+  if (dead.length > 0 && delivered.length === 0 && parked.length === 0) return 'dead_lettered';
+  if (parked.length > delivered.length) return 'retrying';
+  for (const copy of delivered) {
+    const entry = (await consumeStatsOf(t, copy.ref, group, retryTopic))?.offsetTable.find(([mq]) => mq.topic === retryTopic && mq.queueId === copy.msg.queueId)?.[1];
+    if (!entry || entry.committed === false || entry.consumerOffset <= copy.msg.queueOffset) return 'retrying';
+  }
+  return 'consumed';
+}
+
+export async function consumption(t: AdminTransport, ref: BrokerRef, m: DecodedMessage, findCopies: CopyFinder): Promise<MessageDetail['consumption']> {
   const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: m.topic });
   if (who.code !== ResponseCode.SUCCESS || !who.body) return [];
   const list = ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax);
-  return mapLimit(list, 8, async (group) => {
+  return mapLimit(list, 8, async (group): Promise<MessageDetail['consumption'][number]> => {
     try {
       const stats = await consumeStatsOf(t, ref, group, m.topic);
       const entry = stats?.offsetTable.find(([mq]) => mq.topic === m.topic && mq.queueId === m.queueId)?.[1];
-      if (!entry || entry.committed === false) return { group, state: 'unknown' as const };
-      return { group, state: entry.consumerOffset > m.queueOffset ? ('consumed' as const) : ('not_consumed' as const) };
+      if (!entry || entry.committed === false) return { group, state: 'unknown' };
+      if (entry.consumerOffset <= m.queueOffset) return { group, state: 'not_consumed' };
+      return { group, state: await pastOffsetState(t, m, group, findCopies) };
     } catch {
-      return { group, state: 'unknown' as const };
+      return { group, state: 'unknown' };
     }
   });
 }

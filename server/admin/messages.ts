@@ -13,13 +13,19 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type MessageDetail, type MessageSummary } from './admin-types';
-import { consumption, messageDetail, messageSummary, viewByOffsetId } from './message-detail';
-import { masterTopicConfigs } from './topics';
+import { consumption, messageDetail, messageSummary, viewByOffsetId, type CopyFinder } from './message-detail';
+import { masterTopicConfigs, type BrokerTopics } from './topics';
 
 /** Messages one QUERY_MESSAGE asks a broker for (RocketMQ's maxNum cap). */
 export const keyQueryMax = 64;
-/** Largest page of a time query. */
+/**
+ * Largest page of a time query: one page pulls up to this many messages from every queue, so it bounds
+ * broker work per request. The tRPC input schema imports this same constant, so the API cannot accept
+ * a page size this function refuses.
+ */
 export const timePageSizeMax = 100;
+/** Page size of a time query that does not name one. */
+export const timePageSizeDefault = 50;
 /** Queues a time query reads (all brokers together). */
 export const timeQueryQueuesMax = 1_024;
 /** Topics searched for a UNIQ_KEY when no topic is given. */
@@ -213,11 +219,22 @@ async function findByUniqKey(t: AdminTransport, topic: string, uniqKey: string):
   return null;
 }
 
+/** Finds a message's copies by UNIQ_KEY, reading the topic configs once for all the lookups of one view. */
+function copyFinder(t: AdminTransport): CopyFinder {
+  let configs: Promise<BrokerTopics[]> | null = null;
+  return async (topic, uniqKey, since) => {
+    configs ??= masterTopicConfigs(t);
+    const hosts = (await configs).filter((b) => b.configs.has(topic)).map((b) => b.ref);
+    const found = await mapLimit(hosts, hosts.length, async (ref) => (await queryByKey(t, ref, topic, uniqKey, since, END_OF_TIME, true)).map((msg) => ({ ref, msg })));
+    return found.flat();
+  };
+}
+
 export async function viewMessage(t: AdminTransport, msgId: string, topic?: string): Promise<MessageDetail> {
   const id = msgId.trim();
   if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(id)) throw new AdminError('INVALID', `"${msgId}" is not a message id`);
   const byOffset = await viewByOffsetId(t, id);
-  if (byOffset && (topic === undefined || byOffset.msg.topic === topic)) return messageDetail(byOffset.msg, byOffset.ref, await consumption(t, byOffset.ref, byOffset.msg));
+  if (byOffset && (topic === undefined || byOffset.msg.topic === topic)) return messageDetail(byOffset.msg, byOffset.ref, await consumption(t, byOffset.ref, byOffset.msg, copyFinder(t)));
   let hit: { ref: BrokerRef; msg: DecodedMessage } | null = null;
   if (topic !== undefined) {
     hit = await findByUniqKey(t, topic, id.toUpperCase());
@@ -229,5 +246,5 @@ export async function viewMessage(t: AdminTransport, msgId: string, topic?: stri
     }
   }
   if (!hit) throw new AdminError('NOT_FOUND', topic === undefined ? `message ${msgId} not found` : `message ${msgId} not found in topic ${topic}`);
-  return messageDetail(hit.msg, hit.ref, await consumption(t, hit.ref, hit.msg));
+  return messageDetail(hit.msg, hit.ref, await consumption(t, hit.ref, hit.msg, copyFinder(t)));
 }

@@ -28,6 +28,16 @@ test('redeliverToGroup: a dead letter comes back to the original handler through
     }
     void poll();
     await waitFor(() => dead !== undefined, 30_000, 'the message in %DLQ%rd-g');
+    // The group's offset has passed the original, but every delivery failed: not "consumed".
+    const original = await admin.viewMessage(dead!.msgId, 'rd-topic');
+    assert.deepEqual(original.consumption, [{ group: 'rd-g', state: 'dead_lettered' }]);
+
+    // A group that does not exist is refused, and nothing is created for it.
+    const groupsBefore = (await admin.listGroups()).map((g) => g.group);
+    await assert.rejects(admin.redeliverToGroup(dead!.msgId, dead!.topic, 'no-such-group'), { code: 'NOT_FOUND', message: 'consumer group no-such-group does not exist' });
+    assert.deepEqual((await admin.listGroups()).map((g) => g.group), groupsBefore);
+    assert.ok(!(await admin.listTopics()).some((t) => t.topic === '%RETRY%no-such-group'), 'no retry topic made for a group that does not exist');
+
     healthy = true;
     const row = await admin.redeliverToGroup(dead!.msgId, dead!.topic, 'rd-g');
     assert.equal(row.status, 'SEND_OK');
@@ -36,6 +46,12 @@ test('redeliverToGroup: a dead letter comes back to the original handler through
     assert.equal(got.body.toString(), 'payload-1');
     assert.equal(got.keys, 'biz-1');
     assert.equal(got.topic, 'rd-topic', 'handed to the original topic handler');
+    // Redelivered after the dead letter and consumed (once the client commits its retry-queue offset).
+    let state = '';
+    for (const until = Date.now() + 20_000; Date.now() < until && state !== 'consumed'; await new Promise((r) => setTimeout(r, 300))) {
+      state = (await admin.viewMessage(dead!.msgId, 'rd-topic')).consumption.find((c) => c.group === 'rd-g')?.state ?? 'missing';
+    }
+    assert.equal(state, 'consumed');
     await assert.rejects(admin.redeliverToGroup(dead!.msgId, dead!.topic, 'bad group'), /group/);
   } finally {
     await consumer.close();

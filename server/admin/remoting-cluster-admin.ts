@@ -18,6 +18,7 @@ import type {
   MessageDetail,
   MessageSummary,
   ProducerClient,
+  QueuePosition,
   ResetPreviewRow,
   ResetTarget,
   SendInput,
@@ -30,6 +31,7 @@ import { clusterOverview } from './cluster';
 import { createOrUpdateGroup, deleteGroup, groupDetail, listGroups, type GroupConfigInput } from './groups';
 import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages';
 import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
+import { messageStoreTimes } from './store-times';
 import { producerConnections, redeliverToGroup, resendMessage, sendMessages } from './send';
 import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
 import { queryTraces, type MessageTrace, type TraceQuery } from './traces';
@@ -73,6 +75,10 @@ export class RemotingClusterAdmin implements ClusterAdmin {
 
   deleteTopic(topic: string): Promise<void> {
     return deleteTopic(this.t, topic);
+  }
+
+  messageStoreTimes(positions: readonly QueuePosition[]): Promise<Array<number | null>> {
+    return messageStoreTimes(this.t, positions);
   }
 
   listGroups(): Promise<GroupSummary[]> {

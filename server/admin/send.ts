@@ -14,6 +14,7 @@ import { ResponseCode } from '../../engine/remoting/response-code';
 import { encodeProperties } from '../../engine/store/message-properties';
 import { brokerError, fanOutConcurrencyMax, mapLimit, settleLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type ProducerClient, type SendInput, type SendResultRow } from './admin-types';
+import { masterGroupConfigs } from './groups';
 import { viewMessage } from './messages';
 import { masterTopicConfigs } from './topics';
 
@@ -171,8 +172,13 @@ const REDELIVERY_DROPPED = ['DELAY', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'MIN_
  */
 export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: string, group: string): Promise<SendResultRow> {
   const detail = await viewMessage(t, msgId, topic);
-  const ref = (await t.masters()).find((b) => b.brokerName === detail.brokerName) ?? (await t.masters())[0];
-  if (!ref) throw new AdminError('UNREACHABLE', 'no broker of the cluster is reachable');
+  // A broker that auto-creates subscription groups (RocketDeck, and Apache by default) would take a copy
+  // for any name and create the group and its %RETRY% topic, so existence is checked first, with the
+  // brokers' own group configs (201). The copy goes to a broker that knows the group, the message's own
+  // when it does.
+  const holders = (await masterGroupConfigs(t)).filter((b) => b.configs.has(group)).map((b) => b.ref);
+  if (holders.length === 0) throw new AdminError('NOT_FOUND', `consumer group ${group} does not exist`);
+  const ref = holders.find((b) => b.brokerName === detail.brokerName) ?? (holders[0] as BrokerRef);
   const props: Record<string, string> = { ...detail.properties };
   for (const name of REDELIVERY_DROPPED) delete props[name];
   props.RETRY_TOPIC = detail.properties.RETRY_TOPIC ?? detail.properties.DLQ_ORIGIN_TOPIC ?? detail.topic;
@@ -183,7 +189,7 @@ export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: 
   const status = SEND_STATUS[response.code];
   if (!status) {
     const remark = response.remark ?? `code ${response.code}`;
-    if (response.code === ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST) throw new AdminError('NOT_FOUND', `consumer group ${group} not found`);
+    if (response.code === ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST) throw new AdminError('NOT_FOUND', `consumer group ${group} does not exist`);
     throw new AdminError('BROKER_ERROR', `broker ${ref.brokerName} refused the copy for group ${group}: ${remark}`);
   }
   return {

@@ -5,7 +5,7 @@
  * (300); changes are UPDATE_AND_CREATE_TOPIC (17) / DELETE_TOPIC_IN_BROKER (215) on the masters and
  * DELETE_TOPIC_IN_NAMESRV (216) on every name server.
  */
-import { isSystemTopic, validateTopic } from '../../engine/common/topic-validator';
+import { DLQ_GROUP_TOPIC_PREFIX, isRetryOrDlqTopic, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX, validateTopic } from '../../engine/common/topic-validator';
 import { decodeTopicStatsTable } from '../../engine/remoting/protocol/admin-body';
 import { decodeJsonBody } from '../../engine/remoting/protocol/json-body';
 import type { TopicConfig } from '../../engine/remoting/protocol/route-data';
@@ -157,8 +157,20 @@ async function putTopic(t: AdminTransport, targets: BrokerRef[], input: TopicInp
   await mapLimit(targets, fanOutConcurrencyMax, (ref) => t.brokerOk(ref, RequestCode.UPDATE_AND_CREATE_TOPIC, `save topic ${input.topic}`, header));
 }
 
+/**
+ * Why a topic cannot be created by hand, or null: the broker makes %RETRY%<group> and %DLQ%<group> when
+ * a group needs them, and one made by hand would belong to no group (updating one stays allowed).
+ */
+export function reservedTopicNameProblem(topic: string): string | null {
+  if (!isRetryOrDlqTopic(topic)) return null;
+  const prefix = topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? RETRY_GROUP_TOPIC_PREFIX : DLQ_GROUP_TOPIC_PREFIX;
+  return `topic names starting with ${prefix} are reserved by RocketMQ for consumer groups' ${prefix === RETRY_GROUP_TOPIC_PREFIX ? 'retry' : 'dead-letter'} topics`;
+}
+
 export async function createTopic(t: AdminTransport, input: TopicInput): Promise<void> {
   validateTopicInput(input);
+  const reserved = reservedTopicNameProblem(input.topic);
+  if (reserved) throw new AdminError('INVALID', reserved);
   const all = await masterTopicConfigs(t);
   if (all.some((b) => b.configs.has(input.topic))) throw new AdminError('ALREADY_EXISTS', `topic ${input.topic} already exists`);
   await putTopic(t, await t.masters(), input);

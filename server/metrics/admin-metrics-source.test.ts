@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createConsumer, createProducer, message, sendAll, waitFor, type OnsConsumer, type OnsProducer } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
+import type { ClusterAdmin } from '../admin/admin-types';
 import { RemotingClusterAdmin } from '../admin/remoting-cluster-admin';
 import { AdminMetricsSource, ageOfFirstUnconsumed, putLatency } from './admin-metrics-source';
 
@@ -99,20 +100,67 @@ test('brokers, produce TPS from offset deltas, lag and time behind of a real con
   );
 });
 
-test('time behind: exact for one message, dated by offset marks, else by the last consumed message, unknown without either', () => {
+test('time behind: the first unconsumed message\'s own store time, exact for one message, dated by offset marks, else unknown', () => {
   const stat = { brokerName: 'b', queueId: 0, minOffset: 0, maxOffset: 10, lastUpdateTimestamp: 9_000 };
-  assert.equal(ageOfFirstUnconsumed(9, 1, 5_000, stat, undefined, 10_000), 1_000);
+  assert.equal(ageOfFirstUnconsumed({ committedOffset: 9, lag: 1 }, stat, undefined, 10_000), 1_000);
   const marks = [
     { maxOffset: 4, storeTime: 4_000 },
     { maxOffset: 8, storeTime: 7_000 },
     { maxOffset: 10, storeTime: 9_000 },
   ];
+  // Read from the broker: exact, whatever the marks say.
+  assert.equal(ageOfFirstUnconsumed({ committedOffset: 5, lag: 5, storeTime: 5_500 }, stat, marks, 10_000), 4_500);
   // Offset 5 did not exist at the first mark and did at the second: stored by 7,000.
-  assert.equal(ageOfFirstUnconsumed(5, 5, 3_000, stat, marks, 10_000), 3_000);
-  // Offset 2 predates every mark: the last consumed message's store time bounds it.
-  assert.equal(ageOfFirstUnconsumed(2, 8, 1_500, stat, marks, 10_000), 8_500);
-  assert.equal(ageOfFirstUnconsumed(2, 8, null, stat, marks, 10_000), null);
-  assert.equal(ageOfFirstUnconsumed(10, 0, null, stat, marks, 10_000), 0);
+  assert.equal(ageOfFirstUnconsumed({ committedOffset: 5, lag: 5 }, stat, marks, 10_000), 3_000);
+  // Offset 2 predates every mark: nothing dates it (the last consumed message's store time would overstate the age).
+  assert.equal(ageOfFirstUnconsumed({ committedOffset: 2, lag: 8 }, stat, marks, 10_000), null);
+  assert.equal(ageOfFirstUnconsumed({ committedOffset: 10, lag: 0 }, stat, marks, 10_000), 0);
+});
+
+test('time behind after an offset reset: a source started later agrees with one that watched, both dating the first unconsumed message', async () => {
+  await admin.createTopic({ topic: 'ms_reset', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+  const sendTo = (n: number, tag: string) => sendAll(producer, Array.from({ length: n }, (_, i) => message('ms_reset', tag, `${tag}${i}`)));
+  const group = (snap: Awaited<ReturnType<AdminMetricsSource['collect']>>) => snap.groups.find((g) => g.group === 'CG_RESET');
+  // A consumer reads 5 old messages and leaves; then the group is reset to latest (nothing behind).
+  await sendTo(5, 'old');
+  let consumed = 0;
+  const consumer = await createConsumer(fx.nameSrv, 'CG_RESET');
+  consumer.subscribe('ms_reset', '*', async () => {
+    consumed++;
+  });
+  await waitFor(() => consumed >= 5, 20_000, '5 old messages consumed');
+  await consumer.close();
+  await admin.resetOffset('CG_RESET', 'ms_reset', { kind: 'latest' });
+  // Without messageStoreTimes a source can only date by the offset changes it saw itself.
+  const withoutReads = (): ClusterAdmin => new Proxy(admin, { get: (t, p, r) => (p === 'messageStoreTimes' ? undefined : (Reflect.get(t, p, r) as unknown)) });
+  const watching = new AdminMetricsSource(() => admin);
+  const watchingByMarks = new AdminMetricsSource(withoutReads);
+  assert.equal(group(await watching.collect('embedded'))?.lag, 0);
+  assert.equal(group(await watchingByMarks.collect('embedded'))?.lag, 0);
+
+  // The old messages age; new ones arrive and are not consumed.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const sentAt = Date.now();
+  await sendTo(3, 'new');
+  const sentBy = Date.now();
+  await new Promise((r) => setTimeout(r, 500));
+  // A cluster added later over the same name server: its first collect has no earlier mark.
+  const later = new AdminMetricsSource(() => admin);
+  const laterByMarks = new AdminMetricsSource(withoutReads);
+  const [a, b, aMarks, bMarks] = await Promise.all([watching, later, watchingByMarks, laterByMarks].map(async (s) => group(await s.collect('embedded'))));
+  const ceiling = Date.now() - sentAt;
+  for (const [name, g] of [['watching', a], ['later', b]] as const) {
+    assert.ok(g, name);
+    assert.equal(g.lag, 3, name);
+    // The first new message was stored between sentAt and sentBy; the last old one over 1.5 s before sentAt.
+    assert.ok(g.lagMs !== null && g.lagMs >= 500 - (sentBy - sentAt) && g.lagMs <= ceiling, `${name} lagMs ${g.lagMs}, at most ${ceiling}`);
+    assert.equal(g.queues.find((q) => q.topic === 'ms_reset')?.lagMs, g.lagMs, name);
+  }
+  assert.ok(Math.abs(a!.lagMs! - b!.lagMs!) <= 100, `watching ${a!.lagMs} vs later ${b!.lagMs}`);
+  // By marks: the watcher dates it no older than it is; the later source cannot date it and says unknown.
+  assert.ok(aMarks && aMarks.lagMs !== null && aMarks.lagMs <= ceiling, `marks lagMs ${aMarks?.lagMs}`);
+  assert.ok(bMarks);
+  assert.equal(bMarks.lagMs, null);
 });
 
 test('a failed collect drops the last snapshot (nothing stale for /metrics)', async () => {

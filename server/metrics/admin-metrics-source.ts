@@ -6,13 +6,14 @@
  *   master reporting no TPS) go to missingBrokers, so the sampler writes gaps and broker_up 0.
  * - topics from listTopics() + topicDetail() (normal topics and DLQ topics): produce TPS = Σ Δ maxOffset / Δt between
  *   this collect and the previous one of the same queue; a topic seen for the first time has no TPS yet (skipped).
- * - groups from listGroups() + groupDetail(): lag per queue, onlineClients, consumeTps; lagMs = now − store time of
- *   the first unconsumed message (see firstUnconsumedStoreTime); dlqMaxOffset from %DLQ%<group>.
+ * - groups from listGroups() (application groups only: the admin leaves RocketMQ's built-in ones out) + groupDetail():
+ *   lag per queue, onlineClients, consumeTps; lagMs = now − store time of the first unconsumed message (see
+ *   ageOfFirstUnconsumed and dateFirstUnconsumed); dlqMaxOffset from %DLQ%<group>.
  *
  * The adapter also keeps the last snapshot per cluster (with each group's message model and lag per topic) for the
  * Prometheus endpoint, so a scrape costs no admin traffic.
  */
-import type { ClusterAdmin, GroupDetail, QueueStat, TopicDetail, TopicSummary } from '../admin/admin-types';
+import type { ClusterAdmin, GroupDetail, QueuePosition, QueueStat, TopicDetail, TopicSummary } from '../admin/admin-types';
 import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, MissingBroker, QueueSnapshot, TopicSnapshot } from './metrics-source';
 
 /** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
@@ -27,6 +28,12 @@ export const TOPIC_DETAILS_PER_COLLECT_DEFAULT = 40;
 const COLLECT_CONCURRENCY = 4;
 /** Max-offset change points remembered per queue, for dating the first unconsumed message. */
 const OFFSET_MARKS_PER_QUEUE_MAX = 64;
+/**
+ * First unconsumed messages read per collect to date them exactly (one one-message pull each). A date is kept while
+ * the group's offset on the queue stays put, so only queues whose offset moved are read again; past the bound a
+ * queue is dated from offset marks this collect, or is unknown, and gets its turn on a later one.
+ */
+export const DATINGS_PER_COLLECT_MAX = 64;
 
 export interface GroupTopicLag {
   group: string;
@@ -46,8 +53,6 @@ export interface CollectedSnapshot {
 
 export interface AdminMetricsSourceOptions {
   now?: () => number;
-  /** Leave RocketMQ's built-in groups (TOOLS_CONSUMER, …) out; default true. */
-  skipSystemGroups?: boolean;
   topicDetailsPerCollect?: number;
 }
 
@@ -70,15 +75,17 @@ interface ClusterState {
   lastDlq: Map<string, number>;
   /** Queue stats of each topic's last read, by queue key. */
   lastStats: Map<string, QueueStat & { topic: string }>;
+  /** Store time of each lagging group queue's first unconsumed message, read at `offset` (key group + queue key). */
+  dated: Map<string, { offset: number; storeTime: number }>;
 }
 
 const queueKey = (topic: string, broker: string, queueId: number) => `${topic}@${broker}#${queueId}`;
+const groupQueueKey = (group: string, topic: string, broker: string, queueId: number) => `${group}\u0000${queueKey(topic, broker, queueId)}`;
 
 export class AdminMetricsSource implements MetricsSource {
   private readonly states = new Map<string, ClusterState>();
   private readonly last = new Map<string, CollectedSnapshot>();
   private readonly now: () => number;
-  private readonly skipSystemGroups: boolean;
   private readonly topicDetailsPerCollect: number;
 
   constructor(
@@ -86,7 +93,6 @@ export class AdminMetricsSource implements MetricsSource {
     opts: AdminMetricsSourceOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
-    this.skipSystemGroups = opts.skipSystemGroups ?? true;
     this.topicDetailsPerCollect = Math.max(1, opts.topicDetailsPerCollect ?? TOPIC_DETAILS_PER_COLLECT_DEFAULT);
   }
 
@@ -119,7 +125,7 @@ export class AdminMetricsSource implements MetricsSource {
   private async collectOnce(cluster: string): Promise<MetricsSnapshot> {
     const admin = this.adminOf(cluster);
     let state = this.states.get(cluster);
-    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map(), topicCursor: 0, lastTps: new Map(), lastDlq: new Map(), lastStats: new Map() }));
+    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map(), topicCursor: 0, lastTps: new Map(), lastDlq: new Map(), lastStats: new Map(), dated: new Map() }));
 
     const overview = await admin.clusterOverview();
     if (overview.brokers.length === 0) {
@@ -141,7 +147,7 @@ export class AdminMetricsSource implements MetricsSource {
     const turn = this.topicTurn(state, watched.length);
     const batch = turn.map((i) => watched[i]!);
     const details = await mapSettled(batch, COLLECT_CONCURRENCY, (t) => admin.topicDetail(t.topic));
-    const at = this.now();
+    const readAt = this.now();
 
     const read = new Map<string, QueueStat & { topic: string }>();
     batch.forEach((t, i) => {
@@ -155,7 +161,7 @@ export class AdminMetricsSource implements MetricsSource {
       }
       if (t.kind === 'dlq') state.lastDlq.set(t.topic, d.value.queueStats.reduce((n, q) => n + q.maxOffset, 0));
       else {
-        const tps = this.produceTps(state, t, d.value, at);
+        const tps = this.produceTps(state, t, d.value, readAt);
         if (tps !== null) state.lastTps.set(t.topic, tps);
       }
     });
@@ -169,8 +175,10 @@ export class AdminMetricsSource implements MetricsSource {
     const dlqMax = state.lastDlq;
     const dlqUnknown = new Set(watched.filter((t) => t.kind === 'dlq' && !state.lastDlq.has(t.topic)).map((t) => t.topic));
 
-    const groupNames = groupList.filter((g) => !(this.skipSystemGroups && g.system)).slice(0, GROUPS_PER_COLLECT_MAX);
+    const groupNames = groupList.slice(0, GROUPS_PER_COLLECT_MAX);
     const groupDetails = await mapSettled(groupNames, COLLECT_CONCURRENCY, (g) => admin.groupDetail(g.group));
+    await dateFirstUnconsumed(admin, state, groupDetails.flatMap((d) => (d.ok ? [d.value] : [])), missing);
+    const at = this.now();
     const groups: GroupSnapshot[] = [];
     const groupTopics: GroupTopicLag[] = [];
     groupNames.forEach((g, i) => {
@@ -247,7 +255,9 @@ export class AdminMetricsSource implements MetricsSource {
         continue;
       }
       const key = queueKey(q.topic, q.brokerName, q.queueId);
-      const queueLagMs = q.lag === 0 ? 0 : ageOfFirstUnconsumed(q.consumerOffset, q.lag, q.lastConsumeTimestamp, stats.get(key), state.marks.get(key), at);
+      const dated = state.dated.get(groupQueueKey(d.group, q.topic, q.brokerName, q.queueId));
+      const storeTime = dated?.offset === q.consumerOffset ? dated.storeTime : null;
+      const queueLagMs = q.lag === 0 ? 0 : ageOfFirstUnconsumed({ committedOffset: q.consumerOffset, lag: q.lag, storeTime }, stats.get(key), state.marks.get(key), at);
       lag += q.lag;
       if (lagMs !== null) lagMs = queueLagMs === null ? null : Math.max(lagMs, queueLagMs);
       queues.push({
@@ -271,32 +281,64 @@ function finishFirst(state: ClusterState, t: TopicSummary, d: TopicDetail, at: n
 }
 
 /**
- * Age of the first unconsumed message of a queue (offset = committed offset), or null when it cannot be dated.
- * The admin protocol reports the store time of the newest message (topic stats) and of the last consumed one
- * (consume stats), not of the first unconsumed one, so it is dated by what is known:
- * - one message behind: it is the newest message, dated exactly;
- * - otherwise the oldest remembered max-offset change that already included it (collect-to-collect marks) dates it
- *   to within one sampling interval, never older than it is — provided an earlier mark shows it did not exist yet;
- * - otherwise (the backlog is older than what the adapter remembers) the store time of the last consumed message,
- *   which is at most that old: time behind the way RocketMQ's dashboard shows it.
+ * Reads the first unconsumed message of lagging group queues (at the committed offset) for its store time, when the
+ * admin client can (messageStoreTimes) and no date read at the same offset is remembered. At most
+ * DATINGS_PER_COLLECT_MAX reads per collect. Keeps only dates that still describe a lagging queue's offset, so the
+ * map stays as big as the backlog. A read that fails leaves the queue to the offset marks (or unknown).
+ */
+async function dateFirstUnconsumed(admin: ClusterAdmin, state: ClusterState, details: readonly GroupDetail[], missing: Set<string>): Promise<void> {
+  const kept = new Map<string, { offset: number; storeTime: number }>();
+  const wanted: Array<{ key: string; position: QueuePosition }> = [];
+  for (const d of details) {
+    for (const q of d.queues) {
+      if (q.consumerOffset === null || !q.lag || missing.has(q.brokerName)) continue;
+      const key = groupQueueKey(d.group, q.topic, q.brokerName, q.queueId);
+      const known = state.dated.get(key);
+      if (known?.offset === q.consumerOffset) kept.set(key, known);
+      else wanted.push({ key, position: { topic: q.topic, brokerName: q.brokerName, queueId: q.queueId, offset: q.consumerOffset } });
+    }
+  }
+  state.dated = kept;
+  const batch = wanted.slice(0, DATINGS_PER_COLLECT_MAX);
+  if (batch.length === 0 || !admin.messageStoreTimes) return;
+  let times: Array<number | null>;
+  try {
+    times = await admin.messageStoreTimes(batch.map((w) => w.position));
+  } catch {
+    return;
+  }
+  batch.forEach((w, i) => {
+    const storeTime = times[i];
+    if (typeof storeTime === 'number' && storeTime > 0) kept.set(w.key, { offset: w.position.offset, storeTime });
+  });
+}
+
+/**
+ * Age of the first unconsumed message of a queue (the one at the committed offset), or null when it cannot be dated.
+ * Dated, most exact first:
+ * - `storeTime`: that message's own store time, read from the broker (dateFirstUnconsumed);
+ * - one message behind: it is the newest message, whose store time the topic stats carry;
+ * - the oldest remembered max-offset change that already included it (collect-to-collect marks) dates it to within
+ *   one sampling interval, never older than it is — provided an earlier mark shows it did not exist yet.
+ * Nothing else dates it. In particular not the last consumed message's store time (ConsumeStats' lastTimestamp):
+ * after an offset reset or skip that message can be far older than the first unconsumed one, and a sampler started
+ * after the messages were stored (no earlier mark) would report that age. Unknown is the honest answer then.
  */
 export function ageOfFirstUnconsumed(
-  committedOffset: number,
-  lag: number,
-  lastConsumeTimestamp: number | null,
+  queue: { committedOffset: number; lag: number; storeTime?: number | null },
   stat: QueueStat | undefined,
   marks: readonly OffsetMark[] | undefined,
   now: number,
 ): number | null {
+  const { committedOffset, lag } = queue;
   if (lag <= 0) return 0;
-  let storeTime: number | null = null;
+  let storeTime: number | null = queue.storeTime ?? null;
   // The stat may be from an earlier collect: only when its newest message is this one.
-  if (lag === 1 && stat?.lastUpdateTimestamp && stat.maxOffset === committedOffset + 1) storeTime = stat.lastUpdateTimestamp;
+  if (storeTime === null && lag === 1 && stat?.lastUpdateTimestamp && stat.maxOffset === committedOffset + 1) storeTime = stat.lastUpdateTimestamp;
   if (storeTime === null && marks) {
     const i = marks.findIndex((m) => m.maxOffset > committedOffset);
     if (i > 0 && marks[i - 1]!.maxOffset <= committedOffset) storeTime = marks[i]!.storeTime;
   }
-  storeTime ??= lastConsumeTimestamp;
   return storeTime === null ? null : Math.max(0, now - storeTime);
 }
 

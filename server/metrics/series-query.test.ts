@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { upsertRollups, upsertSeries } from '../db/metric-rows';
 import { openTempConsoleDb } from '../db/temp-console-db';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './rollup';
+import { DAY_MS, HOUR_MS, MINUTE_MS, rollUp } from './rollup';
 import { writeSamples } from './sampler';
 import { chooseResolution, queryQueueBreakdown, querySeries, topByLatestValue } from './series-query';
 
@@ -109,6 +109,46 @@ test('top series by latest value skip gaps and per-queue series; a queue breakdo
     const b = queryQueueBreakdown(t.db, { kind: 'group_lag', cluster: 'c', group: 'a' }, { from: NOW - 15 * MINUTE_MS, to: NOW, now: NOW });
     assert.deepEqual(b.series.map((s) => [s.name, s.points[0]?.avg]), [['t@b1#0', 4], ['t@b1#1', 6]]);
     assert.equal(b.resolution, 'raw');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('top series: a group missing from the cluster\'s newest tick (deleted) leaves the list; one with a gap there stays', () => {
+  const t = openTempConsoleDb();
+  try {
+    const tick = (at: number, groups: Array<[string, number | null]>) =>
+      writeSamples(t.db, [{ series: { kind: 'broker_up', cluster: 'c', broker: 'b1' }, value: 1 }, ...groups.map(([group, value]) => ({ series: { kind: 'group_lag' as const, cluster: 'c', group }, value }))], at);
+    tick(NOW - 20_000, [['lagger', 500], ['steady', 20], ['flaky', 40]]);
+    assert.deepEqual(topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW }).map((x) => x.labels.group), ['lagger', 'flaky', 'steady']);
+    // lagger is deleted: the next tick has no row for it; flaky's numbers were partial (a gap).
+    tick(NOW - 10_000, [['steady', 25], ['flaky', null]]);
+    const top = topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW, limit: 2 });
+    assert.deepEqual(top.map((x) => [x.labels.group, x.value]), [['flaky', 40], ['steady', 25]]);
+    // Another cluster's ticks do not decide for this one.
+    writeSamples(t.db, [{ series: { kind: 'broker_up', cluster: 'other', broker: 'b9' }, value: 1 }], NOW - 1_000);
+    assert.equal(topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW }).length, 2);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('long ranges in the first hour of history show the 25 minutes there are (from finer data), not one bucket or none', async () => {
+  const t = openTempConsoleDb();
+  try {
+    const first = NOW - 25 * MINUTE_MS;
+    for (let at = first; at < NOW; at += 10_000) writeSamples(t.db, [{ series: { kind: 'group_lag', cluster: 'c', group: 'g' }, value: (at - first) / 1000 }], at);
+    await rollUp(t.db, NOW);
+    for (const [range, span] of [['7d', 7 * DAY_MS], ['30d', 30 * DAY_MS], ['90d', 90 * DAY_MS]] as const) {
+      const r = querySeries(t.db, { kind: 'group_lag', cluster: 'c', group: 'g' }, { from: NOW - span, to: NOW, now: NOW });
+      const known = r.points.filter((p) => p.samples > 0);
+      assert.ok(known.length >= 20, `${range}: ${known.length} points at ${r.resolution} / ${r.stepMs} ms`);
+      assert.ok(r.from <= first && r.from > first - r.stepMs, `${range} starts where history starts: ${NOW - r.from} ms ago`);
+      assert.ok((NOW - r.from) / r.stepMs <= 500);
+    }
+    // Only a long range is narrowed: a short one read from raw keeps its start, so the chart shows where history begins.
+    const full = querySeries(t.db, { kind: 'group_lag', cluster: 'c', group: 'g' }, { from: NOW - HOUR_MS, to: NOW, now: NOW });
+    assert.equal(full.from, NOW - HOUR_MS, 'a range inside raw retention is not narrowed');
   } finally {
     t.cleanup();
   }

@@ -1,5 +1,6 @@
 /** Bounded zod schemas shared by the routers. */
 import { z } from 'zod';
+import { reservedTopicNameProblem } from '../admin/topics';
 
 export const clusterName = z.string().min(1).max(64).optional();
 export const topicName = z
@@ -7,6 +8,11 @@ export const topicName = z
   .min(1, 'topic name is empty')
   .max(127, 'topic name is longer than 127 characters')
   .regex(/^[%|a-zA-Z0-9_-]+$/, 'topic name may only contain letters, digits, %, |, - and _');
+/** A topic the console creates: not one of the names RocketMQ reserves for groups (%RETRY%, %DLQ%). */
+export const newTopicName = topicName.superRefine((name, ctx) => {
+  const problem = reservedTopicNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 /** Retry and DLQ topics are longer (%RETRY% + group). */
 export const anyTopicName = z.string().min(1).max(255).regex(/^[%|a-zA-Z0-9_-]+$/, 'not a valid topic name');
 export const groupName = z

@@ -7,7 +7,7 @@
  * The hot-path steps are recorded per queue range (one PubRange per send, SubRange per pull, Commit
  * per commit that resolves deliveries; trace-data.ts), the rare ones per message.
  */
-import { SYSTEM_GROUPS } from '../../common/system-groups';
+import { isSystemGroup } from '../../common/system-groups';
 import { DLQ_GROUP_TOPIC_PREFIX, isSystemTopic, RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';
 import type { DecodedMessage } from '../../store/message-codec';
 import type { BrokerContext } from '../broker-context';
@@ -113,7 +113,7 @@ export class TraceService {
 
   /** Whether pulls of `group` are traced: RocketMQ's own tool groups (the console browsing a queue) are not consumers. */
   tracesGroup(group: string): boolean {
-    return !SYSTEM_GROUPS.has(group);
+    return !isSystemGroup(group);
   }
 
   private get region(): string {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { TRPCError } from '@trpc/server';
+import { AdminRegistry } from '../../admin/admin-registry';
 import { openTempConsoleDb, type TempConsoleDb } from '../../db/temp-console-db';
 import { createSampler } from '../../metrics/sampler';
 import { createSyntheticSource, simpleSnapshot } from '../../metrics/synthetic-source';
@@ -11,8 +12,9 @@ let caller: ReturnType<typeof appRouter.createCaller>;
 
 before(() => {
   tmp = openTempConsoleDb('rd-alert-router-');
-  // The alert and metrics routers read the console database only.
-  caller = appRouter.createCaller({ engine: undefined as never, admins: undefined as never, db: tmp.db, actor: 'tester' });
+  // The alert and metrics routers read the console database only (the registry just says which clusters exist).
+  const admins = new AdminRegistry(() => assert.fail('no cluster is reached'), ['127.0.0.1:9876']);
+  caller = appRouter.createCaller({ engine: undefined as never, admins, db: tmp.db, actor: 'tester' });
 });
 
 after(() => tmp.cleanup());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mutateProcedure, readProcedure, router } from '../trpc';
+import { timePageSizeDefault, timePageSizeMax } from '../../admin/messages';
 import { anyTopicName, clusterName, groupName, msgId, timestamp } from '../inputs';
 
 /** Most messages one test send may produce. */
@@ -26,9 +27,10 @@ export const messageRouter = router({
         topic: anyTopicName,
         begin: timestamp,
         end: timestamp,
-        pageSize: z.number().int().min(1).max(200).default(50),
+        pageSize: z.number().int().min(1).max(timePageSizeMax, `at most ${timePageSizeMax} messages per page`).default(timePageSizeDefault),
         cursor: z.string().max(4096).optional(),
-      }),
+      })
+      .refine((i) => i.begin <= i.end, { message: 'the start time is later than the end time', path: ['begin'] }),
     )
     .query(({ ctx, input }) =>
       ctx.admins.get(input.cluster).queryMessagesByTime(input.topic, input.begin, input.end, { pageSize: input.pageSize, cursor: input.cursor }),

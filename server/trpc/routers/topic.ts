@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mutateProcedure, readProcedure, router } from '../trpc';
-import { anyTopicName, clusterName, perm, queueNums, topicName } from '../inputs';
+import { anyTopicName, clusterName, newTopicName, perm, queueNums, topicName } from '../inputs';
 
 const topicInput = z.object({
   cluster: clusterName,
@@ -10,13 +10,15 @@ const topicInput = z.object({
   perm,
   order: z.boolean().optional(),
 });
+/** Creating refuses the names RocketMQ reserves for groups; updating a group's retry topic stays allowed. */
+const newTopicInput = topicInput.extend({ topic: newTopicName });
 
 export const topicRouter = router({
   list: readProcedure.input(z.object({ cluster: clusterName }).optional()).query(({ ctx, input }) => ctx.admins.get(input?.cluster).listTopics()),
   detail: readProcedure
     .input(z.object({ cluster: clusterName, topic: anyTopicName }))
     .query(({ ctx, input }) => ctx.admins.get(input.cluster).topicDetail(input.topic)),
-  create: mutateProcedure.input(topicInput).mutation(async ({ ctx, input }) => {
+  create: mutateProcedure.input(newTopicInput).mutation(async ({ ctx, input }) => {
     const { cluster, ...topic } = input;
     await ctx.admins.get(cluster).createTopic(topic);
     return { topic: input.topic };

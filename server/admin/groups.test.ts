@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { isSystemGroup } from '../../engine/common/system-groups';
+import { createConsumer, createProducer, message, sendAll, waitFor, type OnsProducer } from '../../test/support/ali-ons';
+import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
+import { AdminTransport } from './admin-transport';
+import { masterGroupConfigs } from './groups';
+import { RemotingClusterAdmin } from './remoting-cluster-admin';
+
+let fx: EngineFixture;
+let admin: RemotingClusterAdmin;
+let producer: OnsProducer;
+
+before(async () => {
+  fx = await startEngine();
+  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+  producer = await createProducer(fx.nameSrv, 'PG_GROUPS');
+});
+
+after(async () => {
+  await producer.close();
+  await admin.close();
+  await fx.close();
+});
+
+test("RocketMQ's built-in groups: MixAll's names and the CID_RMQ_SYS_ / CID_ONSAPI_ families, not look-alikes", () => {
+  for (const g of ['TOOLS_CONSUMER', 'FILTERSRV_CONSUMER', '__MONITOR_CONSUMER', 'CLIENT_INNER_PRODUCER', 'SELF_TEST_C_GROUP', 'CID_ONSAPI_PULL', 'CID_ONSAPI_ANYTHING', 'CID_RMQ_SYS_TRANS', 'CID_RMQ_SYS_X']) {
+    assert.equal(isSystemGroup(g), true, g);
+  }
+  for (const g of ['TOOLS_CONSUMERS', 'my-TOOLS_CONSUMER', 'CID_orders', 'billing']) assert.equal(isSystemGroup(g), false, g);
+});
+
+test('a message search (which pulls as TOOLS_CONSUMER) leaves no built-in group in the group list; detail still answers', async () => {
+  await sendAll(producer, [message('grp_search', 'a', 'one'), message('grp_search', 'a', 'two')]);
+  await admin.createOrUpdateGroup('app-billing');
+  await admin.createOrUpdateGroup('CID_RMQ_SYS_SCHEDULER');
+  await admin.createOrUpdateGroup('__MONITOR_CONSUMER');
+  const found = await admin.queryMessagesByTime('grp_search', Date.now() - 60_000, Date.now() + 60_000, { pageSize: 10 });
+  assert.equal(found.messages.length, 2);
+
+  // The broker now knows TOOLS_CONSUMER (the search created it), as Apache RocketMQ's does.
+  const t = new AdminTransport([fx.nameSrv], 3_000);
+  try {
+    const configured = new Set((await masterGroupConfigs(t)).flatMap((b) => [...b.configs.keys()]));
+    for (const g of ['TOOLS_CONSUMER', 'CID_RMQ_SYS_SCHEDULER', '__MONITOR_CONSUMER', 'app-billing']) assert.ok(configured.has(g), `${g} configured on the broker`);
+  } finally {
+    await t.close();
+  }
+  const listed = (await admin.listGroups()).map((g) => g.group);
+  assert.ok(listed.includes('app-billing'));
+  assert.deepEqual(listed.filter(isSystemGroup), []);
+  assert.equal((await admin.groupDetail('TOOLS_CONSUMER')).system, true);
+});
+
+test('lag per queue carries what the broker reports and nothing it cannot (no client per queue)', async () => {
+  await sendAll(producer, [message('grp_queues', 'a', 'one')]);
+  let consumed = 0;
+  const consumer = await createConsumer(fx.nameSrv, 'app-queues');
+  try {
+    consumer.subscribe('grp_queues', '*', async () => {
+      consumed++;
+    });
+    await waitFor(() => consumed >= 1, 20_000, 'one message consumed');
+    let queues = (await admin.groupDetail('app-queues')).queues;
+    for (const end = Date.now() + 10_000; queues.every((q) => q.consumerOffset === null) && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      queues = (await admin.groupDetail('app-queues')).queues;
+    }
+    assert.ok(queues.some((q) => q.topic === 'grp_queues' && q.consumerOffset !== null), 'offsets committed');
+    for (const q of queues) assert.deepEqual(Object.keys(q).sort(), ['brokerName', 'brokerOffset', 'consumerOffset', 'lag', 'lastConsumeTimestamp', 'queueId', 'topic']);
+  } finally {
+    await consumer.close();
+  }
+});
