@@ -104,6 +104,40 @@ test('a silenced alert changes state but notifies nothing; after the silence end
   }
 });
 
+test('an alert that fired under a silence is notified once the silence ends; one never notified resolves silently', () => {
+  const t = openTempConsoleDb();
+  try {
+    const clock = manualClock(T0);
+    const ev = createAlertEvaluator(t.db, { clock, consoleBaseUrl: BASE });
+    const rule = createRule(t.db, { name: 'disk', condition: { kind: 'broker_disk_above', percent: 90 } }, { actor: 'a', now: T0 });
+    createSilence(t.db, { matcher: { ruleId: rule.id }, endsAt: T0 + 25_000 }, { actor: 'bob', now: T0 });
+    const step = stepper(() => t.db, clock, () => ev.evaluateOnce());
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-a' }, 0.95), ['inactive>firing']);
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-a' }, 0.95), []);
+    assert.equal(listNotifications(t.db).length, 0, 'silenced');
+    // The silence ends while it still fires: receivers hear of it now, once.
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-a' }, 0.96), ['firing>firing']);
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-a' }, 0.96), []);
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-a' }, 0.5), ['firing>resolved']);
+    assert.deepEqual(listNotifications(t.db).map((n) => n.title).reverse(), ['Firing: disk — broker broker-a', 'Resolved: disk — broker broker-a']);
+
+    // broker-b fires under a silence that then ends: announced at the next evaluation.
+    createSilence(t.db, { matcher: { ruleId: rule.id }, endsAt: clock.now() + 15_000 }, { actor: 'bob', now: clock.now() });
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-b' }, 0.99), ['inactive>firing']);
+    clock.advance(10_000);
+    const quiet = ev.evaluateOnce().filter((x) => x.instanceKey.includes('broker-b'));
+    assert.equal(quiet.length, 1, 'the silence has ended: notified now');
+    createSilence(t.db, { matcher: { ruleId: rule.id, broker: 'broker-c' }, endsAt: clock.now() + 100_000 }, { actor: 'bob', now: clock.now() });
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-c' }, 0.99), ['inactive>firing']);
+    clock.advance(100_000);
+    assert.deepEqual(step('broker_disk_ratio', { broker: 'broker-c' }, 0.1).filter((x) => x === 'firing>resolved'), ['firing>resolved']);
+    // broker-c was never announced (silenced the whole time it fired): nothing for it either way.
+    assert.equal(listNotifications(t.db).filter((n) => n.title.includes('broker-c')).length, 0);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('broker unreachable, produce TPS below a bound and new DLQ messages each fire and resolve', () => {
   const t = openTempConsoleDb();
   try {

@@ -6,7 +6,7 @@
  * So a change is notified exactly once, whatever the number of evaluations, and a restart resumes from the stored
  * states. Webhook sending happens elsewhere (webhook-deliverer.ts); `onNotified` only nudges it.
  */
-import { type AlertStateName, deleteState, insertEvent, listStates, type StateRow, upsertState } from '../db/alert-rows';
+import { type AlertStateName, deleteState, firingWasNotified, insertEvent, listStates, type StateRow, upsertState } from '../db/alert-rows';
 import type { ConsoleDb } from '../db/console-db';
 import { type Clock, systemClock } from '../metrics/clock';
 import { CONDITION_STALE_MS_DEFAULT, createHealthCache, discoverInstances, evaluateCondition, type HealthCache, inScope, type Instance } from './conditions';
@@ -132,9 +132,22 @@ function evaluateRule(db: ConsoleDb, rule: AlertRule, now: number, ctx: RuleCont
     // An instance the (edited) scope no longer covers is forgotten once it has nothing left to resolve.
     if (!covered && (next.state === 'inactive' || next.state === 'resolved')) deleteState(db, rule.id, inst.key);
     else upsertState(db, row);
-    if (next.state === before.state) continue;
     const silenced = isSilenced(ctx.silences, rule.id, inst.labels, now);
-    const notified = isNotified(before.state, next.state) && !silenced;
+    if (next.state === before.state) {
+      // Still firing, no longer silenced, and receivers never heard of it (it fired under a silence that
+      // has ended): tell them now, as Alertmanager does.
+      if (next.state === 'firing' && !silenced && !firingWasNotified(db, rule.id, inst.key)) {
+        const reason = `${result.reason} (silence ended)`;
+        const eventId = insertEvent(db, { ruleId: rule.id, ruleName: rule.name, instanceKey: inst.key, labels: inst.labels, fromState: 'firing', toState: 'firing', at: now, value: result.value, reason, silenced: false });
+        const change = { eventId, rule, instanceKey: inst.key, labels: inst.labels, from: before.state, to: next.state, at: now, activeSince: next.activeSince, value: result.value, reason };
+        webhooks += enqueueNotifications(db, change, ctx.baseUrl).webhooks;
+        transitions.push({ ruleId: rule.id, ruleName: rule.name, instanceKey: inst.key, labels: inst.labels, from: before.state, to: next.state, at: now, value: result.value, reason, silenced: false, notified: true });
+      }
+      continue;
+    }
+    // A resolution is news only to receivers that were told it fired.
+    const told = before.state !== 'firing' || next.state !== 'resolved' || firingWasNotified(db, rule.id, inst.key);
+    const notified = isNotified(before.state, next.state) && !silenced && told;
     const eventId = insertEvent(db, { ruleId: rule.id, ruleName: rule.name, instanceKey: inst.key, labels: inst.labels, fromState: before.state, toState: next.state, at: now, value: result.value, reason: result.reason, silenced });
     if (notified) {
       const change = { eventId, rule, instanceKey: inst.key, labels: inst.labels, from: before.state, to: next.state, at: now, activeSince: before.activeSince ?? next.activeSince, value: result.value, reason: result.reason };

@@ -24,7 +24,7 @@ export type Severity = (typeof SEVERITIES)[number];
 const pattern = (what: string) =>
   z
     .string({ error: `${what} pattern must be text` })
-    .min(1, `${what} pattern must not be empty (use * for all)`)
+    .min(1, { message: `${what} pattern must not be empty (use * for all)`, abort: true })
     .max(SCOPE_PATTERN_CHARS_MAX, `${what} pattern is longer than ${SCOPE_PATTERN_CHARS_MAX} characters`)
     .regex(SCOPE_PATTERN_RE, `${what} pattern may use letters, digits, _ - % | and * only`);
 

@@ -133,6 +133,17 @@ export function insertEvent(db: ConsoleDb, e: Omit<EventRow, 'id'>): number {
 }
 
 /** Newest first; `before` is an id cursor. */
+/**
+ * Whether receivers were told an instance is firing: its newest event into `firing` was not silenced
+ * (a firing→firing event records a notification sent when a silence ended).
+ */
+export function firingWasNotified(db: ConsoleDb, ruleId: number, instanceKey: string): boolean {
+  const row = db
+    .prepare("SELECT silenced FROM alert_events WHERE rule_id = ? AND instance_key = ? AND to_state = 'firing' ORDER BY id DESC LIMIT 1")
+    .get(ruleId, instanceKey) as { silenced: number } | undefined;
+  return row !== undefined && row.silenced === 0;
+}
+
 export function listEvents(db: ConsoleDb, opts: { ruleId?: number; limit?: number; before?: number } = {}): EventRow[] {
   const limit = Math.min(Math.max(1, opts.limit ?? 100), EVENTS_PAGE_MAX);
   const rows = db

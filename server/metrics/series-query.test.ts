@@ -114,7 +114,7 @@ test('top series by latest value skip gaps and per-queue series; a queue breakdo
   }
 });
 
-test('top series: a group missing from the cluster\'s newest tick (deleted) leaves the list; one with a gap there stays', () => {
+test('top series: a group missing from the cluster\'s newest tick (deleted) or unknown there (a gap) leaves the list', () => {
   const t = openTempConsoleDb();
   try {
     const tick = (at: number, groups: Array<[string, number | null]>) =>
@@ -124,7 +124,10 @@ test('top series: a group missing from the cluster\'s newest tick (deleted) leav
     // lagger is deleted: the next tick has no row for it; flaky's numbers were partial (a gap).
     tick(NOW - 10_000, [['steady', 25], ['flaky', null]]);
     const top = topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW, limit: 2 });
-    assert.deepEqual(top.map((x) => [x.labels.group, x.value]), [['flaky', 40], ['steady', 25]]);
+    assert.deepEqual(top.map((x) => [x.labels.group, x.value]), [['steady', 25]]);
+    // Known again at the next tick: back in the list.
+    tick(NOW - 5_000, [['steady', 26], ['flaky', 41]]);
+    assert.deepEqual(topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW }).map((x) => [x.labels.group, x.value]), [['flaky', 41], ['steady', 26]]);
     // Another cluster's ticks do not decide for this one.
     writeSamples(t.db, [{ series: { kind: 'broker_up', cluster: 'other', broker: 'b9' }, value: 1 }], NOW - 1_000);
     assert.equal(topByLatestValue(t.db, { cluster: 'c', kind: 'group_lag', now: NOW }).length, 2);

@@ -129,7 +129,9 @@ export function topByLatestValue(db: ConsoleDb, q: { cluster: string; kind: stri
   const lastTick = latestTick(db, q.cluster, since, q.now);
   // Read past `limit` so that series left out as gone do not shorten the list.
   const rows = readLatestByKind(db, { cluster: q.cluster, kind: q.kind, since, at: q.now, limit: lastTick === undefined ? limit : TOP_N_MAX });
-  const present = rows.filter((r) => lastTick === undefined || (readLatestRaw(db, r.id, since, q.now)?.ts ?? -Infinity) >= lastTick);
+  // Only values from the newest tick: a series missing there (a deleted group) or a gap there (lag now
+  // unknown) would otherwise show its last known value, frozen, for minutes.
+  const present = rows.filter((r) => lastTick === undefined || r.ts >= lastTick);
   return present.slice(0, limit).map((r) => {
     const labels: SeriesLabels = { kind: r.kind, cluster: r.cluster };
     for (const k of ['broker', 'topic', 'group', 'queueId'] as const) if (r[k] !== undefined) Object.assign(labels, { [k]: r[k] });

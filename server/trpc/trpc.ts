@@ -12,7 +12,12 @@ export interface ProcedureMeta {
   auditedByService?: boolean;
 }
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create();
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  // Stack traces go to the browser only in development (`npm run dev`), whatever NODE_ENV says:
+  // `node dist/server/main.js` without NODE_ENV=production would otherwise leak them.
+  .create({ isDev: process.env.NEXT_DEV === '1' });
 
 export const router = t.router;
 

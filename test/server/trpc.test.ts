@@ -152,3 +152,19 @@ test('every mutation is in the audit log, failed ones too', async () => {
   assert.ok(actions.includes('group.resetOffset:trpc-g / trpc-g-topic:true'));
   assert.ok(audit.every((a) => a.actor === 'tester'));
 });
+
+test('over HTTP, an error carries its readable message and code but no stack trace (whatever NODE_ENV says)', async () => {
+  const { fetchRequestHandler } = await import('@trpc/server/adapters/fetch');
+  const input = encodeURIComponent(JSON.stringify({ msgId: 'not-hex!' }));
+  const res = await fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req: new Request(`http://console.test/api/trpc/message.view?input=${input}`),
+    router: appRouter,
+    createContext: () => ({ engine: fx.engine, admins, db, actor: 'tester' }),
+  });
+  assert.equal(res.status, 400);
+  const body = (await res.json()) as { error: { message: string; data: Record<string, unknown> } };
+  assert.equal(body.error.message, 'msgId: a message id is hexadecimal');
+  assert.equal(body.error.data.code, 'BAD_REQUEST');
+  assert.equal(body.error.data.stack, undefined);
+});

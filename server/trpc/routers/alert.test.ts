@@ -34,6 +34,8 @@ test('rules: invalid threshold, window and scope are refused with readable messa
   await badRequest(caller.alert.createRule({ rule: { name: 'x', condition: { kind: 'dlq_new_messages', windowMs: 1_000 } } }), /condition\.windowMs: window must be at least 1 min/);
   await badRequest(caller.alert.createRule({ rule: { name: 'x', scope: { topic: 'orders' }, condition: { kind: 'group_lag_above', threshold: 5 } } }), /scope\.topic: a group_lag_above rule is about groups/);
   await badRequest(caller.alert.createRule({ rule: { name: 'x', channelIds: [99], condition: { kind: 'group_lag_above', threshold: 5 } } }), /channelIds: no such channel: 99/);
+  // One problem, said once (an empty pattern is not also "may use letters…").
+  await badRequest(caller.alert.createRule({ rule: { name: 'x', scope: { group: '' }, condition: { kind: 'group_lag_above', threshold: 5 } } }), /^scope\.group: group pattern must not be empty \(use \* for all\)$/);
 
   const rule = await caller.alert.createRule({ rule: { name: 'billing lag', scope: { group: 'billing' }, condition: { kind: 'group_lag_above', threshold: 5 } } });
   assert.equal(rule.enabled, true);
@@ -50,7 +52,7 @@ test('rules: invalid threshold, window and scope are refused with readable messa
     audited.map((a) => a.action).filter((a) => !a.startsWith('alert.createRule')),
     ['alert.rule.create', 'alert.rule.update', 'alert.rule.update', 'alert.rule.delete'],
   );
-  assert.equal(audited.filter((a) => a.action === 'alert.createRule').length, 5, 'the five refused creates');
+  assert.equal(audited.filter((a) => a.action === 'alert.createRule').length, 6, 'the six refused creates');
 });
 
 test('history charts, top lag and try-rule over sampled data; channels redact headers; silences', async () => {
