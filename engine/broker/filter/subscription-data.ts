@@ -64,8 +64,12 @@ export interface TagFilter {
 
 export const MATCH_ALL: TagFilter = { all: true, matchesCode: () => true, matchesTag: () => true };
 
+/** A tag expression that names no tag ("||", kept from a heartbeat as RocketMQ keeps it): its code set is empty. */
+const MATCH_NONE: TagFilter = { all: false, matchesCode: () => false, matchesTag: () => false };
+
 export function tagFilterOf(sub: Pick<SubscriptionData, 'subString' | 'tagsSet'>): TagFilter {
-  if (sub.subString === SUB_ALL || sub.tagsSet.length === 0) return MATCH_ALL;
+  if (sub.subString === SUB_ALL) return MATCH_ALL;
+  if (sub.tagsSet.length === 0) return MATCH_NONE;
   const tags = new Set(sub.tagsSet);
   const codes = new Set(sub.tagsSet.map(javaStringHashCode));
   return {

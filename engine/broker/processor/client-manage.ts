@@ -13,7 +13,7 @@ import { createResponse, type RemotingCommand } from '../../remoting/remoting-co
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import type { BrokerContext } from '../broker-context';
-import { buildSubscriptionData, type SubscriptionData } from '../filter/subscription-data';
+import { buildSubscriptionData, SubscriptionParseError, type SubscriptionData } from '../filter/subscription-data';
 
 const SubscriptionSchema = z.looseObject({
   topic: z.string().min(1).max(255),
@@ -62,9 +62,7 @@ function heartbeat(ctx: BrokerContext, request: RemotingCommand, channel: Remoti
     if (consumer.messageModel === 'CLUSTERING' && groupConfig.retryQueueNums > 0) {
       ctx.topics.createIfMissing(RETRY_GROUP_TOPIC_PREFIX + consumer.groupName, groupConfig.retryQueueNums, PERM_READ | PERM_WRITE);
     }
-    const subscriptions: SubscriptionData[] = consumer.subscriptionDataSet.map((s) =>
-      buildSubscriptionData(s.topic, s.subString, s.subVersion ?? now),
-    );
+    const subscriptions: SubscriptionData[] = consumer.subscriptionDataSet.map((s) => subscriptionFromHeartbeat(s, now));
     ctx.consumers.register(consumer.groupName, client, {
       consumeType: consumer.consumeType,
       messageModel: consumer.messageModel,
@@ -74,6 +72,21 @@ function heartbeat(ctx: BrokerContext, request: RemotingCommand, channel: Remoti
   }
   for (const producer of data.producerDataSet) ctx.producers.register(producer.groupName, client);
   return createResponse(request, ResponseCode.SUCCESS, { header: { IS_SUPPORT_HEART_BEAT_V2: 'false', IS_SUB_CHANGE: 'true' } });
+}
+
+/**
+ * RocketMQ keeps a heartbeat's subscriptions as the client built them, without re-parsing: an
+ * expression naming no tag ("||") is stored and matches nothing. Refusing it would fail the whole
+ * heartbeat — every other group and producer of that client process too.
+ */
+function subscriptionFromHeartbeat(s: z.infer<typeof SubscriptionSchema>, now: number): SubscriptionData {
+  const subVersion = s.subVersion ?? now;
+  try {
+    return buildSubscriptionData(s.topic, s.subString, subVersion);
+  } catch (err) {
+    if (!(err instanceof SubscriptionParseError)) throw err;
+    return { topic: s.topic, subString: s.subString ?? '', tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG', classFilterMode: false };
+  }
 }
 
 function unregisterClient(ctx: BrokerContext, request: RemotingCommand, channel: RemotingChannel): RemotingCommand {

@@ -77,3 +77,25 @@ test('maxTransferCountOnMessage is changeable at runtime (UPDATE_BROKER_CONFIG) 
   }
   assert.equal(bodies(await pull(0, 0, 1000)).length, 128);
 });
+
+test('a heartbeat with a tag expression naming no tag ("||") still registers every group and producer; that subscription matches nothing', async () => {
+  const sub = (topic: string, subString: string) => ({ topic, subString, tagsSet: [], codeSet: [], subVersion: Date.now(), expressionType: 'TAG', classFilterMode: false });
+  const consumer = (groupName: string, subString: string) => ({
+    groupName,
+    consumeType: 'CONSUME_PASSIVELY',
+    messageModel: 'CLUSTERING',
+    consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+    subscriptionDataSet: [sub('pl', subString)],
+  });
+  const body = { clientID: 'hb-mixed@1', consumerDataSet: [consumer('g-none', '||'), consumer('g-all', '*')], producerDataSet: [{ groupName: 'PG_HB' }] };
+  const hb = await call(RequestCode.HEART_BEAT, null, Buffer.from(JSON.stringify(body)));
+  assert.equal(hb.code, ResponseCode.SUCCESS, hb.remark ?? '');
+  for (const group of ['g-none', 'g-all']) assert.equal((await call(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group })).code, ResponseCode.SUCCESS, group);
+  assert.equal((await call(RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: 'PG_HB' })).code, ResponseCode.SUCCESS);
+  // Pulls without a subscription in the request use the registered one.
+  const registered = (group: string) => call(RequestCode.PULL_MESSAGE, { consumerGroup: group, topic: 'pl', queueId: 1, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '', subVersion: 0, expressionType: 'TAG' });
+  assert.equal(bodies(await registered('g-all')).length, 10);
+  const none = await registered('g-none');
+  assert.notEqual(none.code, ResponseCode.SUCCESS, 'nothing matches an empty tag set');
+  assert.deepEqual(bodies(none), []);
+});
