@@ -98,7 +98,9 @@ export class MessageReader {
 
   getMessage(topic: string, queueId: number, offset: number, maxCount: number, maxBytes: number, filter?: TagsCodeFilter): GetMessageResult {
     const cq = this.queues.find(topic, queueId);
-    const res: GetMessageResult = { status: 'NO_MATCHED_LOGIC_QUEUE', nextBeginOffset: 0, minOffset: 0, maxOffset: 0, messages: [], queueOffsets: [], bufferTotalSize: 0 };
+    // A queue never written reads as empty, as in RocketMQ (whose read creates the ConsumeQueue); this
+    // store does not create files on a read.
+    const res: GetMessageResult = { status: 'NO_MESSAGE_IN_QUEUE', nextBeginOffset: 0, minOffset: 0, maxOffset: 0, messages: [], queueOffsets: [], bufferTotalSize: 0 };
     if (!cq) return res;
     const min = (res.minOffset = cq.getMinOffsetInQueue());
     const max = (res.maxOffset = cq.getMaxOffsetInQueue());

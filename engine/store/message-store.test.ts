@@ -25,7 +25,7 @@ async function withStore(overrides: Parameters<typeof smallConfig>[0], fn: (s: M
 
 test('put then get: statuses, offsets, max count, max bytes and tag filter', async () => {
   await withStore({}, async (s) => {
-    assert.equal(s.getMessage('T', 0, 0, 32).status, 'NO_MATCHED_LOGIC_QUEUE');
+    assert.equal(s.getMessage('T', 0, 0, 32).status, 'NO_MESSAGE_IN_QUEUE');
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.putMessage(message('T', 0, `m${i}`, 100))));
     results.forEach((r, i) => {
       assert.equal(r.status, 'PUT_OK');
