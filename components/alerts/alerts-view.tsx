@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { formatDuration, formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { pathsFor } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
 import { useUrlState } from '../lib/use-url-state';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -69,6 +70,7 @@ function scopeText(rule: AlertRule): string {
 }
 
 function RulesPanel() {
+  const paths = usePaths();
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -200,6 +202,8 @@ function instanceLink(labels: Record<string, string>) {
   const text = Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
+  // An instance lives on the cluster its labels name, whichever cluster the console is showing.
+  const paths = pathsFor(labels.cluster);
   if (labels.group) return <Link href={paths.group(labels.group)}>{text}</Link>;
   if (labels.topic) return <Link href={paths.topic(labels.topic)}>{text}</Link>;
   return <span>{text}</span>;
@@ -207,6 +211,7 @@ function instanceLink(labels: Record<string, string>) {
 
 /** Pending and firing instances; `ruleNames` adds a Rule column (lists spanning several rules). */
 function StatesTable({ states, ruleNames }: { states: RouterOutputs['alert']['states']; ruleNames?: ReadonlyMap<number, string> }) {
+  const paths = usePaths();
   if (states.length === 0) return <p className="muted">No instance is pending or firing.</p>;
   return (
     <table className="table" data-testid="states-table">
@@ -243,6 +248,7 @@ function StatesTable({ states, ruleNames }: { states: RouterOutputs['alert']['st
 }
 
 function EventsTable({ ruleId }: { ruleId?: number }) {
+  const paths = usePaths();
   const trpc = useTRPC();
   const events = useQuery(trpc.alert.events.queryOptions(ruleId === undefined ? { limit: 200 } : { ruleId, limit: 200 }, { refetchInterval: POLL_MS }));
   if (events.isPending) return <Loading what="alert history" />;

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Line, YAxis } from 'recharts';
 import { formatDuration } from '../lib/format';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
 import { formatRate, TimeRangeSelect, useTimeRange } from '../metrics/time-range';
@@ -14,6 +14,7 @@ import { QueryState } from '../ui/state';
 export function ClusterMetrics() {
   const trpc = useTRPC();
   const cluster = useCluster();
+  const paths = usePaths();
   const [range, setRange] = useTimeRange();
   const tps = useQuery(trpc.metrics.clusterTps.queryOptions({ cluster, range }, { refetchInterval: 10_000 }));
   const top = useQuery(trpc.metrics.topLag.queryOptions({ cluster, limit: 10 }, { refetchInterval: 10_000 }));

@@ -3,12 +3,13 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC, type RouterOutputs } from '../lib/trpc';
 import { fromLocalInput, timeRangeFromParams, toLocalInput } from '../lib/url-time-range';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
+import { dlqRowKey, recordRef, selectedRecords, toggleSelected } from './dlq-selection';
 
 type Summary = RouterOutputs['message']['byTime']['messages'][number];
 const DAY_MS = 86_400_000;
@@ -17,6 +18,7 @@ const DAY_MS = 86_400_000;
 export function DlqView() {
   const trpc = useTRPC();
   const cluster = useCluster();
+  const paths = usePaths();
   const [params, setParams] = useUrlState();
   const group = params.get('group') ?? '';
   const [now] = useState(() => Date.now());
@@ -36,12 +38,8 @@ export function DlqView() {
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.messages) ?? [], [list.data]);
-  const toggle = (id: string) => {
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setSelected(next);
-  };
+  // By stored record (offset message id): a message dead-lettered again shares its msgId with its earlier dead letters.
+  const toggle = (r: Summary) => setSelected(toggleSelected(selected, r));
   const setTime = (name: 'begin' | 'end', text: string) => {
     const ms = fromLocalInput(text);
     if (ms === null) {
@@ -91,7 +89,7 @@ export function DlqView() {
           <p className="muted">No dead letters in this time range.</p>
         ) : (
           <>
-            <DlqActions group={group} selected={rows.filter((r) => selected.has(r.msgId))} cluster={cluster} />
+            <DlqActions group={group} selected={selectedRecords(rows, selected)} cluster={cluster} />
             <table className="table" data-testid="dlq-table">
               <thead>
                 <tr>
@@ -99,8 +97,8 @@ export function DlqView() {
                     <input
                       type="checkbox"
                       aria-label="Select all"
-                      checked={rows.length > 0 && rows.every((r) => selected.has(r.msgId))}
-                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.msgId)) : new Set())}
+                      checked={rows.length > 0 && rows.every((r) => selected.has(dlqRowKey(r)))}
+                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map(dlqRowKey)) : new Set())}
                     />
                   </th>
                   <th>Message id</th>
@@ -113,9 +111,9 @@ export function DlqView() {
               </thead>
               <tbody>
                 {rows.map((m) => (
-                  <tr key={m.offsetMsgId}>
+                  <tr key={dlqRowKey(m)} data-offset-msg-id={m.offsetMsgId}>
                     <td>
-                      <input type="checkbox" aria-label={`Select ${m.msgId}`} checked={selected.has(m.msgId)} onChange={() => toggle(m.msgId)} />
+                      <input type="checkbox" aria-label={`Select ${m.msgId} (${m.offsetMsgId})`} checked={selected.has(dlqRowKey(m))} onChange={() => toggle(m)} />
                     </td>
                     <td className="mono">
                       <Link href={paths.message(m.msgId, m.topic)}>{m.msgId}</Link>
@@ -143,6 +141,7 @@ export function DlqView() {
 }
 
 function OriginTopic({ msg, cluster }: { msg: Summary; cluster: string | undefined }) {
+  const paths = usePaths();
   const trpc = useTRPC();
   const detail = useQuery(trpc.message.view.queryOptions({ cluster, msgId: msg.msgId, topic: msg.topic }, { staleTime: Infinity }));
   const origin = detail.data?.properties.RETRY_TOPIC ?? detail.data?.properties.DLQ_ORIGIN_TOPIC;
@@ -162,7 +161,7 @@ function DlqActions({ group, selected, cluster }: { group: string; selected: Sum
     const errors: string[] = [];
     for (const m of selected) {
       try {
-        await resend.mutateAsync({ cluster, msgId: m.msgId, topic: m.topic, group });
+        await resend.mutateAsync({ cluster, ...recordRef(m), group });
         ok += 1;
       } catch (err) {
         errors.push((err as Error).message);
@@ -177,7 +176,7 @@ function DlqActions({ group, selected, cluster }: { group: string; selected: Sum
     let details;
     try {
       details = await Promise.all(
-        selected.map((m) => queryClient.fetchQuery(trpc.message.view.queryOptions({ cluster, msgId: m.msgId, topic: m.topic }))),
+        selected.map((m) => queryClient.fetchQuery(trpc.message.view.queryOptions({ cluster, ...recordRef(m) }))),
       );
     } catch (err) {
       toast.error(`Could not export: ${(err as Error).message}`);

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -17,6 +17,7 @@ import { ResetOffset } from './reset-offset';
 export function GroupDetailView({ group }: { group: string }) {
   const trpc = useTRPC();
   const cluster = useCluster();
+  const paths = usePaths();
   const toast = useToast();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -81,7 +82,7 @@ export function GroupDetailView({ group }: { group: string }) {
             </dd>
             <dt>DLQ topic</dt>
             <dd>
-              <Link href={`${paths.dlq()}?group=${encodeURIComponent(g.group)}`}>{g.dlqTopic}</Link>
+              <Link href={paths.dlqOf(g.group)}>{g.dlqTopic}</Link>
             </dd>
           </dl>
         </section>

@@ -2,17 +2,18 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo } from 'react';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC } from '../lib/trpc';
-import { useCluster, useUrlState } from '../lib/use-url-state';
+import { useCluster, useUrlParamInput } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { LagValue } from './lag-value';
 
 export function GroupList() {
   const trpc = useTRPC();
   const cluster = useCluster();
-  const [params, setParams] = useUrlState();
-  const q = params.get('q') ?? '';
+  const paths = usePaths();
+  // Typed text shows at once; the URL (?q=) follows after a pause and wins on load and back/forward.
+  const [q, setQ] = useUrlParamInput('q');
   const groups = useQuery(trpc.group.list.queryOptions({ cluster }, { refetchInterval: 5_000 }));
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
@@ -26,7 +27,7 @@ export function GroupList() {
       <div className="toolbar">
         <label className="field">
           <span>Search</span>
-          <input type="search" value={q} onChange={(e) => setParams({ q: e.target.value })} aria-label="Search groups" placeholder="group name" />
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search groups" placeholder="group name" />
         </label>
       </div>
       {groups.isPending && <Loading what="consumer groups" />}

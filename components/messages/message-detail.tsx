@@ -1,14 +1,16 @@
 'use client';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
-import { formatBytes, formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
-import { useTRPC } from '../lib/trpc';
+import { useEffect, useMemo, useState } from 'react';
+import { formatTimestamp } from '../lib/format';
+import { usePaths } from '../lib/use-paths';
+import { useTRPC, type RouterOutputs } from '../lib/trpc';
 import { useCluster, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
-import { bodyAsHex, bodyAsJson, bodyAsText, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
+import { bodySizeDetail } from './body-size';
+import { scheduledLabel } from './scheduled';
+import { bodyView, cutNotice, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
 import { consumptionBadge } from './consumption-state';
 import { defaultResendGroup } from './resend-group';
 
@@ -22,6 +24,7 @@ const SYSTEM_PROPERTIES = new Set([
 export function MessageDetailView({ msgId }: { msgId: string }) {
   const trpc = useTRPC();
   const cluster = useCluster();
+  const paths = usePaths();
   const [params] = useUrlState();
   const topic = params.get('topic') ?? undefined;
   const msg = useQuery(trpc.message.view.queryOptions({ cluster, msgId, topic }));
@@ -43,7 +46,13 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
           <dl className="facts" style={{ marginTop: '0.75rem' }}>
             <dt>Topic</dt>
             <dd>
-              <Link href={paths.topic(m.topic)}>{m.topic}</Link>
+              <Link href={paths.topic(m.scheduled?.realTopic ?? m.topic)}>{m.scheduled?.realTopic ?? m.topic}</Link>
+              {m.scheduled && (
+                <>
+                  {' '}
+                  <ScheduledBadge scheduled={m.scheduled} />
+                </>
+              )}
             </dd>
             <dt>Tag</dt>
             <dd>{m.tags ?? '—'}</dd>
@@ -52,6 +61,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
             <dt>Broker / queue / offset</dt>
             <dd>
               {m.brokerName} / {m.queueId} / {m.queueOffset}
+              {m.scheduled && <span className="small muted"> (held in {m.topic} until delivered{m.scheduled.realQueueId !== null ? `, then to queue ${m.scheduled.realQueueId}` : ''})</span>}
             </dd>
             <dt>Offset message id</dt>
             <dd className="mono">{m.offsetMsgId}</dd>
@@ -66,7 +76,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
               {formatTimestamp(m.bornTimestamp)} at <span className="mono">{m.bornHost}</span>
             </dd>
             <dt>Body</dt>
-            <dd>{formatBytes(m.bodySize)}</dd>
+            <dd data-testid="message-body-size">{bodySizeDetail(m)}</dd>
             <dt>Reconsume times</dt>
             <dd>{m.reconsumeTimes}</dd>
           </dl>
@@ -128,11 +138,31 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
   );
 }
 
+/** The scheduled badge, counting down; the detail is fetched again once the delivery time passes. */
+function ScheduledBadge({ scheduled }: { scheduled: NonNullable<RouterOutputs['message']['view']['scheduled']> }) {
+  const [now, setNow] = useState(() => Date.now());
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+  const due = scheduled.deliverAt !== null && now >= scheduled.deliverAt;
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    if (due) void queryClient.invalidateQueries({ queryKey: trpc.message.view.pathKey() });
+  }, [due, queryClient, trpc]);
+  return (
+    <span className="badge" data-testid="message-scheduled">
+      {scheduledLabel(scheduled, now)}
+    </span>
+  );
+}
+
 function BodyPanel({ bodyBase64, msgId }: { bodyBase64: string; msgId: string }) {
   const bytes = useMemo(() => decodeBase64(bodyBase64), [bodyBase64]);
   const [format, setFormat] = useState<BodyFormat>(() => preferredFormat(bytes));
-  const json = format === 'json' ? bodyAsJson(bytes) : null;
-  const shown = format === 'hex' ? bodyAsHex(bytes) : format === 'json' ? (json ?? 'The body is not valid JSON.') : bodyAsText(bytes);
+  // Every view is capped (a multi-MiB body in a <pre> freezes the tab); Download gives it whole.
+  const shown = useMemo(() => bodyView(bytes, format), [bytes, format]);
   const download = () => {
     const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
     const a = document.createElement('a');
@@ -156,8 +186,13 @@ function BodyPanel({ bodyBase64, msgId }: { bodyBase64: string; msgId: string })
           Download body
         </button>
       </div>
+      {shown.cut && (
+        <p className="small muted" data-testid="message-body-cut">
+          {cutNotice(shown.cut)}
+        </p>
+      )}
       <pre className="body-view" data-testid="message-body">
-        {shown}
+        {shown.text}
       </pre>
     </section>
   );

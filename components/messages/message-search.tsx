@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC } from '../lib/trpc';
 import { checkTimeRange, fromLocalInput, timeRangeFromParams, toLocalInput } from '../lib/url-time-range';
 import { useCluster, useUrlState } from '../lib/use-url-state';
@@ -121,11 +121,12 @@ function ByTime() {
 function ById() {
   const [params, setParams] = useUrlState();
   const router = useRouter();
+  const paths = usePaths();
   const msgId = params.get('msgId') ?? '';
   const topic = params.get('topic') ?? '';
   useEffect(() => {
     if (msgId) router.replace(paths.message(msgId, topic || undefined));
-  }, [msgId, topic, router]);
+  }, [msgId, topic, router, paths]);
   return (
     <SearchForm
       fields={[

@@ -1,12 +1,14 @@
 'use client';
 import Link from 'next/link';
-import { formatBytes, formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { formatTimestamp } from '../lib/format';
+import { usePaths } from '../lib/use-paths';
 import type { RouterOutputs } from '../lib/trpc';
+import { bodySizeCell } from './body-size';
 
 type MessageSummary = RouterOutputs['message']['byKey'][number];
 
 export function MessageTable({ messages, testId = 'message-results' }: { messages: readonly MessageSummary[]; testId?: string }) {
+  const paths = usePaths();
   if (messages.length === 0) return <p className="muted">No messages found.</p>;
   return (
     <table className="table" data-testid={testId}>
@@ -33,7 +35,7 @@ export function MessageTable({ messages, testId = 'message-results' }: { message
             <td className="num">{m.queueId}</td>
             <td className="num">{m.queueOffset}</td>
             <td>{formatTimestamp(m.storeTimestamp)}</td>
-            <td className="num">{formatBytes(m.bodySize)}</td>
+            <td className="num" title={bodySizeCell(m).title}>{bodySizeCell(m).text}</td>
             <td className="num">{m.reconsumeTimes}</td>
           </tr>
         ))}

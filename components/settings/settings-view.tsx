@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
+import { pathsFor } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
@@ -66,7 +67,7 @@ function Clusters() {
             {clusters.data.map((c) => (
               <tr key={c.name}>
                 <td>
-                  <Link href={c.embedded ? '/cluster' : `/cluster?cluster=${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                  <Link href={pathsFor(c.embedded ? undefined : c.name).cluster()}>{c.name}</Link>
                   {c.embedded && <span className="badge badge-kind"> co-hosted</span>}
                 </td>
                 <td className="mono">{c.nameServers.join(', ')}</td>

@@ -2,8 +2,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { useTRPC, type RouterOutputs } from '../lib/trpc';
+import { scheduledSendLabel } from '../messages/scheduled';
 import { useToast } from '../ui/toast';
 
 type SendResult = RouterOutputs['message']['send'][number];
@@ -27,6 +28,7 @@ export function splitKeys(text: string): string[] {
 }
 
 export function SendMessageForm({ topic, cluster }: { topic: string; cluster: string | undefined }) {
+  const paths = usePaths();
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -164,8 +166,16 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
                 <td>{i + 1}</td>
                 <td className="mono">{r.status === 'FAILED' ? '—' : <Link href={paths.message(r.msgId, topic)}>{r.msgId}</Link>}</td>
                 <td>{r.brokerName}</td>
-                <td className="num">{r.queueId}</td>
-                <td className="num">{r.queueOffset}</td>
+                {r.scheduled ? (
+                  <td colSpan={2} data-testid="send-scheduled">
+                    {scheduledSendLabel(r)}
+                  </td>
+                ) : (
+                  <>
+                    <td className="num">{r.queueId}</td>
+                    <td className="num">{r.queueOffset}</td>
+                  </>
+                )}
                 <td>
                   <span className={r.status === 'SEND_OK' ? 'badge badge-ok' : 'badge badge-error'}>{r.status}</span>
                   {r.error && <span className="small muted"> {r.error}</span>}

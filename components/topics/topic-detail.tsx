@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { permLabel } from '../lib/topic-kind';
 import { useTRPC } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
@@ -17,6 +17,7 @@ import { TopicForm } from './topic-form';
 export function TopicDetailView({ topic }: { topic: string }) {
   const trpc = useTRPC();
   const cluster = useCluster();
+  const paths = usePaths();
   const toast = useToast();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -58,7 +59,7 @@ export function TopicDetailView({ topic }: { topic: string }) {
           {t.topic} <span className="badge badge-kind">{t.kind}</span>
         </h1>
         <div style={{ display: 'flex', gap: '0.5rem' }}>
-          <button type="button" className="btn" onClick={() => router.push(paths.messagesByTime(t.topic, Date.now() - 3_600_000, Date.now()))}>
+          <button type="button" className="btn" onClick={() => router.push(paths.messagesByTime(t.topic, { begin: Date.now() - 3_600_000, end: Date.now() }))}>
             Messages
           </button>
           <button type="button" className="btn" onClick={() => setEditing(true)}>
@@ -95,6 +96,10 @@ export function TopicDetailView({ topic }: { topic: string }) {
         <p>
           The topic is removed from every broker and the name servers, with its {totalMessages.toLocaleString()} stored messages and the consumer
           offsets of its groups. This cannot be undone.
+        </p>
+        <p className="muted">
+          Stop its producers and consumers first: while topics are created on first use (autoCreateTopicEnable), a client still using this
+          one creates it again, empty.
         </p>
       </ConfirmDialog>
 

@@ -4,10 +4,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import { permLabel, TOPIC_KINDS, type TopicKind } from '../lib/topic-kind';
 import { useTRPC, type RouterOutputs } from '../lib/trpc';
-import { useCluster, useUrlState } from '../lib/use-url-state';
+import { useCluster, useUrlParamInput, useUrlState } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
 import { TopicForm } from './topic-form';
@@ -33,7 +33,8 @@ export function TopicList() {
   const trpc = useTRPC();
   const cluster = useCluster();
   const [params, setParams] = useUrlState();
-  const q = params.get('q') ?? '';
+  // Typed text shows at once; the URL (?q=) follows after a pause and wins on load and back/forward.
+  const [q, setQ] = useUrlParamInput('q');
   const kinds = useMemo(() => new Set((params.get('kinds') ?? 'normal').split(',').filter((k): k is TopicKind => (TOPIC_KINDS as readonly string[]).includes(k))), [params]);
   const sort = (params.get('sort') as SortKey | null) ?? 'topic';
   const desc = params.get('desc') === '1';
@@ -64,7 +65,7 @@ export function TopicList() {
             type="search"
             placeholder="topic name"
             value={q}
-            onChange={(e) => setParams({ q: e.target.value })}
+            onChange={(e) => setQ(e.target.value)}
             aria-label="Search topics"
           />
         </label>
@@ -90,7 +91,7 @@ export function TopicList() {
           {rows.length === 0 ? (
             <p className="muted">No topics match.</p>
           ) : (
-            <VirtualTopicTable rows={rows} sort={sort} desc={desc} onSort={sortBy} cluster={cluster} />
+            <VirtualTopicTable rows={rows} sort={sort} desc={desc} onSort={sortBy} />
           )}
         </>
       )}
@@ -98,13 +99,13 @@ export function TopicList() {
   );
 }
 
-function VirtualTopicTable(props: { rows: Topic[]; sort: SortKey; desc: boolean; onSort: (k: SortKey) => void; cluster: string | undefined }) {
+function VirtualTopicTable(props: { rows: Topic[]; sort: SortKey; desc: boolean; onSort: (k: SortKey) => void }) {
+  const paths = usePaths();
   const parent = useRef<HTMLDivElement>(null);
   // TanStack Virtual is not React-Compiler-memoizable; this component simply is not memoized.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: props.rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 12 });
   const arrow = (k: SortKey) => (props.sort === k ? (props.desc ? ' ▼' : ' ▲') : '');
-  const withCluster = (href: string) => (props.cluster ? `${href}?cluster=${encodeURIComponent(props.cluster)}` : href);
   return (
     <div ref={parent} className="virtual-list" role="table" aria-label="Topics" data-testid="topic-table">
       <div className="virtual-row virtual-head" role="row">
@@ -132,7 +133,7 @@ function VirtualTopicTable(props: { rows: Topic[]; sort: SortKey; desc: boolean;
               data-topic={t.topic}
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_PX, transform: `translateY(${item.start}px)` }}
             >
-              <Link href={withCluster(paths.topic(t.topic))} className="mono" role="cell">
+              <Link href={paths.topic(t.topic)} className="mono" role="cell">
                 {t.topic}
               </Link>
               <span role="cell">
@@ -157,13 +158,14 @@ function CreateTopic({ cluster, onDone }: { cluster: string | undefined; onDone:
   const queryClient = useQueryClient();
   const toast = useToast();
   const router = useRouter();
+  const paths = usePaths();
   const create = useMutation(
     trpc.topic.create.mutationOptions({
       onSuccess: async (res) => {
         toast.success(`Topic ${res.topic} created`);
         await queryClient.invalidateQueries({ queryKey: trpc.topic.pathKey() });
         onDone();
-        router.push(paths.topic(res.topic) + (cluster ? `?cluster=${encodeURIComponent(cluster)}` : ''));
+        router.push(paths.topic(res.topic));
       },
       onError: (err) => toast.error(err.message),
     }),

@@ -2,7 +2,7 @@
 /** One message's trace: the timeline, the steps in order (slowest marked) and the raw records. */
 import Link from 'next/link';
 import { formatTimestamp } from '../lib/format';
-import { paths } from '../lib/paths';
+import { usePaths } from '../lib/use-paths';
 import type { RouterOutputs } from '../lib/trpc';
 import { buildTimeline } from './trace-timeline';
 import { TraceTimelineChart } from './trace-timeline-chart';
@@ -10,6 +10,7 @@ import { TraceTimelineChart } from './trace-timeline-chart';
 type MessageTrace = RouterOutputs['trace']['byMsgId'][number];
 
 export function TraceView({ trace }: { trace: MessageTrace }) {
+  const paths = usePaths();
   const timeline = buildTimeline(trace.records);
   return (
     <section className="panel" aria-label={`Trace of ${trace.msgId}`} data-testid="trace">

@@ -159,7 +159,15 @@ export interface MessageSummary {
   queueOffset: number;
   storeTimestamp: number;
   bornTimestamp: number;
-  bodySize: number;
+  /**
+   * The body's size as clients get it, bytes. Clients compress large bodies (ali-ons and the Java client
+   * from 4 KiB, sysFlag COMPRESSED) and RocketMQ records no uncompressed size, so for a compressed body
+   * this is null where the body is not inflated (search results) and known in a message's detail.
+   */
+  bodySize: number | null;
+  /** The body's size as stored, bytes: compressed when `bodyCompressed`. */
+  storedBodySize: number;
+  bodyCompressed: boolean;
   reconsumeTimes: number;
 }
 
@@ -181,6 +189,12 @@ export interface MessageDetail extends MessageSummary {
    * consumed there) or `consumed`; before it `not_consumed`; `unknown` without a committed offset.
    */
   consumption: { group: string; state: ConsumptionState }[];
+  /**
+   * Set when this is a delayed message still parked in SCHEDULE_TOPIC_XXXX (`topic`, `queueId` and
+   * `queueOffset` are the schedule queue's): the topic and queue it goes to, its delay level, and when
+   * the broker delivers it (store time + the level's delay; null when the level is unknown).
+   */
+  scheduled: { realTopic: string; realQueueId: number | null; delayLevel: number; deliverAt: number | null } | null;
 }
 
 export interface SendInput {
@@ -200,6 +214,11 @@ export interface SendResultRow {
   queueOffset: number;
   status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' | 'FAILED';
   error: string | null;
+  /**
+   * A delayed message the broker parked in SCHEDULE_TOPIC_XXXX: its queue offset is the schedule queue's
+   * (so it is -1 here) and `queueId` the queue it will be delivered to.
+   */
+  scheduled: { delayLevel: number } | null;
 }
 
 export interface ProducerClient {

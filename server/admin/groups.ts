@@ -145,8 +145,31 @@ export async function listGroups(t: AdminTransport): Promise<GroupSummary[]> {
 
 export async function groupDetail(t: AdminTransport, group: string): Promise<GroupDetail> {
   const all = await masterGroupConfigs(t);
+  return detailOf(group, all, await groupState(t, all.map((b) => b.ref), group));
+}
+
+/** Group details one listGroupDetails call reads, and how many groups' state is read at once. */
+export const groupDetailsMax = 1_000;
+const groupDetailsConcurrency = 4;
+
+/**
+ * The detail of every application group (the ones listGroups lists, at most `max`), for the metrics sampler: ONE
+ * group-config listing for all of them instead of one per groupDetail (each is every group's config, JSON-encoded by
+ * the broker and parsed here), and each group's state read once (listGroups + groupDetail read it twice).
+ */
+export async function listGroupDetails(
+  t: AdminTransport,
+  max = groupDetailsMax,
+): Promise<Array<{ group: string; detail: { ok: true; value: GroupDetail } | { ok: false; error: AdminError } }>> {
+  const all = await masterGroupConfigs(t);
+  const names = [...new Set(all.flatMap((b) => [...b.configs.keys()]))].filter((g) => !isSystemGroup(g)).sort().slice(0, Math.min(max, groupDetailsMax));
+  const masters = all.map((b) => b.ref);
+  const details = await settleLimit(names, groupDetailsConcurrency, async (group) => detailOf(group, all, await groupState(t, masters, group)));
+  return names.map((group, i) => ({ group, detail: details[i]! }));
+}
+
+function detailOf(group: string, all: GroupConfigs[], state: GroupState): GroupDetail {
   const config = all.map((b) => b.configs.get(group)).find((c) => c !== undefined) ?? null;
-  const state = await groupState(t, all.map((b) => b.ref), group);
   if (!config && state.queues.length === 0 && state.clients.length === 0) throw new AdminError('NOT_FOUND', `consumer group ${group} not found`);
   const subs = Object.entries(state.connection?.subscriptionTable ?? {}).map(([topic, d]) => ({ topic, expression: d?.subString ?? '*' }));
   return {

@@ -12,6 +12,7 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { decodeMessage, type DecodedMessage } from '../../engine/store/message-codec';
 import { decodeMessageId } from '../../engine/store/message-id';
+import { parseDelayLevels } from '../../engine/store/store-config';
 import type { AdminTransport, BrokerRef } from './admin-transport';
 import { mapLimit } from './admin-transport';
 import type { ConsumptionState, MessageDetail, MessageSummary } from './admin-types';
@@ -24,6 +25,7 @@ export const detailBodyBytesMax = 4 * 1024 * 1024;
 const SYSFLAG_COMPRESSED = 0x1;
 
 export function messageSummary(m: DecodedMessage): MessageSummary {
+  const compressed = (m.sysFlag & SYSFLAG_COMPRESSED) !== 0;
   return {
     msgId: m.properties.UNIQ_KEY ?? m.msgId,
     offsetMsgId: m.msgId,
@@ -34,31 +36,83 @@ export function messageSummary(m: DecodedMessage): MessageSummary {
     queueOffset: m.queueOffset,
     storeTimestamp: m.storeTimestamp,
     bornTimestamp: m.bornTimestamp,
-    bodySize: m.body.length,
+    // Inflating every body of a result page only to size it costs too much: a compressed one says so.
+    bodySize: compressed ? null : m.body.length,
+    storedBodySize: m.body.length,
+    bodyCompressed: compressed,
     reconsumeTimes: m.reconsumeTimes,
   };
 }
 
-function bodyOf(m: DecodedMessage): Buffer {
+/** The body as clients get it; null when it is compressed and does not inflate (corrupt, or over detailBodyBytesMax). */
+function inflatedBodyOf(m: DecodedMessage): Buffer | null {
   if ((m.sysFlag & SYSFLAG_COMPRESSED) === 0) return m.body;
   try {
     return zlib.inflateSync(m.body, { maxOutputLength: detailBodyBytesMax });
   } catch {
-    return m.body;
+    return null;
   }
 }
 
-export function messageDetail(m: DecodedMessage, ref: BrokerRef, consumption: MessageDetail['consumption']): MessageDetail {
+export function messageDetail(m: DecodedMessage, ref: BrokerRef, found: { consumption: MessageDetail['consumption']; scheduled?: MessageDetail['scheduled'] }): MessageDetail {
+  const body = inflatedBodyOf(m);
   return {
     ...messageSummary(m),
+    // The stored bytes are what there is to show when the body does not inflate; bodySize stays null then.
+    bodySize: body?.length ?? null,
     brokerName: ref.brokerName,
     storeHost: `${m.storeHost}:${m.storePort}`,
     bornHost: `${m.bornHost}:${m.bornPort}`,
     commitLogOffset: m.commitLogOffset,
     sysFlag: m.sysFlag,
     properties: { ...m.properties },
-    bodyBase64: bodyOf(m).toString('base64'),
-    consumption,
+    bodyBase64: (body ?? m.body).toString('base64'),
+    consumption: found.consumption,
+    scheduled: found.scheduled ?? null,
+  };
+}
+
+/** RocketMQ's default messageDelayLevel, for a broker whose config does not name its levels. */
+const DEFAULT_DELAY_LEVELS = '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h';
+
+/** A broker's delay levels in ms (index = level − 1), from its config (GET_BROKER_CONFIG, 26), or RocketMQ's default. */
+async function delayLevelsMs(t: AdminTransport, ref: BrokerRef): Promise<number[]> {
+  try {
+    const response = await t.broker(ref, RequestCode.GET_BROKER_CONFIG);
+    const spec = response.code === ResponseCode.SUCCESS ? /^messageDelayLevel\s*[=:](.*)$/m.exec(response.body?.toString('utf8') ?? '')?.[1]?.trim() : undefined;
+    return parseDelayLevels(spec || DEFAULT_DELAY_LEVELS);
+  } catch {
+    return parseDelayLevels(DEFAULT_DELAY_LEVELS);
+  }
+}
+
+/** A copy a delayed send or a retry back-off parked in SCHEDULE_TOPIC_XXXX, to go to REAL_TOPIC. */
+export function isParked(m: DecodedMessage, realTopic?: string): boolean {
+  const real = m.properties.REAL_TOPIC;
+  return m.topic === RMQ_SYS_SCHEDULE_TOPIC && real !== undefined && (realTopic === undefined || real === realTopic);
+}
+
+/**
+ * Where and when a parked message goes: its store time plus its level's delay (the broker raises a
+ * level over its highest to the highest, as RocketMQ does). Its consumption is that of the real topic's
+ * groups, none of which can have it yet.
+ */
+export async function scheduledDetail(t: AdminTransport, ref: BrokerRef, m: DecodedMessage): Promise<Parameters<typeof messageDetail>[2]> {
+  const realTopic = m.properties.REAL_TOPIC ?? '';
+  const level = Number(m.properties.DELAY ?? m.queueId + 1);
+  const levels = await delayLevelsMs(t, ref);
+  const delayMs = Number.isInteger(level) && level >= 1 && levels.length > 0 ? levels[Math.min(level, levels.length) - 1] : undefined;
+  const realQueueId = Number(m.properties.REAL_QID);
+  const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: realTopic });
+  const groups = who.code === ResponseCode.SUCCESS && who.body ? ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax) : [];
+  return {
+    consumption: groups.map((group) => ({ group, state: 'not_consumed' as const })),
+    scheduled: {
+      realTopic,
+      realQueueId: Number.isInteger(realQueueId) && m.properties.REAL_QID !== undefined ? realQueueId : null,
+      delayLevel: Number.isInteger(level) ? level : 0,
+      deliverAt: delayMs === undefined ? null : m.storeTimestamp + delayMs,
+    },
   };
 }
 

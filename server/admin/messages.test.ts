@@ -125,3 +125,59 @@ test('consumption state, resend to an ali-ons consumer (which cannot), producer 
     return true;
   });
 });
+
+test('a body ali-ons compressed: search results give the stored size marked compressed, the detail its real size', async () => {
+  await admin.createTopic({ topic: 'msgs-zip', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+  const producer = await createProducer(fx.nameSrv, 'PG_ZIP');
+  clients.push(producer);
+  // ali-ons compresses bodies of 4 KiB and more (sysFlag COMPRESSED); this one compresses well.
+  const body = Buffer.from('compressible '.repeat(8_000));
+  const sent = await producer.send(message('msgs-zip', 'TagZ', body, ['zip-key']));
+  const [found] = await admin.queryMessagesByKey('msgs-zip', 'zip-key');
+  assert.ok(found);
+  assert.equal(found.bodyCompressed, true);
+  assert.equal(found.bodySize, null, 'not inflated just to size it');
+  assert.ok(found.storedBodySize > 0 && found.storedBodySize < body.length / 10, `stored ${found.storedBodySize} bytes`);
+  const page = await admin.queryMessagesByTime('msgs-zip', 0, Date.now() + 1_000, { pageSize: 10 });
+  assert.deepEqual(page.messages.map((m) => [m.bodySize, m.storedBodySize, m.bodyCompressed]), [[null, found.storedBodySize, true]]);
+  const detail = await admin.viewMessage(sent.msgId, 'msgs-zip');
+  assert.equal(detail.bodySize, body.length);
+  assert.equal(detail.storedBodySize, found.storedBodySize);
+  assert.equal(detail.bodyCompressed, true);
+  assert.ok(Buffer.from(detail.bodyBase64, 'base64').equals(body));
+  // A small body is not compressed: both sizes are the same.
+  const small = await admin.sendMessages({ topic: 'msgs-zip', keys: ['zip-small'], body: 'tiny' }, 1);
+  const plain = await admin.viewMessage(small[0]!.msgId, 'msgs-zip');
+  assert.deepEqual([plain.bodySize, plain.storedBodySize, plain.bodyCompressed], [4, 4, false]);
+});
+
+test('a just-sent delayed message is found parked in SCHEDULE_TOPIC_XXXX, with its real topic and delivery time, then in its topic', async () => {
+  await admin.createTopic({ topic: 'msgs-later', readQueueNums: 2, writeQueueNums: 2, perm: 6 });
+  const [row] = await admin.sendMessages({ topic: 'msgs-later', body: 'later', delayLevel: 2 }, 1);
+  assert.ok(row);
+  assert.equal(row.status, 'SEND_OK');
+  // Not the schedule queue's offset: the row says it is scheduled instead.
+  assert.deepEqual([row.scheduled, row.queueOffset], [{ delayLevel: 2 }, -1]);
+  const parked = await admin.viewMessage(row.msgId, 'msgs-later');
+  assert.equal(parked.topic, 'SCHEDULE_TOPIC_XXXX');
+  assert.ok(parked.scheduled);
+  assert.equal(parked.scheduled.realTopic, 'msgs-later');
+  assert.equal(parked.scheduled.realQueueId, row.queueId);
+  assert.equal(parked.scheduled.delayLevel, 2);
+  // Level 2 is 5 s in the broker's (default) messageDelayLevel, read from its config.
+  assert.equal(parked.scheduled.deliverAt, parked.storeTimestamp + 5_000);
+  assert.equal(Buffer.from(parked.bodyBase64, 'base64').toString(), 'later');
+  // Its offset message id (the parked copy) finds it for its real topic too.
+  assert.equal((await admin.viewMessage(row.offsetMsgId, 'msgs-later')).scheduled?.realTopic, 'msgs-later');
+  // Once delivered it is shown in its own topic, with or without the topic given.
+  let delivered = parked;
+  for (const until = Date.now() + 20_000; Date.now() < until && delivered.scheduled; await new Promise((r) => setTimeout(r, 250))) {
+    delivered = await admin.viewMessage(row.msgId, 'msgs-later');
+  }
+  assert.equal(delivered.scheduled, null);
+  assert.equal(delivered.topic, 'msgs-later');
+  assert.equal(delivered.queueId, row.queueId);
+  assert.equal((await admin.viewMessage(row.msgId)).topic, 'msgs-later');
+  // A message in no topic is still not found.
+  await assert.rejects(admin.viewMessage(row.msgId, 'msgs-zip'), { code: 'NOT_FOUND' });
+});

@@ -13,7 +13,8 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type MessageDetail, type MessageSummary } from './admin-types';
-import { consumption, messageDetail, messageSummary, viewByOffsetId, type CopyFinder } from './message-detail';
+import { RMQ_SYS_SCHEDULE_TOPIC } from '../../engine/common/topic-validator';
+import { consumption, isParked, messageDetail, messageSummary, scheduledDetail, viewByOffsetId, type CopyFinder } from './message-detail';
 import { masterTopicConfigs, type BrokerTopics } from './topics';
 
 /** Messages one QUERY_MESSAGE asks a broker for (RocketMQ's maxNum cap). */
@@ -230,21 +231,38 @@ function copyFinder(t: AdminTransport): CopyFinder {
   };
 }
 
+/**
+ * A delayed message waits in SCHEDULE_TOPIC_XXXX (REAL_TOPIC naming its topic) until its delay passes:
+ * until then it is found there, by its UNIQ_KEY, as the first copy parked for `topic`.
+ */
+async function findParked(t: AdminTransport, topic: string, uniqKey: string): Promise<{ ref: BrokerRef; msg: DecodedMessage } | null> {
+  const parked = (await copyFinder(t)(RMQ_SYS_SCHEDULE_TOPIC, uniqKey, 0)).filter((c) => isParked(c.msg, topic));
+  return parked.sort((a, b) => a.msg.commitLogOffset - b.msg.commitLogOffset)[0] ?? null;
+}
+
+async function detailOf(t: AdminTransport, hit: { ref: BrokerRef; msg: DecodedMessage }): Promise<MessageDetail> {
+  if (isParked(hit.msg)) return messageDetail(hit.msg, hit.ref, await scheduledDetail(t, hit.ref, hit.msg));
+  return messageDetail(hit.msg, hit.ref, { consumption: await consumption(t, hit.ref, hit.msg, copyFinder(t)) });
+}
+
 export async function viewMessage(t: AdminTransport, msgId: string, topic?: string): Promise<MessageDetail> {
   const id = msgId.trim();
   if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(id)) throw new AdminError('INVALID', `"${msgId}" is not a message id`);
   const byOffset = await viewByOffsetId(t, id);
-  if (byOffset && (topic === undefined || byOffset.msg.topic === topic)) return messageDetail(byOffset.msg, byOffset.ref, await consumption(t, byOffset.ref, byOffset.msg, copyFinder(t)));
+  if (byOffset && (topic === undefined || byOffset.msg.topic === topic || isParked(byOffset.msg, topic))) return detailOf(t, byOffset);
   let hit: { ref: BrokerRef; msg: DecodedMessage } | null = null;
   if (topic !== undefined) {
-    hit = await findByUniqKey(t, topic, id.toUpperCase());
+    hit = (await findByUniqKey(t, topic, id.toUpperCase())) ?? (topic === RMQ_SYS_SCHEDULE_TOPIC ? null : await findParked(t, topic, id.toUpperCase()));
   } else {
-    const topics = [...new Set((await masterTopicConfigs(t)).flatMap((b) => [...b.configs.keys()]))].sort().slice(0, uniqKeyTopicSearchMax);
+    // The schedule topic last: a delayed message already delivered is shown in its own topic.
+    const names = new Set((await masterTopicConfigs(t)).flatMap((b) => [...b.configs.keys()]));
+    const topics = [...names].filter((n) => n !== RMQ_SYS_SCHEDULE_TOPIC).sort().slice(0, uniqKeyTopicSearchMax);
+    if (names.has(RMQ_SYS_SCHEDULE_TOPIC)) topics.push(RMQ_SYS_SCHEDULE_TOPIC);
     for (const candidate of topics) {
       hit = await findByUniqKey(t, candidate, id.toUpperCase());
       if (hit) break;
     }
   }
   if (!hit) throw new AdminError('NOT_FOUND', topic === undefined ? `message ${msgId} not found` : `message ${msgId} not found in topic ${topic}`);
-  return messageDetail(hit.msg, hit.ref, await consumption(t, hit.ref, hit.msg, copyFinder(t)));
+  return detailOf(t, hit);
 }

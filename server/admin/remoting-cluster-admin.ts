@@ -11,6 +11,7 @@
  */
 import { AdminTransport, adminTimeoutMsDefault } from './admin-transport';
 import type {
+  AdminError,
   ClusterAdmin,
   ClusterOverview,
   GroupDetail,
@@ -19,6 +20,7 @@ import type {
   MessageSummary,
   ProducerClient,
   QueuePosition,
+  QueueStat,
   ResetPreviewRow,
   ResetTarget,
   SendInput,
@@ -28,12 +30,12 @@ import type {
   TopicSummary,
 } from './admin-types';
 import { clusterOverview } from './cluster';
-import { createOrUpdateGroup, deleteGroup, groupDetail, listGroups, type GroupConfigInput } from './groups';
+import { createOrUpdateGroup, deleteGroup, groupDetail, listGroupDetails, listGroups, type GroupConfigInput } from './groups';
 import { queryMessagesByKey, queryMessagesByTime, viewMessage } from './messages';
 import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
 import { messageStoreTimes } from './store-times';
 import { producerConnections, redeliverToGroup, resendMessage, sendMessages } from './send';
-import { createTopic, deleteTopic, listTopics, topicDetail, updateTopic } from './topics';
+import { createTopic, deleteTopic, listTopics, topicDetail, topicsQueueStats, updateTopic } from './topics';
 import { queryTraces, type MessageTrace, type TraceQuery } from './traces';
 
 export interface RemotingClusterAdminOptions {
@@ -65,6 +67,11 @@ export class RemotingClusterAdmin implements ClusterAdmin {
     return topicDetail(this.t, topic);
   }
 
+  /** Queue stats of many topics with one broker lookup (the metrics sampler's read; see topicsQueueStats). */
+  topicsQueueStats(topics: ReadonlyArray<Pick<TopicSummary, 'topic' | 'brokerNames'>>): Promise<Array<{ ok: true; value: QueueStat[] } | { ok: false; error: AdminError }>> {
+    return topicsQueueStats(this.t, topics);
+  }
+
   createTopic(input: TopicInput): Promise<void> {
     return createTopic(this.t, input);
   }
@@ -87,6 +94,11 @@ export class RemotingClusterAdmin implements ClusterAdmin {
 
   groupDetail(group: string): Promise<GroupDetail> {
     return groupDetail(this.t, group);
+  }
+
+  /** Every application group's detail from one group listing (the metrics sampler's read; see listGroupDetails). */
+  listGroupDetails(max?: number): Promise<Array<{ group: string; detail: { ok: true; value: GroupDetail } | { ok: false; error: AdminError } }>> {
+    return listGroupDetails(this.t, max);
   }
 
   createOrUpdateGroup(group: string, config?: GroupConfigInput): Promise<void> {

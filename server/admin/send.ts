@@ -93,11 +93,13 @@ export async function sendMessages(t: AdminTransport, input: SendInput, count: n
       k: false,
       m: false,
     };
-    const row: SendResultRow = { msgId: uniqKey, offsetMsgId: '', brokerName: q.ref.brokerName, queueId: q.queueId, queueOffset: -1, status: 'FAILED', error: null };
+    const row: SendResultRow = { msgId: uniqKey, offsetMsgId: '', brokerName: q.ref.brokerName, queueId: q.queueId, queueOffset: -1, status: 'FAILED', error: null, scheduled: null };
     try {
       const response = await t.broker(q.ref, RequestCode.SEND_MESSAGE_V2, header, { body });
       const status = SEND_STATUS[response.code];
       if (!status) return { ...row, error: `code ${response.code}${response.remark ? `: ${response.remark}` : ''}` };
+      // A delayed message is stored in SCHEDULE_TOPIC_XXXX: the broker answers that queue's offset, not the topic's.
+      if (input.delayLevel) return { ...row, status, offsetMsgId: response.extFields.msgId ?? '', scheduled: { delayLevel: input.delayLevel } };
       return { ...row, status, offsetMsgId: response.extFields.msgId ?? '', queueOffset: Number(response.extFields.queueOffset ?? -1) };
     } catch (err) {
       return { ...row, error: (err as Error).message };
@@ -200,5 +202,6 @@ export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: 
     queueOffset: Number(response.extFields.queueOffset ?? -1),
     status,
     error: null,
+    scheduled: null,
   };
 }

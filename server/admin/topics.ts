@@ -133,6 +133,36 @@ export async function topicDetail(t: AdminTransport, topic: string): Promise<Top
   };
 }
 
+/** Topics whose queue stats one topicsQueueStats call reads, and how many of those reads are in flight at once. */
+export const topicsQueueStatsMax = 1_000;
+const topicsQueueStatsConcurrency = 4;
+
+/**
+ * Queue stats (GET_TOPIC_STATS_INFO) of many topics at once, for the metrics sampler. Unlike topicDetail per topic,
+ * the masters are looked up once for the whole batch and neither the topic-config listing (every topic's config,
+ * JSON-encoded by the broker and parsed here: O(topics) per call, so O(topics²) per sweep) nor
+ * QUERY_TOPIC_CONSUME_BY_WHO is asked for. Per topic, in input order: its queue stats sorted like topicDetail's, or
+ * the error of a host that failed.
+ */
+export async function topicsQueueStats(
+  t: AdminTransport,
+  topics: ReadonlyArray<Pick<TopicSummary, 'topic' | 'brokerNames'>>,
+): Promise<Array<{ ok: true; value: QueueStat[] } | { ok: false; error: AdminError }>> {
+  const masters = new Map((await t.masters()).map((m) => [m.brokerName, m]));
+  return settleLimit(topics.slice(0, topicsQueueStatsMax), topicsQueueStatsConcurrency, async ({ topic, brokerNames }) => {
+    const queueStats: QueueStat[] = [];
+    for (const brokerName of brokerNames) {
+      const ref = masters.get(brokerName);
+      if (!ref) throw new AdminError('UNREACHABLE', `broker ${brokerName} hosting topic ${topic} has no master registered`);
+      const stats = await t.brokerOk(ref, RequestCode.GET_TOPIC_STATS_INFO, `report stats of topic ${topic}`, { topic });
+      for (const [mq, o] of stats.body ? decodeTopicStatsTable(stats.body).offsetTable : []) {
+        queueStats.push({ brokerName, queueId: mq.queueId, minOffset: o.minOffset, maxOffset: o.maxOffset, lastUpdateTimestamp: o.lastUpdateTimestamp > 0 ? o.lastUpdateTimestamp : null });
+      }
+    }
+    return queueStats.sort((a, b) => a.brokerName.localeCompare(b.brokerName) || a.queueId - b.queueId);
+  });
+}
+
 export function validateTopicInput(input: TopicInput): void {
   const valid = validateTopic(input.topic);
   if (!valid.valid) throw new AdminError('INVALID', `topic name "${input.topic}" is not valid: ${valid.remark}`);

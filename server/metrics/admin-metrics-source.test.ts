@@ -180,6 +180,7 @@ test('topic details are read round-robin on a cluster with more topics than a co
   const counting = new Proxy(admin, {
     get(target, prop, receiver) {
       if (prop === 'topicDetail') return (topic: string) => (details++, target.topicDetail(topic));
+      if (prop === 'topicsQueueStats') return (topics: Array<{ topic: string; brokerNames: string[] }>) => ((details += topics.length), target.topicsQueueStats(topics));
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
@@ -208,4 +209,18 @@ test('put latency: putLatency99 when reported, else the slowest non-empty putMes
   assert.equal(putLatency({ putMessageDistributeTime: dist([]) }), null, 'no puts this minute');
   assert.equal(putLatency({ putMessageDistributeTime: 'null' }), null);
   assert.equal(putLatency({}), null);
+});
+
+test('without the batch reads (a plain ClusterAdmin) the source reads topicDetail and groupDetail and sees the same', async () => {
+  const hidden = new Set(['topicsQueueStats', 'listGroupDetails']);
+  const plain = new Proxy(admin, { get: (t, p, r) => (hidden.has(p as string) ? undefined : (Reflect.get(t, p, r) as unknown)) });
+  const viaBatch = new AdminMetricsSource(() => admin);
+  const viaDetail = new AdminMetricsSource(() => plain);
+  const shape = (s: Awaited<ReturnType<AdminMetricsSource['collect']>>) => ({
+    topics: s.topics.map((t) => t.topic).sort(),
+    groups: s.groups.map((g) => ({ group: g.group, lag: g.lag, queues: g.queues.map((q) => [q.topic, q.queueId, q.committedOffset, q.brokerOffset]) })),
+  });
+  await viaBatch.collect('embedded');
+  await viaDetail.collect('embedded');
+  assert.deepEqual(shape(await viaDetail.collect('embedded')), shape(await viaBatch.collect('embedded')));
 });

@@ -4,16 +4,23 @@
  * Per collect(cluster):
  * - brokers from clusterOverview(): reachable masters with their TPS in/out and disk ratio; unreachable ones (or a
  *   master reporting no TPS) go to missingBrokers, so the sampler writes gaps and broker_up 0.
- * - topics from listTopics() + topicDetail() (normal topics and DLQ topics): produce TPS = Σ Δ maxOffset / Δt between
- *   this collect and the previous one of the same queue; a topic seen for the first time has no TPS yet (skipped).
- * - groups from listGroups() (application groups only: the admin leaves RocketMQ's built-in ones out) + groupDetail():
+ * - topics from listTopics() + their queue stats (normal topics and DLQ topics): produce TPS = Σ Δ maxOffset / Δt
+ *   between this collect and the previous one of the same queue; a topic seen for the first time has no TPS yet
+ *   (skipped). Queue stats come from the admin's batch read topicsQueueStats() when it has one (one broker lookup
+ *   for the batch, GET_TOPIC_STATS_INFO per topic), else from topicDetail() per topic.
+ * - groups (application groups only: the admin leaves RocketMQ's built-in ones out) from the admin's batch read
+ *   listGroupDetails() when it has one (one group listing for all groups), else listGroups() + groupDetail() each:
  *   lag per queue, onlineClients, consumeTps; lagMs = now − store time of the first unconsumed message (see
  *   ageOfFirstUnconsumed and dateFirstUnconsumed); dlqMaxOffset from %DLQ%<group>.
+ *
+ * Cost: the broker shares the console's thread, so every admin request is CPU it takes from sends. The batch reads
+ * exist because the per-item ones each carried a whole-cluster listing (every topic's or group's config as JSON,
+ * encoded by the broker and parsed here): with 1,000 topics and 200 groups that was ~2 s of CPU per collect.
  *
  * The adapter also keeps the last snapshot per cluster (with each group's message model and lag per topic) for the
  * Prometheus endpoint, so a scrape costs no admin traffic.
  */
-import type { ClusterAdmin, GroupDetail, QueuePosition, QueueStat, TopicDetail, TopicSummary } from '../admin/admin-types';
+import type { ClusterAdmin, GroupDetail, QueuePosition, QueueStat, TopicSummary } from '../admin/admin-types';
 import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, MissingBroker, QueueSnapshot, TopicSnapshot } from './metrics-source';
 
 /** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
@@ -24,6 +31,17 @@ export const GROUPS_PER_COLLECT_MAX = 1_000;
  * topics they are read round-robin and a topic's TPS (averaged since its previous read) is repeated until its turn.
  */
 export const TOPIC_DETAILS_PER_COLLECT_DEFAULT = 40;
+/**
+ * Batch reads an admin client may offer the sampler (RemotingClusterAdmin does). Without them the source falls back
+ * to topicDetail() per topic and listGroups() + groupDetail() per group, which any ClusterAdmin has.
+ */
+export interface SamplerReads {
+  topicsQueueStats?(topics: ReadonlyArray<Pick<TopicSummary, 'topic' | 'brokerNames'>>): Promise<Array<Settled<QueueStat[]>>>;
+  listGroupDetails?(max?: number): Promise<Array<{ group: string; detail: Settled<GroupDetail> }>>;
+}
+
+export type SamplerAdmin = ClusterAdmin & SamplerReads;
+
 /** Admin requests in flight per collect (topic details, group details). */
 const COLLECT_CONCURRENCY = 4;
 /** Max-offset change points remembered per queue, for dating the first unconsumed message. */
@@ -73,8 +91,9 @@ interface ClusterState {
   topicCursor: number;
   lastTps: Map<string, number>;
   lastDlq: Map<string, number>;
-  /** Queue stats of each topic's last read, by queue key. */
+  /** Queue stats of each topic's last read, by queue key; and the queue keys of each topic in it. */
   lastStats: Map<string, QueueStat & { topic: string }>;
+  statKeys: Map<string, string[]>;
   /** Store time of each lagging group queue's first unconsumed message, read at `offset` (key group + queue key). */
   dated: Map<string, { offset: number; storeTime: number }>;
 }
@@ -89,7 +108,7 @@ export class AdminMetricsSource implements MetricsSource {
   private readonly topicDetailsPerCollect: number;
 
   constructor(
-    private readonly adminOf: (cluster: string) => ClusterAdmin,
+    private readonly adminOf: (cluster: string) => SamplerAdmin,
     opts: AdminMetricsSourceOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
@@ -125,7 +144,7 @@ export class AdminMetricsSource implements MetricsSource {
   private async collectOnce(cluster: string): Promise<MetricsSnapshot> {
     const admin = this.adminOf(cluster);
     let state = this.states.get(cluster);
-    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map(), topicCursor: 0, lastTps: new Map(), lastDlq: new Map(), lastStats: new Map(), dated: new Map() }));
+    if (!state) this.states.set(cluster, (state = { prevMax: new Map(), marks: new Map(), models: new Map(), topicCursor: 0, lastTps: new Map(), lastDlq: new Map(), lastStats: new Map(), statKeys: new Map(), dated: new Map() }));
 
     const overview = await admin.clusterOverview();
     if (overview.brokers.length === 0) {
@@ -142,30 +161,35 @@ export class AdminMetricsSource implements MetricsSource {
     }
     const missing = new Set(missingBrokers.map((m) => m.broker));
 
-    const [topicList, groupList] = await Promise.all([admin.listTopics(), admin.listGroups()]);
+    // One after the other, not side by side: the requests in flight stay bounded by COLLECT_CONCURRENCY.
+    const topicList = await admin.listTopics();
     const watched = topicList.filter((t) => t.kind === 'normal' || t.kind === 'dlq').slice(0, TOPICS_PER_COLLECT_MAX);
     const turn = this.topicTurn(state, watched.length);
     const batch = turn.map((i) => watched[i]!);
-    const details = await mapSettled(batch, COLLECT_CONCURRENCY, (t) => admin.topicDetail(t.topic));
+    const details = await readQueueStats(admin, batch);
     const readAt = this.now();
 
-    const read = new Map<string, QueueStat & { topic: string }>();
+    const read: Array<QueueStat & { topic: string }> = [];
     batch.forEach((t, i) => {
       const d = details[i];
       if (!d?.ok) return;
-      for (const k of state.lastStats.keys()) if (k.startsWith(`${t.topic}@`)) state.lastStats.delete(k);
-      for (const q of d.value.queueStats) {
+      for (const k of state.statKeys.get(t.topic) ?? []) state.lastStats.delete(k);
+      const keys: string[] = [];
+      for (const q of d.value) {
         const stat = { ...q, topic: t.topic };
-        read.set(queueKey(t.topic, q.brokerName, q.queueId), stat);
-        state.lastStats.set(queueKey(t.topic, q.brokerName, q.queueId), stat);
+        const key = queueKey(t.topic, q.brokerName, q.queueId);
+        read.push(stat);
+        keys.push(key);
+        state.lastStats.set(key, stat);
       }
-      if (t.kind === 'dlq') state.lastDlq.set(t.topic, d.value.queueStats.reduce((n, q) => n + q.maxOffset, 0));
+      state.statKeys.set(t.topic, keys);
+      if (t.kind === 'dlq') state.lastDlq.set(t.topic, d.value.reduce((n, q) => n + q.maxOffset, 0));
       else {
         const tps = this.produceTps(state, t, d.value, readAt);
         if (tps !== null) state.lastTps.set(t.topic, tps);
       }
     });
-    this.rememberMarks(state, read.values());
+    this.rememberMarks(state, read);
     const topics: TopicSnapshot[] = [];
     for (const t of watched) {
       const tps = t.kind === 'normal' ? state.lastTps.get(t.topic) : undefined;
@@ -175,29 +199,27 @@ export class AdminMetricsSource implements MetricsSource {
     const dlqMax = state.lastDlq;
     const dlqUnknown = new Set(watched.filter((t) => t.kind === 'dlq' && !state.lastDlq.has(t.topic)).map((t) => t.topic));
 
-    const groupNames = groupList.slice(0, GROUPS_PER_COLLECT_MAX);
-    const groupDetails = await mapSettled(groupNames, COLLECT_CONCURRENCY, (g) => admin.groupDetail(g.group));
-    await dateFirstUnconsumed(admin, state, groupDetails.flatMap((d) => (d.ok ? [d.value] : [])), missing);
+    const groupReads = await readGroups(admin);
+    const groupDetails = groupReads.flatMap((g) => (g.detail.ok ? [g.detail.value] : []));
+    await dateFirstUnconsumed(admin, state, groupDetails, missing);
     const at = this.now();
     const groups: GroupSnapshot[] = [];
     const groupTopics: GroupTopicLag[] = [];
-    groupNames.forEach((g, i) => {
-      const d = groupDetails[i];
-      if (!d?.ok) return;
-      const snap = this.groupSnapshot(state, d.value, stats, missing, at);
-      const dlq = dlqMax.get(g.dlqTopic);
+    for (const d of groupDetails) {
+      const snap = this.groupSnapshot(state, d, stats, missing, at);
+      const dlq = dlqMax.get(d.dlqTopic);
       // No DLQ topic: nothing dead-lettered yet (0). A DLQ topic not read yet: unknown.
-      groups.push(dlq === undefined && dlqUnknown.has(g.dlqTopic) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
-      if (d.value.messageModel) state.models.set(g.group, d.value.messageModel);
-      groupTopics.push(...perTopicLag(d.value, state.models.get(g.group) ?? null));
-    });
+      groups.push(dlq === undefined && dlqUnknown.has(d.dlqTopic) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
+      if (d.messageModel) state.models.set(d.group, d.messageModel);
+      groupTopics.push(...perTopicLag(d, state.models.get(d.group) ?? null));
+    }
 
     // Forget topics, queues and groups that are gone, so the state stays as big as the cluster.
     const present = new Set(watched.map((t) => t.topic));
     const gone = (key: string) => !present.has(key.slice(0, key.indexOf('@')));
     for (const m of [state.prevMax, state.marks, state.lastStats]) for (const k of m.keys()) if (gone(k)) m.delete(k);
-    for (const m of [state.lastTps, state.lastDlq]) for (const k of m.keys()) if (!present.has(k)) m.delete(k);
-    const seenGroups = new Set(groupNames.map((g) => g.group));
+    for (const m of [state.lastTps, state.lastDlq, state.statKeys]) for (const k of m.keys()) if (!present.has(k)) m.delete(k);
+    const seenGroups = new Set(groupReads.map((g) => g.group));
     for (const g of state.models.keys()) if (!seenGroups.has(g)) state.models.delete(g);
 
     const snapshot: MetricsSnapshot = { cluster, brokers, missingBrokers, topics, groups };
@@ -213,19 +235,19 @@ export class AdminMetricsSource implements MetricsSource {
     return Array.from({ length: this.topicDetailsPerCollect }, (_, i) => (start + i) % count);
   }
 
-  private produceTps(state: ClusterState, t: TopicSummary, d: TopicDetail, at: number): number | null {
+  private produceTps(state: ClusterState, t: TopicSummary, queueStats: readonly QueueStat[], at: number): number | null {
     let messages = 0;
     let seconds: number | null = null;
-    for (const q of d.queueStats) {
+    for (const q of queueStats) {
       const key = queueKey(t.topic, q.brokerName, q.queueId);
       const prev = state.prevMax.get(key);
       state.prevMax.set(key, { maxOffset: q.maxOffset, at });
-      if (!prev || at <= prev.at) return finishFirst(state, t, d, at);
+      if (!prev || at <= prev.at) return finishFirst(state, t, queueStats, at);
       // A max offset going back means the queue was recreated: count from its new start.
       messages += q.maxOffset >= prev.maxOffset ? q.maxOffset - prev.maxOffset : q.maxOffset;
       seconds = Math.max(seconds ?? 0, (at - prev.at) / 1000);
     }
-    if (seconds === null) return d.queueStats.length === 0 ? 0 : null;
+    if (seconds === null) return queueStats.length === 0 ? 0 : null;
     return messages / seconds;
   }
 
@@ -275,9 +297,23 @@ export class AdminMetricsSource implements MetricsSource {
 }
 
 /** The first collect of a topic only records offsets. */
-function finishFirst(state: ClusterState, t: TopicSummary, d: TopicDetail, at: number): null {
-  for (const q of d.queueStats) state.prevMax.set(queueKey(t.topic, q.brokerName, q.queueId), { maxOffset: q.maxOffset, at });
+function finishFirst(state: ClusterState, t: TopicSummary, queueStats: readonly QueueStat[], at: number): null {
+  for (const q of queueStats) state.prevMax.set(queueKey(t.topic, q.brokerName, q.queueId), { maxOffset: q.maxOffset, at });
   return null;
+}
+
+/** Queue stats of a batch of topics: the admin's batch read, or topicDetail() per topic. */
+function readQueueStats(admin: SamplerAdmin, batch: readonly TopicSummary[]): Promise<Array<Settled<QueueStat[]>>> {
+  if (admin.topicsQueueStats) return admin.topicsQueueStats(batch);
+  return mapSettled(batch, COLLECT_CONCURRENCY, async (t) => (await admin.topicDetail(t.topic)).queueStats);
+}
+
+/** Application groups with their detail: the admin's batch read, or listGroups() + groupDetail() per group. */
+async function readGroups(admin: SamplerAdmin): Promise<Array<{ group: string; detail: Settled<GroupDetail> }>> {
+  if (admin.listGroupDetails) return admin.listGroupDetails(GROUPS_PER_COLLECT_MAX);
+  const names = (await admin.listGroups()).slice(0, GROUPS_PER_COLLECT_MAX).map((g) => g.group);
+  const details = await mapSettled(names, COLLECT_CONCURRENCY, (g) => admin.groupDetail(g));
+  return names.map((group, i) => ({ group, detail: details[i]! }));
 }
 
 /**
@@ -371,7 +407,7 @@ function perTopicLag(d: GroupDetail, messageModel: string | null): GroupTopicLag
   return [...byTopic].map(([topic, lag]) => ({ group: d.group, topic, lag, onlineClients: d.onlineClients, messageModel }));
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 async function mapSettled<A, B>(items: readonly A[], limit: number, fn: (a: A) => Promise<B>): Promise<Settled<B>[]> {
   const out: Settled<B>[] = new Array(items.length);

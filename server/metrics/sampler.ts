@@ -1,7 +1,7 @@
 /**
  * The sampler: every `intervalMs` (10 s by default) it asks the injected MetricsSource for a snapshot of each
  * cluster, turns snapshots into samples (gaps where the source could not see) stamped with the tick's time, and
- * writes them in batched transactions of up to 1,000 samples, yielding to the event loop between batches (the broker
+ * writes them in batched transactions of up to 250 samples, yielding to the event loop between batches (the broker
  * shares this thread). Then it builds finished rollups (also sliced) and, once a minute, prunes.
  *
  * Ticks never overlap: the next one is scheduled when the previous finished, so a slow cluster stretches the
@@ -25,8 +25,11 @@ export const SAMPLE_INTERVAL_MS_MAX = 300_000;
  */
 export const QUEUE_SAMPLE_EVERY_MS_DEFAULT = 60_000;
 const PRUNE_EVERY_MS = 60_000;
-/** Samples per write transaction (≈1 ms per 100 on a laptop-class disk). */
-const WRITE_SLICE_SAMPLES = 1_000;
+/**
+ * Samples per write transaction (≈1 ms per 100 known series on a laptop-class disk, several times that for new
+ * series, which each cost an upsert): 250 keeps one slice, i.e. one stretch the broker waits for, near 5 ms.
+ */
+const WRITE_SLICE_SAMPLES = 250;
 
 export interface SamplerOptions {
   /** Clusters to sample; a function so clusters added in the console are picked up on the next tick. */

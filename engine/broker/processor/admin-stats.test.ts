@@ -149,6 +149,7 @@ test('GET_TOPIC_CONFIG / GET_SUBSCRIPTIONGROUP_CONFIG / GET_ALL_CONSUMER_OFFSET 
 test('GET_BROKER_CONFIG / UPDATE_BROKER_CONFIG: changeable keys take effect, others are refused by name', async () => {
   const got = await call(RequestCode.GET_BROKER_CONFIG);
   assert.match(got.body?.toString() ?? '', /^maxMessageSize=4194304$/m);
+  assert.match(got.body?.toString() ?? '', /^messageDelayLevel=\d+[smhd]( \d+[smhd])*$/m, 'the store delay levels, as Apache answers them');
   assert.ok(got.extFields.version);
   const ok = await call(RequestCode.UPDATE_BROKER_CONFIG, null, Buffer.from('maxMessageSize=2048\ntraceOn=false\n'));
   assert.equal(ok.code, ResponseCode.SUCCESS);

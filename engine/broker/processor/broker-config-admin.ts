@@ -52,9 +52,12 @@ export function brokerConfigProperties(config: BrokerConfig): string {
 }
 
 export function getBrokerConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  // Apache answers broker, netty and store configs together; the store's delay levels are the one store
+  // key admin tools read (the console dates a scheduled message's delivery with them).
+  const text = `${brokerConfigProperties(ctx.config)}messageDelayLevel=${ctx.store.config.messageDelayLevel}\n`;
   return createResponse(request, ResponseCode.SUCCESS, {
     header: { version: encodeJsonBody(versionOf(ctx.config)).toString('utf8') },
-    body: Buffer.from(brokerConfigProperties(ctx.config), 'utf8'),
+    body: Buffer.from(text, 'utf8'),
   });
 }
 
