@@ -3,6 +3,7 @@
  * matchers are stored as JSON and validated by server/alerts on the way in and out, so this layer stays schema-agnostic.
  */
 import type { ConsoleDb } from './console-db';
+import { cachedStatement as stmt } from './statements';
 
 export type AlertStateName = 'inactive' | 'pending' | 'firing' | 'resolved';
 
@@ -67,20 +68,20 @@ export function insertRule(db: ConsoleDb, r: { name: string; enabled: boolean; d
 }
 
 export function updateRuleRow(db: ConsoleDb, id: number, r: { name: string; enabled: boolean; definition: unknown; at: number }): boolean {
-  return db.prepare('UPDATE alert_rules SET name = ?, enabled = ?, definition = ?, updated_at = ? WHERE id = ?').run(r.name, r.enabled ? 1 : 0, JSON.stringify(r.definition), r.at, id).changes === 1;
+  return stmt(db, 'UPDATE alert_rules SET name = ?, enabled = ?, definition = ?, updated_at = ? WHERE id = ?').run(r.name, r.enabled ? 1 : 0, JSON.stringify(r.definition), r.at, id).changes === 1;
 }
 
 export function deleteRuleRow(db: ConsoleDb, id: number): boolean {
-  return db.prepare('DELETE FROM alert_rules WHERE id = ?').run(id).changes === 1;
+  return stmt(db, 'DELETE FROM alert_rules WHERE id = ?').run(id).changes === 1;
 }
 
 export function getRuleRow(db: ConsoleDb, id: number): RuleRow | undefined {
-  const r = db.prepare('SELECT * FROM alert_rules WHERE id = ?').get(id) as DbRule | undefined;
+  const r = stmt(db, 'SELECT * FROM alert_rules WHERE id = ?').get(id) as DbRule | undefined;
   return r && toRule(r);
 }
 
 export function listRuleRows(db: ConsoleDb, opts: { enabledOnly?: boolean } = {}): RuleRow[] {
-  const rows = db.prepare(`SELECT * FROM alert_rules ${opts.enabledOnly ? 'WHERE enabled = 1' : ''} ORDER BY id`).all() as DbRule[];
+  const rows = stmt(db, `SELECT * FROM alert_rules ${opts.enabledOnly ? 'WHERE enabled = 1' : ''} ORDER BY id`).all() as DbRule[];
   return rows.map(toRule);
 }
 
@@ -102,24 +103,25 @@ function toState(r: DbState): StateRow {
 
 export function listStates(db: ConsoleDb, ruleId?: number): StateRow[] {
   const rows = (ruleId === undefined
-    ? db.prepare('SELECT * FROM alert_states ORDER BY rule_id, instance_key').all()
-    : db.prepare('SELECT * FROM alert_states WHERE rule_id = ? ORDER BY instance_key').all(ruleId)) as DbState[];
+    ? stmt(db, 'SELECT * FROM alert_states ORDER BY rule_id, instance_key').all()
+    : stmt(db, 'SELECT * FROM alert_states WHERE rule_id = ? ORDER BY instance_key').all(ruleId)) as DbState[];
   return rows.map(toState);
 }
 
 export function upsertState(db: ConsoleDb, s: StateRow): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT OR REPLACE INTO alert_states (rule_id, instance_key, labels, state, since, active_since, value, reason, evaluated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(s.ruleId, s.instanceKey, JSON.stringify(s.labels), s.state, s.since, s.activeSince, s.value, s.reason, s.evaluatedAt);
 }
 
 export function deleteState(db: ConsoleDb, ruleId: number, instanceKey: string): boolean {
-  return db.prepare('DELETE FROM alert_states WHERE rule_id = ? AND instance_key = ?').run(ruleId, instanceKey).changes === 1;
+  return stmt(db, 'DELETE FROM alert_states WHERE rule_id = ? AND instance_key = ?').run(ruleId, instanceKey).changes === 1;
 }
 
 export function deleteStates(db: ConsoleDb, ruleId: number): number {
-  return db.prepare('DELETE FROM alert_states WHERE rule_id = ?').run(ruleId).changes;
+  return stmt(db, 'DELETE FROM alert_states WHERE rule_id = ?').run(ruleId).changes;
 }
 
 export function insertEvent(db: ConsoleDb, e: Omit<EventRow, 'id'>): number {
@@ -186,14 +188,14 @@ export function listSilences(db: ConsoleDb, opts: { activeAt?: number } = {}): S
 
 /** Ends a silence now (keeps the row as history). */
 export function endSilence(db: ConsoleDb, id: number, at: number): boolean {
-  return db.prepare('UPDATE silences SET ends_at = min(ends_at, ?) WHERE id = ?').run(at, id).changes === 1;
+  return stmt(db, 'UPDATE silences SET ends_at = min(ends_at, ?) WHERE id = ?').run(at, id).changes === 1;
 }
 
 /** Drops alert history, notifications and finished webhook deliveries older than `before`. Returns rows deleted. */
 export function pruneAlertHistory(db: ConsoleDb, before: number): { events: number; notifications: number; deliveries: number } {
   return db.transaction(() => ({
-    events: db.prepare('DELETE FROM alert_events WHERE at < ?').run(before).changes,
-    notifications: db.prepare('DELETE FROM notifications WHERE at < ?').run(before).changes,
-    deliveries: db.prepare("DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?").run(before).changes,
+    events: stmt(db, 'DELETE FROM alert_events WHERE at < ?').run(before).changes,
+    notifications: stmt(db, 'DELETE FROM notifications WHERE at < ?').run(before).changes,
+    deliveries: stmt(db, "DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?").run(before).changes,
   }))();
 }

@@ -3,19 +3,8 @@
  * Label columns use '' (and -1 for queueId) for "not part of this series", so the UNIQUE key works
  * (SQLite treats NULLs as distinct) and a lookup is one index probe.
  */
-import type Database from 'better-sqlite3';
 import type { ConsoleDb } from './console-db';
-
-/** Prepared statements per connection: preparing costs more than running these small statements. */
-const statements = new WeakMap<ConsoleDb, Map<string, Database.Statement>>();
-
-function stmt(db: ConsoleDb, sql: string): Database.Statement {
-  let byText = statements.get(db);
-  if (!byText) statements.set(db, (byText = new Map()));
-  let s = byText.get(sql);
-  if (!s) byText.set(sql, (s = db.prepare(sql)));
-  return s;
-}
+import { cachedStatement as stmt } from './statements';
 
 export interface SeriesLabels {
   kind: string;
