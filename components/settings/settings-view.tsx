@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
 import { pathsFor } from '../lib/paths';
 import { useTRPC } from '../lib/trpc';
+import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
 
@@ -39,13 +40,18 @@ function Clusters() {
       onError: (err) => toast.error(err.message),
     }),
   );
+  const [removing, setRemoving] = useState<string | null>(null);
   const remove = useMutation(
     trpc.settings.removeCluster.mutationOptions({
       onSuccess: async (c) => {
         toast.success(`Cluster ${c.name} removed`);
+        setRemoving(null);
         await invalidate();
       },
-      onError: (err) => toast.error(err.message),
+      onError: (err) => {
+        setRemoving(null);
+        toast.error(err.message);
+      },
     }),
   );
   return (
@@ -73,7 +79,7 @@ function Clusters() {
                 <td className="mono">{c.nameServers.join(', ')}</td>
                 <td>
                   {!c.embedded && (
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => remove.mutate({ name: c.name })}>
+                    <button type="button" className="btn btn-small btn-danger" onClick={() => setRemoving(c.name)}>
                       Remove
                     </button>
                   )}
@@ -83,6 +89,17 @@ function Clusters() {
           </tbody>
         </table>
       )}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove cluster ${removing ?? ''}?`}
+        confirmLabel="Remove cluster"
+        danger
+        busy={remove.isPending}
+        onConfirm={() => removing !== null && remove.mutate({ name: removing })}
+        onCancel={() => setRemoving(null)}
+      >
+        <p>The console stops managing it and stops sampling its metrics; its charts end here. The cluster itself is not touched, and it can be added again.</p>
+      </ConfirmDialog>
       <form
         className="toolbar"
         style={{ marginTop: '1rem' }}

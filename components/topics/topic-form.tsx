@@ -10,11 +10,16 @@ export interface TopicFormValues {
 
 const TOPIC_RE = /^[%|a-zA-Z0-9_-]+$/;
 
-/** Validates like the server (and RocketMQ): returns the first problem, or null. */
-export function topicFormProblem(v: TopicFormValues): string | null {
+/** Prefixes RocketMQ keeps for groups' retry and dead-letter topics: a new topic may not take them. */
+const RESERVED_PREFIXES = ['%RETRY%', '%DLQ%'];
+
+/** Validates like the server (and RocketMQ): returns the first problem, or null. `creating`: a new name is checked against the reserved prefixes. */
+export function topicFormProblem(v: TopicFormValues, creating = false): string | null {
   if (!v.topic) return 'Enter a topic name.';
   if (v.topic.length > 127) return 'A topic name has at most 127 characters.';
   if (!TOPIC_RE.test(v.topic)) return 'A topic name may only contain letters, digits, %, |, - and _.';
+  const reserved = creating ? RESERVED_PREFIXES.find((p) => v.topic.startsWith(p)) : undefined;
+  if (reserved) return `Names starting with ${reserved} are reserved for consumer groups' ${reserved === '%RETRY%' ? 'retry' : 'dead-letter'} topics.`;
   for (const n of [v.readQueueNums, v.writeQueueNums]) if (!Number.isInteger(n) || n < 1 || n > 1024) return 'Queue counts are whole numbers from 1 to 1024.';
   return null;
 }
@@ -23,7 +28,7 @@ export function topicFormProblem(v: TopicFormValues): string | null {
 export function TopicForm(props: { initial: TopicFormValues; nameEditable: boolean; busy: boolean; submitLabel: string; onSubmit: (v: TopicFormValues) => void; onCancel: () => void }) {
   const [v, setV] = useState(props.initial);
   const [touched, setTouched] = useState(false);
-  const problem = topicFormProblem(v);
+  const problem = topicFormProblem(v, props.nameEditable);
   return (
     <form
       onSubmit={(e) => {

@@ -23,6 +23,7 @@ export class SettingsPage {
   async removeCluster(name: string): Promise<void> {
     const row = this.page.getByTestId('cluster-list').locator('tr').filter({ has: this.page.getByRole('link', { name, exact: true }) });
     await row.getByRole('button', { name: 'Remove' }).click();
+    await this.page.getByRole('dialog', { name: `Remove cluster ${name}?` }).getByRole('button', { name: 'Remove cluster' }).click();
     await expect(this.page.getByTestId('toast').filter({ hasText: `Cluster ${name} removed` })).toBeVisible();
   }
 }
