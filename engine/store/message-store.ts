@@ -71,6 +71,8 @@ export class MessageStore {
   private readonly retention: RetentionService;
   private readonly reader: MessageReader;
   private readonly plan = new EncodePlan();
+  /** Bytes back from the CommitLog's end taken to be in the page cache (accessMessageInMemoryMaxRatio of RAM). */
+  private readonly inMemoryBytes: number;
   private readonly msgIdPrefix: string;
   private commitScheduled = false;
   private failure: Error | null = null;
@@ -91,6 +93,7 @@ export class MessageStore {
     fs.mkdirSync(configDir(rootDir), { recursive: true });
     this.plan.storeHost = encodeHost(config.storeHost, config.storePort);
     this.msgIdPrefix = toHexUpper(this.plan.storeHost);
+    this.inMemoryBytes = (os.totalmem() * config.accessMessageInMemoryMaxRatio) / 100;
     this.queues = new ConsumeQueueTable(rootDir, config.mappedFileSizeConsumeQueue);
     this.index = config.messageIndexEnable ? new IndexService(rootDir, config.maxHashSlotNum, config.maxIndexNum) : null;
     this.index?.setUniqKeyAlias(config.uniqKeyAliasTopic);
@@ -401,7 +404,7 @@ export class MessageStore {
   checkInMemByConsumeOffset(topic: string, queueId: number, offset: number): boolean {
     const phy = this.getCommitLogOffsetInQueue(topic, queueId, offset);
     if (phy < 0) return false;
-    return this.getMaxPhyOffset() - phy <= (os.totalmem() * this.config.accessMessageInMemoryMaxRatio) / 100;
+    return this.getMaxPhyOffset() - phy <= this.inMemoryBytes;
   }
 
   /** Store time of a queue's message, or -1. */

@@ -12,10 +12,10 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { decodeMessage, type DecodedMessage } from '../../engine/store/message-codec';
 import { decodeMessageId } from '../../engine/store/message-id';
-import { parseDelayLevels } from '../../engine/store/store-config';
+import { DEFAULT_STORE_CONFIG, parseDelayLevels } from '../../engine/store/store-config';
 import type { AdminTransport, BrokerRef } from './admin-transport';
 import { mapLimit } from './admin-transport';
-import type { ConsumptionState, MessageDetail, MessageSummary } from './admin-types';
+import { AdminError, type ConsumptionState, type MessageDetail, type MessageSummary } from './admin-types';
 import { consumeStatsOf } from './groups';
 
 /** Groups whose consumption state a message detail reports. */
@@ -73,7 +73,8 @@ export function messageDetail(m: DecodedMessage, ref: BrokerRef, found: { consum
 }
 
 /** RocketMQ's default messageDelayLevel, for a broker whose config does not name its levels. */
-const DEFAULT_DELAY_LEVELS = '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h';
+/** RocketMQ's default messageDelayLevel, which the store also defaults to. */
+const DEFAULT_DELAY_LEVELS = DEFAULT_STORE_CONFIG.messageDelayLevel;
 
 /** A broker's delay levels in ms (index = level − 1), from its config (GET_BROKER_CONFIG, 26), or RocketMQ's default. */
 async function delayLevelsMs(t: AdminTransport, ref: BrokerRef): Promise<number[]> {
@@ -81,8 +82,10 @@ async function delayLevelsMs(t: AdminTransport, ref: BrokerRef): Promise<number[
     const response = await t.broker(ref, RequestCode.GET_BROKER_CONFIG);
     const spec = response.code === ResponseCode.SUCCESS ? /^messageDelayLevel\s*[=:](.*)$/m.exec(response.body?.toString('utf8') ?? '')?.[1]?.trim() : undefined;
     return parseDelayLevels(spec || DEFAULT_DELAY_LEVELS);
-  } catch {
-    return parseDelayLevels(DEFAULT_DELAY_LEVELS);
+  } catch (err) {
+    // A broker that cannot say is read with the default levels; anything else is a bug.
+    if (err instanceof AdminError) return parseDelayLevels(DEFAULT_DELAY_LEVELS);
+    throw err;
   }
 }
 

@@ -40,6 +40,23 @@ const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 const TOOLS_CONSUMER = 'TOOLS_CONSUMER';
 const FLAG_SUBSCRIPTION = 0x4;
 
+/** PULL_MESSAGE header of an admin read: as TOOLS_CONSUMER, every tag, no suspend, no commit. */
+export function toolsPullHeader(topic: string, queueId: number, queueOffset: number, maxMsgNums: number): Record<string, unknown> {
+  return {
+    consumerGroup: TOOLS_CONSUMER,
+    topic,
+    queueId,
+    queueOffset,
+    maxMsgNums,
+    sysFlag: FLAG_SUBSCRIPTION,
+    commitOffset: 0,
+    suspendTimeoutMillis: 0,
+    subscription: '*',
+    subVersion: 0,
+    expressionType: 'TAG',
+  };
+}
+
 export function decodeRecords(body: Buffer | undefined, max: number): DecodedMessage[] {
   const out: DecodedMessage[] = [];
   let pos = 0;
@@ -142,20 +159,7 @@ async function pullRange(t: AdminTransport, ref: BrokerRef, topic: string, queue
   const out: DecodedMessage[] = [];
   let offset = from;
   for (let pulls = 0; offset < to && pulls < pullsPerPageMax; pulls++) {
-    const header = {
-      consumerGroup: TOOLS_CONSUMER,
-      topic,
-      queueId,
-      queueOffset: offset,
-      maxMsgNums: Math.min(pullBatchMax, to - offset),
-      sysFlag: FLAG_SUBSCRIPTION,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-      expressionType: 'TAG',
-    };
-    const response = await t.broker(ref, RequestCode.PULL_MESSAGE, header);
+    const response = await t.broker(ref, RequestCode.PULL_MESSAGE, toolsPullHeader(topic, queueId, offset, Math.min(pullBatchMax, to - offset)));
     const next = Number(response.extFields.nextBeginOffset);
     if (response.code === ResponseCode.SUCCESS) {
       for (const m of decodeRecords(response.body, pullBatchMax)) if (m.queueOffset < to) out.push(m);

@@ -9,14 +9,12 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { mapLimit, type AdminTransport } from './admin-transport';
 import { AdminError, type QueuePosition } from './admin-types';
-import { decodeRecords } from './messages';
+import { decodeRecords, toolsPullHeader } from './messages';
 
 /** Positions one call reads: each is one pull, so a caller dates a bounded number per round. */
 export const storeTimesPerCallMax = 256;
 /** Pulls in flight at once. */
 const pullConcurrency = 4;
-const TOOLS_CONSUMER = 'TOOLS_CONSUMER';
-const FLAG_SUBSCRIPTION = 0x4;
 
 /** One store time per position, in order; null when the queue holds no message there or its broker failed. */
 export async function messageStoreTimes(t: AdminTransport, positions: readonly QueuePosition[]): Promise<Array<number | null>> {
@@ -25,21 +23,8 @@ export async function messageStoreTimes(t: AdminTransport, positions: readonly Q
   const times = await mapLimit(batch, pullConcurrency, async (p) => {
     const ref = masters.get(p.brokerName);
     if (!ref) return null;
-    const header = {
-      consumerGroup: TOOLS_CONSUMER,
-      topic: p.topic,
-      queueId: p.queueId,
-      queueOffset: p.offset,
-      maxMsgNums: 1,
-      sysFlag: FLAG_SUBSCRIPTION,
-      commitOffset: 0,
-      suspendTimeoutMillis: 0,
-      subscription: '*',
-      subVersion: 0,
-      expressionType: 'TAG',
-    };
     try {
-      const response = await t.broker(ref, RequestCode.PULL_MESSAGE, header);
+      const response = await t.broker(ref, RequestCode.PULL_MESSAGE, toolsPullHeader(p.topic, p.queueId, p.offset, 1));
       if (response.code !== ResponseCode.SUCCESS) return null;
       const msg = decodeRecords(response.body, 1)[0];
       // A pull may start past the asked offset (the message expired): that message does not date this one.

@@ -20,7 +20,7 @@
  * The adapter also keeps the last snapshot per cluster (with each group's message model and lag per topic) for the
  * Prometheus endpoint, so a scrape costs no admin traffic.
  */
-import type { ClusterAdmin, GroupDetail, QueuePosition, QueueStat, TopicSummary } from '../admin/admin-types';
+import { AdminError, type ClusterAdmin, type GroupDetail, type QueuePosition, type QueueStat, type TopicSummary } from '../admin/admin-types';
 import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, MissingBroker, QueueSnapshot, TopicSnapshot } from './metrics-source';
 
 /** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
@@ -340,8 +340,10 @@ async function dateFirstUnconsumed(admin: ClusterAdmin, state: ClusterState, det
   let times: Array<number | null>;
   try {
     times = await admin.messageStoreTimes(batch.map((w) => w.position));
-  } catch {
-    return;
+  } catch (err) {
+    // Unreachable brokers leave these queues undated this round (unknown), not the whole collect failed.
+    if (err instanceof AdminError) return;
+    throw err;
   }
   batch.forEach((w, i) => {
     const storeTime = times[i];

@@ -16,6 +16,7 @@ import { openConsoleDb, type ConsoleDb } from '../../server/db/console-db';
 import { appRouter } from '../../server/trpc/root';
 import { createConsumer, createProducer, message, sendAll, type OnsConsumer, type OnsProducer } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
+import { rejectsWith } from '../support/trpc-fixture';
 
 let fx: EngineFixture;
 let admins: AdminRegistry;
@@ -40,14 +41,6 @@ after(async () => {
   await fx.close();
 });
 
-async function rejectsWith(p: Promise<unknown>, code: TRPCError['code'], message: RegExp): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof TRPCError, `expected a TRPCError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 test('system and cluster: the engine status and the cluster as the admin protocol sees it', async () => {
   const status = await caller.system.status();

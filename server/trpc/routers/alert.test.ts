@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TRPCError } from '@trpc/server';
 import { AdminRegistry } from '../../admin/admin-registry';
 import { openTempConsoleDb, type TempConsoleDb } from '../../db/temp-console-db';
 import { createSampler } from '../../metrics/sampler';
 import { createSyntheticSource, simpleSnapshot } from '../../metrics/synthetic-source';
 import { appRouter } from '../root';
+import { rejectsWith } from '../../../test/support/trpc-fixture';
 
 let tmp: TempConsoleDb;
 let caller: ReturnType<typeof appRouter.createCaller>;
@@ -19,14 +19,7 @@ before(() => {
 
 after(() => tmp.cleanup());
 
-async function badRequest(p: Promise<unknown>, re: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof TRPCError, String(e));
-    assert.equal(e.code, 'BAD_REQUEST');
-    assert.match(e.message, re);
-    return true;
-  });
-}
+const badRequest = (p: Promise<unknown>, re: RegExp) => rejectsWith(p, 'BAD_REQUEST', re);
 
 test('rules: invalid threshold, window and scope are refused with readable messages; CRUD, enable/disable, audit', async () => {
   await badRequest(caller.alert.createRule({ rule: { name: 'x', condition: { kind: 'group_lag_above', threshold: 0 } } }), /condition\.threshold: threshold must be at least 1 message/);

@@ -1,40 +1,20 @@
 /** The topic router against a real engine: names the console refuses to create. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { TRPCError } from '@trpc/server';
-import { startEngine, type EngineFixture } from '../../../test/support/engine-fixture';
-import type { AdminRegistry } from '../../admin/admin-registry';
-import { RemotingClusterAdmin } from '../../admin/remoting-cluster-admin';
-import { openTempConsoleDb, type TempConsoleDb } from '../../db/temp-console-db';
-import { appRouter } from '../root';
+import { rejectsWith, startRouterFixture, type RouterFixture } from '../../../test/support/trpc-fixture';
 
-let fx: EngineFixture;
-let admin: RemotingClusterAdmin;
-let tmp: TempConsoleDb;
-let caller: ReturnType<typeof appRouter.createCaller>;
+let rf: RouterFixture;
+let admin: RouterFixture['admin'];
+let caller: RouterFixture['caller'];
 
 before(async () => {
-  fx = await startEngine();
-  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
-  tmp = openTempConsoleDb('rd-topic-router-');
-  const admins = { get: () => admin } as unknown as AdminRegistry;
-  caller = appRouter.createCaller({ engine: undefined as never, admins, db: tmp.db, actor: 'tester' });
+  rf = await startRouterFixture('rd-topic-router-');
+  ({ admin, caller } = rf);
 });
 
-after(async () => {
-  await admin.close();
-  await fx.close();
-  tmp.cleanup();
-});
+after(() => rf.close());
 
-async function badRequest(p: Promise<unknown>, re: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof TRPCError, String(e));
-    assert.equal(e.code, 'BAD_REQUEST');
-    assert.match(e.message, re);
-    return true;
-  });
-}
+const badRequest = (p: Promise<unknown>, re: RegExp) => rejectsWith(p, 'BAD_REQUEST', re);
 
 test('topic.create refuses the %RETRY% and %DLQ% prefixes RocketMQ reserves for groups; nothing is created', async () => {
   const queues = { readQueueNums: 1, writeQueueNums: 1, perm: 6 };
