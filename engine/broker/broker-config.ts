@@ -39,6 +39,14 @@ export interface BrokerConfig {
   traceOn: boolean;
   /** Topic trace records are written to (RocketMQ's default trace topic). */
   traceTopic: string;
+  /** Refuse half (transactional) messages with NO_PERMISSION (RocketMQ rejectTransactionMessage). */
+  rejectTransactionMessage: boolean;
+  /** A half message is first checked back this long after it was born, ms (RocketMQ transactionTimeOut). */
+  transactionTimeOut: number;
+  /** Check-backs of one half message before it is discarded (RocketMQ transactionCheckMax). */
+  transactionCheckMax: number;
+  /** How often unresolved half messages are checked back, ms (RocketMQ 5 transactionCheckInterval). */
+  transactionCheckInterval: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -62,4 +70,8 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   regionId: 'DefaultRegion',
   traceOn: true,
   traceTopic: 'RMQ_SYS_TRACE_TOPIC',
+  rejectTransactionMessage: false,
+  transactionTimeOut: 6_000,
+  transactionCheckMax: 15,
+  transactionCheckInterval: 30_000,
 };

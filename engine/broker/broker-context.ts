@@ -9,6 +9,8 @@ import type { SubscriptionGroupManager } from './config/subscription-group-manag
 import type { TopicConfigManager } from './config/topic-config-manager';
 import type { RebalanceLockManager } from './rebalance-lock-manager';
 import type { TraceService } from './trace/trace-service';
+import type { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
+import type { TransactionalMessageService } from './transaction/transactional-message-service';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -25,4 +27,7 @@ export interface BrokerContext {
   startedAt: number;
   /** Broker-side message tracing (set once the broker is built). */
   trace?: TraceService;
+  /** Transactional messages: prepare, end, and the check-back service (set once the broker is built). */
+  transactions?: TransactionalMessageService;
+  transactionCheck?: TransactionalMessageCheckService;
 }

@@ -38,6 +38,9 @@ import { PullRequestHoldService } from './pull-request-hold-service';
 import { RebalanceLockManager } from './rebalance-lock-manager';
 import { ScheduleMessageService } from './schedule-message-service';
 import { TraceService } from './trace/trace-service';
+import { endTransactionProcessor } from './processor/end-transaction';
+import { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
+import { TransactionalMessageService } from './transaction/transactional-message-service';
 
 /** Pulls parked for long polling at once, across all connections. */
 export const heldPullsMax = 100_000;
@@ -106,6 +109,8 @@ export class Broker {
       startedAt: Date.now(),
     };
     ctx.trace = new TraceService(ctx);
+    ctx.transactions = new TransactionalMessageService(ctx);
+    ctx.transactionCheck = new TransactionalMessageCheckService(ctx, ctx.transactions, logger);
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -135,6 +140,7 @@ export class Broker {
     this.stopRegistration?.();
     this.holds.stop();
     await this.schedule.stop();
+    await this.ctx.transactionCheck?.stop();
     await this.ctx.trace?.stop();
     this.ctx.offsets.persist();
     await this.outerApi.unregisterBrokerAll(this.registration());
@@ -152,6 +158,7 @@ export class Broker {
       send,
     );
     remoting.registerProcessor(RequestCode.PULL_MESSAGE, (req, channel) => pull.processRequest(req, channel));
+    remoting.registerProcessor(RequestCode.END_TRANSACTION, endTransactionProcessor(ctx));
     remoting.registerProcessor([RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT], clientManageProcessor(ctx));
     remoting.registerProcessor(
       [
@@ -212,6 +219,7 @@ export class Broker {
     ctx.store.addMessageArrivingListener((topic, queueId, maxOffset) => this.holds.notifyMessageArriving(topic, queueId, maxOffset));
     this.holds.start();
     this.schedule.start();
+    ctx.transactionCheck?.start();
     ctx.trace?.start();
     ctx.consumers.on('idsChanged', (group: string, clients: ClientChannelInfo[]) => this.notifyConsumerIdsChanged(group, clients));
     this.remoting.on('channelClose', (channel) => {

@@ -11,6 +11,8 @@ import {
   RMQ_SYS_SCHEDULE_TOPIC,
   RMQ_SYS_SELF_TEST_TOPIC,
   RMQ_SYS_TRACE_TOPIC,
+  RMQ_SYS_TRANS_HALF_TOPIC,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
 } from '../../common/topic-validator';
 import type { DataVersion, TopicConfig, TopicConfigSerializeWrapper } from '../../remoting/protocol/route-data';
 import { ConfigFile } from '../../store/config/config-file';
@@ -122,6 +124,8 @@ export class TopicConfigManager extends EventEmitter {
     want(newTopicConfig(RMQ_SYS_SELF_TEST_TOPIC, 1));
     want(newTopicConfig(RMQ_SYS_SCHEDULE_TOPIC, SCHEDULE_TOPIC_QUEUE_NUM));
     want(newTopicConfig(RMQ_SYS_OFFSET_MOVED_EVENT, 1));
+    want(newTopicConfig(RMQ_SYS_TRANS_HALF_TOPIC, 1));
+    want(newTopicConfig(RMQ_SYS_TRANS_OP_HALF_TOPIC, 1));
     want(newTopicConfig(o.traceTopic ?? RMQ_SYS_TRACE_TOPIC, 1));
     want(newTopicConfig(o.clusterName, 16, PERM_READ | PERM_WRITE | (o.autoCreateTopicEnable ? PERM_INHERIT : 0)));
     want(newTopicConfig(o.brokerName, 1, PERM_READ | PERM_WRITE | (o.autoCreateTopicEnable ? PERM_INHERIT : 0)));

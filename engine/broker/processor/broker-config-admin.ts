@@ -17,7 +17,13 @@ const shortPollingTimeMax = 25_000;
 /** Most messages an update may let one pull return. */
 const maxTransferCountMax = 1_024;
 
-type Changeable = 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills' | 'maxTransferCountOnMessage';
+type Changeable =
+  | 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills' | 'maxTransferCountOnMessage'
+  | 'rejectTransactionMessage' | 'transactionTimeOut' | 'transactionCheckMax' | 'transactionCheckInterval';
+
+/** Transaction check bounds an update may set: ms (a day at most), and checks. */
+const transactionTimeMsMax = 86_400_000;
+const transactionCheckMaxMax = 1_000;
 
 /** Keys UPDATE_BROKER_CONFIG accepts, and how each is parsed. */
 export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min: number; max: number }>> = {
@@ -28,6 +34,11 @@ export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min
   maxMessageSize: { min: 1024, max: maxMessageSizeMax },
   shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },
   maxTransferCountOnMessage: { min: 1, max: maxTransferCountMax },
+  rejectTransactionMessage: 'bool',
+  transactionTimeOut: { min: 0, max: transactionTimeMsMax },
+  transactionCheckMax: { min: 0, max: transactionCheckMaxMax },
+  // Not below 100 ms: each round walks the half queue.
+  transactionCheckInterval: { min: 100, max: transactionTimeMsMax },
 };
 
 /** Config DataVersion per broker (GET_BROKER_CONFIG's `version` header), bumped by every accepted update. */
@@ -106,4 +117,5 @@ function applyChange(ctx: BrokerContext, key: Changeable, value: boolean | numbe
   if (key === 'autoCreateTopicEnable') ctx.topics.setAutoCreateTopicEnable(c.autoCreateTopicEnable);
   else if (key === 'autoCreateSubscriptionGroup') ctx.groups.setAutoCreate(c.autoCreateSubscriptionGroup);
   else if (key === 'traceOn') ctx.store.setUniqKeyAliasTopic(c.traceOn ? c.traceTopic : null);
+  else if (key === 'transactionCheckInterval') ctx.transactionCheck?.reschedule();
 }

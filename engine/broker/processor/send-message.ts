@@ -26,6 +26,7 @@ import {
   putMessage,
   putStatusToResponseCode,
 } from '../put-message';
+import { isTransactionPrepared } from '../transaction/transactional-message-util';
 
 /** SendMessageRequestHeader with V1 names; V2 one-letter names are mapped onto it. */
 interface SendHeader {
@@ -117,6 +118,10 @@ export class SendMessageProcessor {
     const { ctx } = this;
     const startedAt = Date.now();
     const props = decodeProperties(header.properties);
+    // SendMessageProcessor: the producer's TRAN_MSG property (not the sysFlag) makes it a half message.
+    const prepared = isTransactionPrepared(props) && ctx.transactions;
+    const refusedTx = prepared ? prepared.refusal() : null;
+    if (refusedTx) return createResponse(request, refusedTx.code, { remark: refusedTx.remark });
     const uniqKey = (props[PROPERTY_UNIQ_KEY] ??= this.uniqIds.createUniqId());
     props[PROPERTY_CLUSTER] = ctx.config.brokerClusterName;
     const born = hostOf(channel.remoteAddress);
@@ -138,7 +143,7 @@ export class SendMessageProcessor {
       if (refused) return createResponse(request, refused.code, { remark: refused.remark });
     }
     input.properties = encodeProperties(props);
-    const result = await putMessage(ctx, input, { receivedAt: startedAt });
+    const result = prepared ? await prepared.prepare(input, props) : await putMessage(ctx, input, { receivedAt: startedAt });
     const code = putStatusToResponseCode(result.status);
     const append = result.appendResult;
     if (!append) return createResponse(request, code, { remark: result.remark ?? result.status });

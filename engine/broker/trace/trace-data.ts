@@ -10,7 +10,7 @@
  *   Pub␁ts␁region␁producerGroup␁topic␁msgId␁tags␁keys␁storeHost␁bodyLength␁costTime␁msgType␁offsetMsgId␁success␁clientHost␁queueId␁queueOffset␁storeTime␂
  *   SubBefore␁ts␁region␁group␁requestId␁msgId␁retryTimes␁keys␁clientHost␁topic␁queueId␁queueOffset␂
  *   SubAfter␁requestId␁msgId␁costTime␁success␁keys␁contextCode␁ts␁group␁source␂
- *   EndTransaction␁ts␁region␁producerGroup␁topic␁msgId␁tags␁keys␁storeHost␁msgType␁transactionId␁transactionState␁fromTransactionCheck␂
+ *   EndTransaction␁ts␁region␁producerGroup␁topic␁msgId␁tags␁keys␁storeHost␁msgType␁transactionId␁transactionState␁fromTransactionCheck␁queueId␁queueOffset␁reason␂
  *   Retry␁ts␁region␁group␁retryTopic␁msgId␁reconsumeTimes␁delayLevel␁keys␂
  *   DLQ␁ts␁region␁group␁dlqTopic␁msgId␁reconsumeTimes␁keys␂
  *   Delay␁ts␁region␁topic␁msgId␁delayLevel␁keys␁queueId␁queueOffset␂
@@ -32,6 +32,7 @@ export const FIELD_SPLITOR = '\u0002';
 
 /** MessageType ordinals (RocketMQ's MessageType). */
 export const MSG_TYPE_TRANS_HALF = 1;
+export const MSG_TYPE_TRANS_COMMIT = 2;
 export const MSG_TYPE_DELAY = 3;
 /** ConsumeReturnType ordinals used in SubAfter.contextCode. */
 export const CONTEXT_FAILED = 4;

@@ -14,7 +14,7 @@ import type { BrokerContext } from '../broker-context';
 import { DeliveryTracker } from './delivery-tracker';
 import { QUEUEOFFSET_OFFSET } from '../../store/layout/message-layout';
 import { readLong } from '../../util/bytes';
-import { CONTEXT_FAILED, MSG_TYPE_DELAY, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
+import { CONTEXT_FAILED, MSG_TYPE_DELAY, MSG_TYPE_TRANS_COMMIT, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
 import { TraceWriter, type TraceWriterStats } from './trace-writer';
 
 /** Topic attribute that turns tracing off for one topic. */
@@ -243,5 +243,28 @@ export class TraceService {
     const msgId = msg.properties.UNIQ_KEY ?? msg.msgId;
     const keys = msg.properties.KEYS ?? '';
     this.writer.add('Delay', [Date.now(), this.region, realTopic, msgId, msg.properties.DELAY ?? '', keys, queueId, queueOffset], keysOf(msgId, keys));
+  }
+
+  /**
+   * An END_TRANSACTION (or the check giving up): RocketMQ's EndTransaction record, with the real topic
+   * and, after RocketMQ's fields, where a commit put the message (queueId, queueOffset) and a discard's reason.
+   */
+  onEndTransaction(t: { producerGroup: string; half: DecodedMessage; state: 'COMMIT_MESSAGE' | 'ROLLBACK_MESSAGE' | 'UNKNOW'; fromTransactionCheck: boolean; queueOffset?: number; reason?: string }): void {
+    const props = t.half.properties;
+    const topic = props.REAL_TOPIC ?? t.half.topic;
+    if (!this.enabledFor(topic)) return;
+    const msgId = props.UNIQ_KEY ?? t.half.msgId;
+    const keys = props.KEYS ?? '';
+    this.writer.add(
+      'EndTransaction',
+      [Date.now(), this.region, t.producerGroup, topic, msgId, props.TAGS ?? '', keys, this.storeHost, t.state === 'COMMIT_MESSAGE' ? MSG_TYPE_TRANS_COMMIT : MSG_TYPE_TRANS_HALF,
+        props.__transactionId__ ?? msgId, t.state, t.fromTransactionCheck, props.REAL_QID ?? '', t.queueOffset ?? -1, t.reason ?? ''],
+      keysOf(msgId, keys),
+    );
+  }
+
+  /** The check discarded a half message after too many checks: an EndTransaction rollback with the reason. */
+  onTransactionDiscarded(half: DecodedMessage, reason: string): void {
+    this.onEndTransaction({ producerGroup: half.properties.PGROUP ?? '', half, state: 'ROLLBACK_MESSAGE', fromTransactionCheck: true, reason });
   }
 }
