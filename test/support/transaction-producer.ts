@@ -83,6 +83,11 @@ export class TransactionProducer {
     };
   }
 
+  /** A plain (non-transactional) SEND_MESSAGE_V2 through the same client: the benchmark's ceiling. */
+  sendPlain(topic: string, body: string | Buffer): Promise<RemotingCommand> {
+    return this.sendHalfRaw(topic, body, { props: { TRAN_MSG: 'false' }, sysFlag: 0 });
+  }
+
   sendHalfRaw(topic: string, body: string | Buffer, options: { keys?: string; props?: Record<string, string>; queueId?: number; sysFlag?: number } = {}): Promise<RemotingCommand> {
     const uniqKey = randomBytes(16).toString('hex').toUpperCase();
     const props: Record<string, string> = { TRAN_MSG: 'true', PGROUP: this.group, UNIQ_KEY: uniqKey, WAIT: 'true', ...options.props };

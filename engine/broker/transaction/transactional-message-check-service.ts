@@ -13,6 +13,7 @@
  * so a lagging offset costs reads, never a second decision or a second chain of checks.
  * Memory per round: the op records read (at most opScanMax), nothing kept between rounds.
  */
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { RemotingLogger } from '../../remoting/remoting-channel';
 import { createRequest } from '../../remoting/remoting-command';
 import { RequestCode } from '../../remoting/request-code';
@@ -111,11 +112,13 @@ export class TransactionalMessageCheckService {
     const startTime = Date.now();
     const halfStart = Math.max(ctx.offsets.query(CID_RMQ_SYS_TRANS, RMQ_SYS_TRANS_HALF_TOPIC, HALF_QUEUE_ID), ctx.store.getMinOffsetInQueue(RMQ_SYS_TRANS_HALF_TOPIC, HALF_QUEUE_ID));
     const opStart = Math.max(ctx.offsets.query(CID_RMQ_SYS_TRANS, RMQ_SYS_TRANS_OP_HALF_TOPIC, HALF_QUEUE_ID), ctx.store.getMinOffsetInQueue(RMQ_SYS_TRANS_OP_HALF_TOPIC, HALF_QUEUE_ID));
-    const ops = this.readOps(opStart, halfStart);
+    const ops = await this.readOps(opStart, halfStart);
     const out: CheckRoundResult = { checked: 0, discarded: 0, reappended: 0, halfOffset: halfStart, opOffset: opStart };
     let i = halfStart;
     const halfMax = ctx.store.getMaxOffsetInQueue(RMQ_SYS_TRANS_HALF_TOPIC, HALF_QUEUE_ID);
     walking: while (i < halfMax && i - halfStart < halfScanMax && Date.now() - startTime < roundTimeMax && !this.stopped) {
+      // A round may walk many records: sends and pulls are served between batches.
+      await yieldToIo();
       const batch = this.readHalf(i);
       if (!batch) break;
       if (batch.length === 0) {
@@ -132,7 +135,7 @@ export class TransactionalMessageCheckService {
       }
     }
     out.halfOffset = i;
-    out.opOffset = this.advanceOps(opStart, i);
+    out.opOffset = await this.advanceOps(opStart, i);
     this.saveProgress(halfStart, i, opStart, out.opOffset);
     return out;
   }
@@ -229,10 +232,11 @@ export class TransactionalMessageCheckService {
   }
 
   /** fillOpRemoveMap: half offsets (≥ halfStart) that op records from `opStart` resolve. */
-  private readOps(opStart: number, halfStart: number): Set<number> {
+  private async readOps(opStart: number, halfStart: number): Promise<Set<number>> {
     const resolved = new Set<number>();
     let offset = opStart;
-    while (offset - opStart < opScanMax) {
+    for (let reads = 1; offset - opStart < opScanMax; reads++) {
+      if (reads % 32 === 0) await yieldToIo();
       const r = this.ctx.store.getMessage(RMQ_SYS_TRANS_OP_HALF_TOPIC, HALF_QUEUE_ID, offset, readBatch);
       if (r.status !== 'FOUND') break;
       for (const rec of r.messages) {
@@ -246,9 +250,10 @@ export class TransactionalMessageCheckService {
   }
 
   /** calculateOpOffset: op records whose every half offset is behind the half progress are done. */
-  private advanceOps(opStart: number, halfOffset: number): number {
+  private async advanceOps(opStart: number, halfOffset: number): Promise<number> {
     let offset = opStart;
-    while (offset - opStart < opScanMax) {
+    for (let reads = 1; offset - opStart < opScanMax; reads++) {
+      if (reads % 32 === 0) await yieldToIo();
       const r = this.ctx.store.getMessage(RMQ_SYS_TRANS_OP_HALF_TOPIC, HALF_QUEUE_ID, offset, readBatch);
       if (r.status !== 'FOUND') return offset;
       for (let k = 0; k < r.messages.length; k++) {
