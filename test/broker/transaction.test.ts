@@ -12,6 +12,7 @@ import { createRequest } from '../../engine/remoting/remoting-command';
 import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { decodeMessage } from '../../engine/store/message-codec';
+import { decodeTraceBody } from '../../engine/broker/trace/trace-data';
 import { createConsumer, waitFor, type OnsConsumer, type OnsMessage } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 import { COMMIT, ROLLBACK, TransactionProducer, UNKNOWN } from '../support/transaction-producer';
@@ -81,11 +82,24 @@ test('commit delivers once with RocketMQ\'s properties; rollback and pending hal
     assert.ok(halves.some((h) => h.properties.UNIQ_KEY === pending.uniqKey && h.properties.REAL_TOPIC === topic && h.properties.REAL_QID === '0'));
     assert.ok(halves.every((h) => (h.sysFlag & 0xc) === 0), 'half records are stored NOT_TYPE');
     await p.end(pending, ROLLBACK);
+    // The trace has RocketMQ's EndTransaction records, with the state and where the commit went.
+    await waitFor(() => endTransactionsOf(committed.uniqKey).length + endTransactionsOf(pending.uniqKey).length >= 2, 10_000, 'EndTransaction traces');
+    const [commitTrace] = endTransactionsOf(committed.uniqKey);
+    assert.deepEqual([commitTrace!.topic, commitTrace!.group, commitTrace!.raw[11], commitTrace!.raw[12], commitTrace!.raw[13]], [topic, 'tx-pg-basic', 'COMMIT_MESSAGE', 'false', '0']);
+    assert.equal(Number(commitTrace!.raw[14]), stored.queueOffset);
+    assert.equal(endTransactionsOf(pending.uniqKey)[0]!.raw[11], 'ROLLBACK_MESSAGE');
   } finally {
     await consumer.close();
     await p.close();
   }
 });
+
+function endTransactionsOf(msgId: string) {
+  void fx.engine.broker!.ctx.trace!.flush();
+  return queueRecords('RMQ_SYS_TRACE_TOPIC')
+    .flatMap((m) => decodeTraceBody(m.body.toString('utf8')))
+    .filter((r) => r.type === 'EndTransaction' && r.msgId === msgId);
+}
 
 test('duplicate and late END_TRANSACTIONs are answered and change nothing', async () => {
   const p = await producer('tx-pg-dup');
