@@ -152,11 +152,19 @@ export class TransactionalMessageService {
 
   /** Queue offset of the newest half record of a transaction (the check acts on that copy only), or -1. */
   newestHalfOffset(transactionId: string): number {
+    return this.findHalf(transactionId)?.queueOffset ?? -1;
+  }
+
+  /**
+   * The newest half record of a transaction, found by its id (the UNIQ_KEY): what an endpoint that only
+   * knows the message id (gRPC's EndTransaction) names in its EndTransactionRequest. Null if none.
+   */
+  findHalf(transactionId: string): DecodedMessage | null {
     const found = this.ctx.store.queryMessage(RMQ_SYS_TRANS_HALF_TOPIC, transactionId, resolutionLookupMax, 0, Number.MAX_SAFE_INTEGER);
-    let newest = -1;
+    let newest: DecodedMessage | null = null;
     for (const rec of found.messages) {
       const m = decodeMessage(rec, 0, { checkCRC: false });
-      if (m.topic === RMQ_SYS_TRANS_HALF_TOPIC && transactionIdOf(m) === transactionId) newest = Math.max(newest, m.queueOffset);
+      if (m.topic === RMQ_SYS_TRANS_HALF_TOPIC && transactionIdOf(m) === transactionId && (!newest || m.queueOffset > newest.queueOffset)) newest = m;
     }
     return newest;
   }
@@ -169,7 +177,9 @@ export class TransactionalMessageService {
     return this.withLock(transactionIdOf(half), async () => {
       if (this.resolution(transactionIdOf(half))) return null;
       this.ctx.topics.createIfMissing(RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, 1);
-      return this.ctx.store.putMessages([buildDiscardInput(half, reason), buildOpInput(half, 'DISCARD', this.ctx.config, reason)]);
+      const op = buildOpInput(half, 'DISCARD', this.ctx.config, reason);
+      op.waitStoreMsgOK = true;
+      return this.ctx.store.putMessages([buildDiscardInput(half, reason), op]);
     });
   }
 
@@ -191,8 +201,10 @@ export class TransactionalMessageService {
   private async commit(half: DecodedMessage): Promise<PutMessageResult> {
     const input = buildCommitInput(half);
     if (!input) return { status: 'MESSAGE_ILLEGAL', appendResult: null, remark: 'the half message names no REAL_TOPIC / REAL_QID' };
-    input.waitStoreMsgOK = half.properties[PROPERTY_WAIT] !== 'false';
-    const result = await this.ctx.store.putMessages([input, buildOpInput(half, 'COMMIT', this.ctx.config)]);
+    const op = buildOpInput(half, 'COMMIT', this.ctx.config);
+    // One append, acknowledged as the producer asked (a batch waits for the flush only if every record does).
+    input.waitStoreMsgOK = op.waitStoreMsgOK = half.properties[PROPERTY_WAIT] !== 'false';
+    const result = await this.ctx.store.putMessages([input, op]);
     if (result.appendResult) this.ctx.stats.recordPut(input.topic, 1, input.body.length);
     return result;
   }
