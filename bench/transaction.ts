@@ -4,7 +4,10 @@
  * commits stored with their op records) — against plain sends of the same client, body and concurrency
  * to the same server, rounds interleaved (plain, tx, plain, tx, …) so machine noise hits both alike.
  * A transaction is two round trips and three records (half, committed message, op), so the ideal
- * ratio is about 0.5. Env: BENCH_TX (10000 per round), BENCH_ROUNDS (3), BENCH_IN_FLIGHT (64).
+ * ratio is about 0.5. Throughput on a shared machine is noisy; the broker's CPU per operation (its /proc
+ * time over the round) is the steadier figure, reported alongside.
+ * Env: BENCH_TX (10000 per round), BENCH_ROUNDS (3), BENCH_IN_FLIGHT (64), BENCH_BROKER_CONFIG (extra broker
+ * settings as properties text, e.g. 'traceOn=false', applied with UPDATE_BROKER_CONFIG).
  * The last stdout line is one JSON object.
  */
 import { createRequest } from '../engine/remoting/remoting-command';
@@ -42,10 +45,18 @@ async function main(): Promise<void> {
   const producer = new TransactionProducer(server.brokerAddr, 'tx-bench-pg');
   const plain: number[] = [];
   const tx: number[] = [];
+  const plainCpu: number[] = [];
+  const txCpu: number[] = [];
+  /** One measured round: its rate, and the broker's CPU µs per operation. */
+  const measured = async (one: (i: number) => Promise<void>, rates: number[], cpu: number[]) => {
+    const s0 = server.cpuSeconds();
+    rates.push(await rate(one));
+    cpu.push(((server.cpuSeconds() - s0) * 1e6) / TOTAL);
+  };
   try {
     await producer.start();
     // The check stays out of the way: every transaction is committed long before it would be checked.
-    const cfg = await producer.client.invoke(server.brokerAddr, createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from('transactionCheckInterval=30000\n') }));
+    const cfg = await producer.client.invoke(server.brokerAddr, createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from(`transactionCheckInterval=30000\n${process.env.BENCH_BROKER_CONFIG ?? ''}\n`) }));
     if (cfg.code !== ResponseCode.SUCCESS) throw new Error(`config update refused: ${cfg.remark ?? cfg.code}`);
     const sendPlain = (topic: string) => async () => {
       const r = await producer.sendPlain(topic, BODY);
@@ -59,9 +70,9 @@ async function main(): Promise<void> {
     await rate(sendPlain('TxBenchWarm'));
     await rate(sendTx('TxBenchWarm'));
     for (let round = 1; round <= ROUNDS; round++) {
-      plain.push(await rate(sendPlain(`TxBenchPlain${round}`)));
-      tx.push(await rate(sendTx(`TxBenchTx${round}`)));
-      log(`round ${round}: plain ${Math.round(plain.at(-1)!)} msg/s, transactions ${Math.round(tx.at(-1)!)} tx/s`);
+      await measured(sendPlain(`TxBenchPlain${round}`), plain, plainCpu);
+      await measured(sendTx(`TxBenchTx${round}`), tx, txCpu);
+      log(`round ${round}: plain ${Math.round(plain.at(-1)!)} msg/s (broker ${plainCpu.at(-1)!.toFixed(1)} µs/msg), transactions ${Math.round(tx.at(-1)!)} tx/s (${txCpu.at(-1)!.toFixed(1)} µs/tx)`);
     }
   } finally {
     await producer.close();
@@ -72,6 +83,9 @@ async function main(): Promise<void> {
     transactions_per_s: Math.round(median(tx)),
     ratio_tx_to_plain: Math.round((median(tx) / median(plain)) * 1000) / 1000,
     ideal_ratio: 0.5,
+    broker_us_per_plain_send: Math.round(median(plainCpu) * 10) / 10,
+    broker_us_per_transaction: Math.round(median(txCpu) * 10) / 10,
+    cpu_ratio_plain_to_tx: Math.round((median(plainCpu) / median(txCpu)) * 1000) / 1000,
     per_round: TOTAL,
     in_flight: IN_FLIGHT,
     rounds: { plain: plain.map(Math.round), tx: tx.map(Math.round) },
