@@ -4,6 +4,7 @@ import { waitFor } from '../../test/support/ali-ons';
 import { startEngine, type EngineFixture } from '../../test/support/engine-fixture';
 import { COMMIT, ROLLBACK, TransactionProducer } from '../../test/support/transaction-producer';
 import { AdminTransport } from './admin-transport';
+import { queryTraces } from './traces';
 import { pendingHalfMessages, transactionState } from './transactions';
 
 let fx: EngineFixture;
@@ -31,6 +32,11 @@ test('a transaction\'s state and the pending half messages per topic, read over 
 
     const s = (id: string) => transactionState(t, id);
     assert.equal((await s(committed.uniqKey))?.status, 'committed');
+    // Its trace, as the console reads it: the half's Pub, then RocketMQ's EndTransaction with the state.
+    await fx.engine.broker!.ctx.trace!.flush();
+    const [trace] = await queryTraces(t, { msgId: committed.uniqKey });
+    const steps = trace!.records.map((r) => [r.type, r.success, r.raw[11] ?? '']);
+    assert.deepEqual(steps.filter(([type]) => type === 'Pub' || type === 'EndTransaction'), [['Pub', true, '1'], ['EndTransaction', true, 'COMMIT_MESSAGE']]);
     assert.equal((await s(rolledBack.uniqKey))?.status, 'rolledBack');
     const half = await s(pending.uniqKey);
     assert.deepEqual(
