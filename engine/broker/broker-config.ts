@@ -39,6 +39,11 @@ export interface BrokerConfig {
   traceOn: boolean;
   /** Topic trace records are written to (RocketMQ's default trace topic). */
   traceTopic: string;
+  /**
+   * SQL92 property filters for consumers (RocketMQ's enablePropertyFilter, off there by default; on
+   * here, since users who subscribe with SQL92 want it). Off: such pulls are refused as RocketMQ does.
+   */
+  enablePropertyFilter: boolean;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -62,4 +67,5 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   regionId: 'DefaultRegion',
   traceOn: true,
   traceTopic: 'RMQ_SYS_TRACE_TOPIC',
+  enablePropertyFilter: true,
 };

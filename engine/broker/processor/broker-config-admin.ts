@@ -17,13 +17,22 @@ const shortPollingTimeMax = 25_000;
 /** Most messages an update may let one pull return. */
 const maxTransferCountMax = 1_024;
 
-type Changeable = 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills' | 'maxTransferCountOnMessage';
+type Changeable =
+  | 'autoCreateTopicEnable'
+  | 'autoCreateSubscriptionGroup'
+  | 'maxMessageSize'
+  | 'traceOn'
+  | 'longPollingEnable'
+  | 'shortPollingTimeMills'
+  | 'maxTransferCountOnMessage'
+  | 'enablePropertyFilter';
 
 /** Keys UPDATE_BROKER_CONFIG accepts, and how each is parsed. */
 export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min: number; max: number }>> = {
   autoCreateTopicEnable: 'bool',
   autoCreateSubscriptionGroup: 'bool',
   traceOn: 'bool',
+  enablePropertyFilter: 'bool',
   longPollingEnable: 'bool',
   maxMessageSize: { min: 1024, max: maxMessageSizeMax },
   shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },
