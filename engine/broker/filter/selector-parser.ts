@@ -261,10 +261,10 @@ function expectation(message: string): string {
   const list = /one of these possible Token sequences:\s*([\s\S]*?)\s*but found/.exec(message);
   if (list?.[1]) {
     const options = list[1].split('\n').map((s) => s.replace(/^\s*\d+\.\s*/, '').replace(/^\[|\]$/g, '').trim()).filter(Boolean);
-    return `Was expecting one of: ${options.join(', ')}`;
+    return `Was expecting one of: ${options.map((o) => (o === 'EOF' ? '<EOF>' : o)).join(', ')}`;
   }
   const one = /Expecting (?:token of type )?-*>?\s*(.+?)\s*<-* but found/.exec(message);
-  if (one?.[1]) return `Was expecting: ${one[1]}`;
+  if (one?.[1]) return `Was expecting: ${one[1] === 'EOF' ? '<EOF>' : one[1]}`;
   return message;
 }
 
