@@ -8,14 +8,20 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { encodeProperties } from '../../store/message-properties';
 import { compileExpression, FilterEvaluationError } from './expression-compiler';
+import { MessageEvaluationContext } from './message-evaluation-context';
 import { parseSelector } from './selector-parser';
 
 type Props = Record<string, string>;
 
+/** Evaluates over the properties encoded as the store keeps them, through the broker's own context. */
 function evaluate(sql: string, props: Props = {}): boolean | null {
   const compiled = compileExpression(parseSelector(sql));
-  return compiled.evaluate({ get: (slot) => props[compiled.names[slot] as string] ?? null });
+  const encoded = Buffer.from(encodeProperties(props), 'utf8');
+  const ctx = new MessageEvaluationContext(compiled.names);
+  ctx.bind(encoded, 0, encoded.length);
+  return compiled.evaluate(ctx);
 }
 
 /** ExpressionTest.eval: a null or non-boolean result counts as FALSE. */
@@ -190,6 +196,24 @@ test('numbers: a property is parsed as the literal’s Java type, so an Integer 
   check('-a > 1', { a: '5' }, false);
   assert.equal(evaluate('-a > 1', { a: '5' }), null, 'negating a string property gives null');
   check('a < - -3', { a: '2' }, true);
+  // A literal on the left converts the property the same way.
+  check('5 < a', { a: '6' }, true);
+  check('3 = a', { a: '003' }, true);
+  assert.equal(evaluate('3 = a', {}), false);
+  assert.equal(evaluate('5 < a', {}), null);
+  assert.throws(() => evaluate('5 < a', { a: 'x' }), FilterEvaluationError);
+  check('a > 2147483648', { a: '99999999999999999' }, true);
+  assert.throws(() => evaluate('a > 2147483647', { a: '99999999999999999' }), FilterEvaluationError, 'an Integer literal wants an int');
+  assert.throws(() => evaluate('a = 1', { a: '99999999999999999999' }), FilterEvaluationError, 'beyond Long too');
+});
+
+test('IN: short lists compare bytes, long lists look the decoded value up; both agree', () => {
+  const long = Array.from({ length: 20 }, (_, i) => `'v${i}'`).join(', ');
+  check(`a in (${long})`, { a: 'v17' }, true);
+  check(`a in (${long})`, { a: 'v20' }, false);
+  check(`a not in (${long})`, { a: 'v20' }, true);
+  assert.equal(evaluate(`a in (${long})`, {}), null);
+  check("a in ('é', 'ü')", { a: 'ü' }, true);
 });
 
 test('one evaluation error fails the whole expression, even where OR would have matched', () => {

@@ -18,6 +18,10 @@ import { JAVA_INT, type ConstantValue, type JavaNumber, type Node } from './expr
 export interface EvaluationContext {
   /** The property in slot `slot` (see CompiledExpression.names), or null when the message has none. */
   get(slot: number): string | null;
+  /** get(slot) compared with a string's UTF-8 bytes (null when absent), without making the string. */
+  equalsUtf8(slot: number, bytes: Buffer): boolean | null;
+  /** parseJavaLong(get(slot)), null when absent; throws FilterEvaluationError as that does. */
+  javaLong(slot: number, int32: boolean): number | bigint | null;
 }
 
 /** A RuntimeException inside RocketMQ's evaluate (unparsable number, incompatible operands). */
@@ -88,11 +92,11 @@ function compileNode(n: Node, slotOf: (name: string) => number): Evaluator {
     case 'or':
       return orOf(sub(n.left), sub(n.right));
     case 'equal':
-      return equalOf(sub(n.left), sub(n.right));
+      return propertyEqualOf(n.left, n.right, slotOf) ?? equalOf(sub(n.left), sub(n.right));
     case 'compare':
-      return compareOf(n.op, sub(n.left), sub(n.right));
+      return propertyCompareOf(n.op, n.left, n.right, slotOf) ?? compareOf(n.op, sub(n.left), sub(n.right));
     case 'in':
-      return inOf(sub(n.operand), n.values, n.not);
+      return n.operand.kind === 'property' ? inOf(slotOf(n.operand.name), n.values, n.not) : () => null;
     default:
       return stringMatchOf(n.kind, sub(n.operand), n.search, n.not);
   }
@@ -151,8 +155,58 @@ function equalOf(left: Evaluator, right: Evaluator): Evaluator {
   };
 }
 
-function compareOf(op: '>' | '>=' | '<' | '<=', left: Evaluator, right: Evaluator): Evaluator {
-  const test = op === '>' ? (c: number) => c > 0 : op === '>=' ? (c: number) => c >= 0 : op === '<' ? (c: number) => c < 0 : (c: number) => c <= 0;
+type Op = '>' | '>=' | '<' | '<=';
+
+function testOf(op: Op): (c: number) => boolean {
+  return op === '>' ? (c) => c > 0 : op === '>=' ? (c) => c >= 0 : op === '<' ? (c) => c < 0 : (c) => c <= 0;
+}
+
+/** A property against a string or Integer/Long literal, compared on the value's bytes (the common case). */
+function propertyEqualOf(left: Node, right: Node, slotOf: (name: string) => number): Evaluator | undefined {
+  const pair = propertyAndConstant(left, right);
+  if (!pair) return undefined;
+  const slot = slotOf(pair.name);
+  // doCreateEqual: a missing left side is null, a missing right side FALSE.
+  const missing = pair.propertyOnLeft ? null : false;
+  const c = pair.constant;
+  if (typeof c === 'string') {
+    const bytes = Buffer.from(c, 'utf8');
+    return (ctx) => ctx.equalsUtf8(slot, bytes) ?? missing;
+  }
+  if (c === null || typeof c !== 'object' || c.type === 'double') return undefined;
+  const int32 = c.type === 'int';
+  const value = c.value;
+  return (ctx) => {
+    const v = ctx.javaLong(slot, int32);
+    return v === null ? missing : !(v < value) && !(v > value);
+  };
+}
+
+function propertyCompareOf(op: Op, left: Node, right: Node, slotOf: (name: string) => number): Evaluator | undefined {
+  const pair = propertyAndConstant(left, right);
+  const c = pair?.constant;
+  if (!pair || c === null || typeof c !== 'object' || c.type === 'double') return undefined;
+  const slot = slotOf(pair.name);
+  const test = testOf(op);
+  const int32 = c.type === 'int';
+  const value = c.value;
+  const onLeft = pair.propertyOnLeft;
+  return (ctx) => {
+    const v = ctx.javaLong(slot, int32);
+    if (v === null) return null;
+    const cmp = v < value ? -1 : v > value ? 1 : 0;
+    return test(onLeft ? cmp : -cmp);
+  };
+}
+
+function propertyAndConstant(left: Node, right: Node): { name: string; constant: Value; propertyOnLeft: boolean } | undefined {
+  if (left.kind === 'property' && right.kind === 'constant') return { name: left.name, constant: right.value, propertyOnLeft: true };
+  if (right.kind === 'property' && left.kind === 'constant') return { name: right.name, constant: left.value, propertyOnLeft: false };
+  return undefined;
+}
+
+function compareOf(op: Op, left: Evaluator, right: Evaluator): Evaluator {
+  const test = testOf(op);
   return (ctx) => {
     const lv = left(ctx);
     if (lv === null) return null;
@@ -166,12 +220,23 @@ function compareOf(op: '>' | '>=' | '<' | '<=', left: Evaluator, right: Evaluato
   };
 }
 
-function inOf(operand: Evaluator, values: readonly string[], negated: boolean): Evaluator {
-  const set = new Set(values);
+/** Short lists compare bytes; long ones decode the value once and look it up. */
+function inOf(slot: number, values: readonly string[], negated: boolean): Evaluator {
+  if (values.length > 8) {
+    const set = new Set(values);
+    return (ctx) => {
+      const v = ctx.get(slot);
+      return v === null ? null : set.has(v) !== negated;
+    };
+  }
+  const list = values.map((v) => Buffer.from(v, 'utf8'));
   return (ctx) => {
-    const v = operand(ctx);
-    if (typeof v !== 'string') return null;
-    return set.has(v) !== negated;
+    for (const bytes of list) {
+      const hit = ctx.equalsUtf8(slot, bytes);
+      if (hit === null) return null;
+      if (hit) return !negated;
+    }
+    return negated;
   };
 }
 

@@ -24,7 +24,7 @@ import {
   TOPICLENGTH_SIZE_V2,
   TOTALSIZE_OFFSET,
 } from '../../store/layout/message-layout';
-import type { EvaluationContext } from './expression-compiler';
+import { parseJavaLong, type EvaluationContext } from './expression-compiler';
 
 const NAME_VALUE_SEPARATOR = 0x01;
 const PROPERTY_SEPARATOR = 0x02;
@@ -90,6 +90,38 @@ export class MessageEvaluationContext implements EvaluationContext {
     return value;
   }
 
+  /** Whether the value equals these UTF-8 bytes, without decoding it; null when absent. */
+  equalsUtf8(slot: number, bytes: Buffer): boolean | null {
+    if (!this.scanned) this.scan();
+    const from = this.ranges[2 * slot] as number;
+    if (from < 0) return null;
+    const to = this.ranges[2 * slot + 1] as number;
+    return to - from === bytes.length && this.buf.compare(bytes, 0, bytes.length, from, to) === 0;
+  }
+
+  /**
+   * Integer.valueOf / Long.valueOf of the value, read from its bytes (ASCII sign and digits); null
+   * when absent. Anything else, or a long that may not fit a double exactly, goes through the string.
+   */
+  javaLong(slot: number, int32: boolean): number | bigint | null {
+    if (!this.scanned) this.scan();
+    const from = this.ranges[2 * slot] as number;
+    if (from < 0) return null;
+    const to = this.ranges[2 * slot + 1] as number;
+    const buf = this.buf;
+    const negative = buf[from] === 0x2d;
+    let i = negative || buf[from] === 0x2b ? from + 1 : from;
+    if (i === to || to - i > 15) return parseJavaLong(this.get(slot) as string, int32);
+    let v = 0;
+    for (; i < to; i++) {
+      const d = (buf[i] as number) - 0x30;
+      if (d < 0 || d > 9) return parseJavaLong(this.get(slot) as string, int32);
+      v = v * 10 + d;
+    }
+    if (negative) v = -v;
+    return int32 && (v > 2147483647 || v < -2147483648) ? parseJavaLong(this.get(slot) as string, int32) : v;
+  }
+
   /** The raw range of slot's value, or false when absent (for callers that compare bytes). */
   rangeOf(slot: number, out: Int32Array): boolean {
     if (!this.scanned) this.scan();
@@ -100,40 +132,30 @@ export class MessageEvaluationContext implements EvaluationContext {
     return true;
   }
 
+  /**
+   * One hop per property (native indexOf for the separator). A name matches when the chunk starts
+   * with its bytes and then \u0001 — the chunk's first separator, since identifiers hold none — and
+   * the value is non-empty.
+   */
   private scan(): void {
     const { buf, end, names, ranges } = this;
     ranges.fill(-1);
     let chunk = this.start;
     while (chunk < end) {
-      let sep = -1;
-      let i = chunk;
-      for (; i < end; i++) {
-        const c = buf[i] as number;
-        if (c === PROPERTY_SEPARATOR) break;
-        if (c === NAME_VALUE_SEPARATOR && sep < 0) sep = i;
+      let next = buf.indexOf(PROPERTY_SEPARATOR, chunk);
+      if (next < 0 || next > end) next = end;
+      for (let s = 0; s < names.length; s++) {
+        const name = names[s] as Buffer;
+        const len = name.length;
+        if (next - chunk < len + 2 || buf[chunk + len] !== NAME_VALUE_SEPARATOR || buf[chunk] !== name[0]) continue;
+        let k = 1;
+        while (k < len && buf[chunk + k] === name[k]) k++;
+        if (k < len) continue;
+        ranges[2 * s] = chunk + len + 1;
+        ranges[2 * s + 1] = next;
       }
-      if (sep > chunk && sep < i - 1) this.record(chunk, sep, i, names, ranges);
-      chunk = i + 1;
+      chunk = next + 1;
     }
     this.scanned = true;
-  }
-
-  private record(chunk: number, sep: number, chunkEnd: number, names: Buffer[], ranges: Int32Array): void {
-    const len = sep - chunk;
-    const buf = this.buf;
-    for (let s = 0; s < names.length; s++) {
-      const name = names[s] as Buffer;
-      if (name.length !== len) continue;
-      let same = true;
-      for (let k = 0; k < len; k++) {
-        if (buf[chunk + k] !== name[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (!same) continue;
-      ranges[2 * s] = sep + 1;
-      ranges[2 * s + 1] = chunkEnd;
-    }
   }
 }
