@@ -231,3 +231,11 @@ test('booleans: a string property compares with TRUE/FALSE case-insensitively; T
   check('(a > 1) = 5', { a: '2' }, false);
   check("a = 'x' = FALSE", { a: 'y' }, true);
 });
+
+test('a long chain of clauses compiles and evaluates (each AND/OR is one closure level)', () => {
+  const wide = Array.from({ length: 1000 }, (_, i) => `a${i % 10} = ${i % 10}`).join(' AND ');
+  const props = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, String(i)]));
+  check(wide, props, true);
+  check(wide, { ...props, a3: '4' }, false);
+  check(Array.from({ length: 1000 }, (_, i) => `a = ${i}`).join(' OR '), { a: '999' }, true);
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FilterParseError, type Node } from './expression';
-import { parseSelector } from './selector-parser';
+import { parseSelector, selectorNestingMax, selectorTokensMax } from './selector-parser';
 
 const andExpression = 'a=3 and b<>4 And c>5 AND d<=4';
 const andExpressionHasBlank = 'a=3  and    b<>4 And c>5 AND d<=4';
@@ -161,3 +161,17 @@ function propertyNames(n: Node): string[] {
       return propertyNames(n.operand);
   }
 }
+
+test('what would recurse too deep is refused up front, with where (RocketMQ would overflow its stack)', () => {
+  const nested = (n: number) => `${'('.repeat(n)}a = 1${')'.repeat(n)}`;
+  assert.ok(parseSelector(nested(selectorNestingMax)));
+  const deep = refused(nested(selectorNestingMax + 1));
+  assert.match(deep.message, /nested more than 64 deep at line 1, column 65/);
+  assert.ok(parseSelector(`${'NOT '.repeat(selectorNestingMax)}a = 1`));
+  refused(`${'NOT '.repeat(selectorNestingMax + 1)}a = 1`);
+  refused(`a > ${'- '.repeat(selectorNestingMax + 1)}1`);
+  const wide = Array.from({ length: 1000 }, (_, i) => `a${i} = 1`).join(' AND ');
+  assert.ok(parseSelector(wide), '1,000 clauses are fine');
+  const values = Array.from({ length: selectorTokensMax }, (_, i) => `'v${i}'`).join(', ');
+  assert.match(refused(`a IN (${values})`).message, /tokens, more than 4096/);
+});

@@ -36,6 +36,14 @@ import { FilterParseError, type Node } from './expression';
 const chevrotain = require(path.join(path.dirname(require.resolve('chevrotain')), '..', 'chevrotain.mjs')) as typeof import('chevrotain');
 const { createToken, EmbeddedActionsParser, EOF, Lexer } = chevrotain;
 
+/**
+ * Most tokens in one expression: an IN list of about 2,000 values. Each AND/OR adds a level to the
+ * compiled closure chain, so this also bounds evaluation depth.
+ */
+export const selectorTokensMax = 4_096;
+/** Deepest parenthesis nesting, and longest run of prefix NOT/+/-: the parser recurses on both. */
+export const selectorNestingMax = 64;
+
 const Identifier = createToken({ name: 'ID', pattern: /[a-zA-Z_$][a-zA-Z0-9_$]*/ });
 const keyword = (name: string) => createToken({ name, pattern: new RegExp(name, 'i'), longer_alt: Identifier });
 const Not = keyword('NOT');
@@ -244,6 +252,7 @@ export function parseSelector(sql: string): Node {
     const ch = sql.slice(lexError.offset, lexError.offset + 1);
     throw new FilterParseError(`Lexical error at line ${lexError.line ?? 1}, column ${lexError.column ?? 1}. Encountered: "${ch}"`, lexError.line, lexError.column);
   }
+  checkNesting(lexed.tokens);
   grammar.input = lexed.tokens;
   const tree = grammar.selector();
   const syntaxError = grammar.errors[0];
@@ -254,6 +263,22 @@ export function parseSelector(sql: string): Node {
     throw new FilterParseError(`Encountered ${tokenText(t)} at line ${line}, column ${column}. ${expectation(syntaxError.message)}`, line, column);
   }
   return tree;
+}
+
+/** Refuses, before parsing, what would recurse too deep (the parser and the compiled closures recurse). */
+function checkNesting(tokens: readonly IToken[]): void {
+  if (tokens.length > selectorTokensMax) throw new FilterParseError(`expression has ${tokens.length} tokens, more than ${selectorTokensMax}`);
+  let depth = 0;
+  let prefixRun = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === LParen) depth++;
+    else if (type === RParen) depth--;
+    prefixRun = type === Not || type === Plus || type === Minus ? prefixRun + 1 : 0;
+    if (depth > selectorNestingMax || prefixRun > selectorNestingMax) {
+      throw new FilterParseError(`expression nested more than ${selectorNestingMax} deep at line ${t.startLine ?? 1}, column ${t.startColumn ?? 1}`, t.startLine, t.startColumn);
+    }
+  }
 }
 
 /** Chevrotain's own list of what would have fit, reworded as RocketMQ's "Was expecting …". */
