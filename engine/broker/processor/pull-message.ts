@@ -126,7 +126,10 @@ export class PullMessageProcessor {
   private ownSubscription(h: PullHeader): { filter: MessageFilter; type: string } | { code: number; remark: string } {
     try {
       const sub = buildSubscription(h.topic, h.subscription, h.expressionType, h.subVersion);
-      return { filter: buildMessageFilter(sub), type: sub.expressionType };
+      // The group's heartbeat usually registered this very expression: reuse its compiled filter.
+      const registered = isTagType(sub.expressionType) ? undefined : this.ctx.filters.get(h.topic, h.group);
+      const same = registered && registered.expression === sub.subString && registered.expressionType === sub.expressionType;
+      return { filter: same ? registered.filter : buildMessageFilter(sub), type: sub.expressionType };
     } catch (err) {
       if (!(err instanceof SubscriptionParseError)) throw err;
       return { code: ResponseCode.SUBSCRIPTION_PARSE_FAILED, remark: `parse the consumer's subscription failed: ${err.message}` };
