@@ -199,9 +199,16 @@ function propertyCompareOf(op: Op, left: Node, right: Node, slotOf: (name: strin
   };
 }
 
+/** A property and a literal (negated or not), in either order. */
 function propertyAndConstant(left: Node, right: Node): { name: string; constant: Value; propertyOnLeft: boolean } | undefined {
-  if (left.kind === 'property' && right.kind === 'constant') return { name: left.name, constant: right.value, propertyOnLeft: true };
-  if (right.kind === 'property' && left.kind === 'constant') return { name: right.name, constant: left.value, propertyOnLeft: false };
+  if (left.kind === 'property') {
+    const constant = constantOf(right);
+    return constant === undefined ? undefined : { name: left.name, constant, propertyOnLeft: true };
+  }
+  if (right.kind === 'property') {
+    const constant = constantOf(left);
+    return constant === undefined ? undefined : { name: right.name, constant, propertyOnLeft: false };
+  }
   return undefined;
 }
 
