@@ -155,6 +155,22 @@ test('CHECK_CLIENT_CONFIG: TAG passes, a good SQL92 expression passes, a bad one
   assert.match(bad.remark ?? '', /^Invalid MessageSelector\. Encountered ">" at line 1, column 4/);
 });
 
+test('hostile expressions and bodies are refused with clear errors; the broker stays up', async () => {
+  const deep = `${'('.repeat(2000)}a = 1${')'.repeat(2000)}`;
+  assert.equal((await heartbeat('sq-deep', deep, 100)).code, ResponseCode.SUCCESS);
+  const pulled = await call(RequestCode.PULL_MESSAGE, pullHeader('sq-deep', 0, { expressionType: 'SQL92', subVersion: 100 }));
+  assert.equal(pulled.code, ResponseCode.FILTER_DATA_NOT_EXIST);
+  assert.match(pulled.remark ?? '', /nested more than 64 deep at line 1, column 65/);
+  const own = await call(RequestCode.PULL_MESSAGE, pullHeader('sq-deep', 0, sql92(`${'NOT '.repeat(3000)}a = 1`)));
+  assert.equal(own.code, ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+  const garbage = await call(RequestCode.CHECK_CLIENT_CONFIG, null, Buffer.from('{"subscriptionData": 7'));
+  assert.equal(garbage.code, ResponseCode.SYSTEM_ERROR);
+  assert.match(garbage.remark ?? '', /bad check client config body/);
+  assert.equal((await call(RequestCode.CHECK_CLIENT_CONFIG)).code, ResponseCode.SUCCESS, 'no body: nothing to check, as RocketMQ');
+  assert.equal((await checkClientConfig('FOO', 'a = 1')).code, ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+  assert.deepEqual((await pullAll('sq-deep-after', sql92("c = 'q'"))).keys, expected((i) => i % 3 === 1));
+});
+
 test('enablePropertyFilter off: SQL92 pulls and checks get RocketMQ\'s SYSTEM_ERROR refusal; TAG pulls are unaffected; on again at runtime', async () => {
   assert.match((await call(RequestCode.GET_BROKER_CONFIG)).body?.toString() ?? '', /^enablePropertyFilter=true$/m);
   assert.equal((await setPropertyFilter(false)).code, ResponseCode.SUCCESS);
