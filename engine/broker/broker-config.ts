@@ -47,6 +47,11 @@ export interface BrokerConfig {
   transactionCheckMax: number;
   /** How often unresolved half messages are checked back, ms (RocketMQ 5 transactionCheckInterval). */
   transactionCheckInterval: number;
+  /**
+   * SQL92 property filters for consumers (RocketMQ's enablePropertyFilter, off there by default; on
+   * here, since users who subscribe with SQL92 want it). Off: such pulls are refused as RocketMQ does.
+   */
+  enablePropertyFilter: boolean;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -74,4 +79,5 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   transactionTimeOut: 6_000,
   transactionCheckMax: 15,
   transactionCheckInterval: 30_000,
+  enablePropertyFilter: true,
 };

@@ -4,6 +4,7 @@ import type { BrokerConfig } from './broker-config';
 import type { BrokerStats } from './broker-stats';
 import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
+import type { ConsumerFilterManager } from './filter/consumer-filter-manager';
 import type { ConsumerOffsetManager } from './config/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './config/subscription-group-manager';
 import type { TopicConfigManager } from './config/topic-config-manager';
@@ -19,6 +20,8 @@ export interface BrokerContext {
   groups: SubscriptionGroupManager;
   offsets: ConsumerOffsetManager;
   consumers: ConsumerManager;
+  /** Compiled SQL92 filters per (topic, group), from heartbeats. */
+  filters: ConsumerFilterManager;
   producers: ProducerManager;
   locks: RebalanceLockManager;
   stats: BrokerStats;

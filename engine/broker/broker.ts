@@ -30,6 +30,7 @@ import { MessageClientIdSetter } from './message-client-id';
 import { adminBrokerProcessor } from './processor/admin-broker';
 import { adminConsumerProcessor } from './processor/admin-consumer';
 import { adminStatsProcessor } from './processor/admin-stats';
+import { ConsumerFilterManager } from './filter/consumer-filter-manager';
 import { clientManageProcessor } from './processor/client-manage';
 import { consumerManageProcessor } from './processor/consumer-manage';
 import { PullMessageProcessor } from './processor/pull-message';
@@ -102,6 +103,7 @@ export class Broker {
       groups: new SubscriptionGroupManager(path.join(configDir, 'subscriptionGroup.json'), config.autoCreateSubscriptionGroup),
       offsets: new ConsumerOffsetManager(path.join(configDir, 'consumerOffset.json')),
       consumers: new ConsumerManager(config.channelExpiredTimeout),
+      filters: new ConsumerFilterManager(),
       producers: new ProducerManager(config.channelExpiredTimeout),
       locks: new RebalanceLockManager(config.rebalanceLockMaxLiveTime),
       stats: new BrokerStats(),
@@ -159,7 +161,7 @@ export class Broker {
     );
     remoting.registerProcessor(RequestCode.PULL_MESSAGE, (req, channel) => pull.processRequest(req, channel));
     remoting.registerProcessor(RequestCode.END_TRANSACTION, endTransactionProcessor(ctx));
-    remoting.registerProcessor([RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT], clientManageProcessor(ctx));
+    remoting.registerProcessor([RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.CHECK_CLIENT_CONFIG], clientManageProcessor(ctx));
     remoting.registerProcessor(
       [
         RequestCode.QUERY_CONSUMER_OFFSET,

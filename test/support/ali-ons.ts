@@ -32,8 +32,9 @@ export interface OnsProducer {
 }
 export interface OnsConsumer {
   ready(): Promise<void>;
-  subscribe(topic: string, expr: string, handler: (msg: OnsMessage) => Promise<unknown>): void;
-  on(event: 'error', fn: (err: Error) => void): void;
+  /** A tag expression, or `{ expressionType: 'SQL92', subString }` for a SQL92 filter. */
+  subscribe(topic: string, expr: string | { expressionType: string; subString: string }, handler: (msg: OnsMessage) => Promise<unknown>): void;
+  on(event: 'error', fn: (err: Error & { code?: number }) => void): void;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { javaStringHashCode } from '../../util/java-hash';
-import { buildSubscriptionData, SubscriptionParseError, tagFilterOf } from './subscription-data';
+import { buildMessageFilter } from './message-filter';
+import { buildSubscription, buildSubscriptionData, SubscriptionParseError } from './subscription-data';
 
 test('a tag expression splits on || and trims, with Java hash codes', () => {
   const sub = buildSubscriptionData('t', ' A || B||A ', 42);
@@ -16,7 +17,7 @@ test('* or an empty expression subscribes to everything', () => {
   for (const expr of ['*', '', undefined, '  ', 'A || *']) {
     const sub = buildSubscriptionData('t', expr);
     assert.equal(sub.subString, '*');
-    assert.equal(tagFilterOf(sub).all, true);
+    assert.equal(buildMessageFilter(sub).all, true);
   }
 });
 
@@ -24,11 +25,10 @@ test('an expression of only separators is a parse error', () => {
   assert.throws(() => buildSubscriptionData('t', '||'), SubscriptionParseError);
 });
 
-test('the filter matches codes and exact tags only', () => {
-  const filter = tagFilterOf(buildSubscriptionData('t', 'A||B'));
-  assert.equal(filter.matchesCode(65), true);
-  assert.equal(filter.matchesCode(67), false);
-  assert.equal(filter.matchesTag('B'), true);
-  assert.equal(filter.matchesTag('C'), false);
-  assert.equal(filter.matchesTag(undefined), false);
+test('a SQL92 subscription keeps its expression; an empty one is refused as FilterAPI.build refuses it', () => {
+  const sub = buildSubscription('t', "a > 1 AND b = 'x'", 'SQL92', 7);
+  assert.deepEqual(sub, { topic: 't', subString: "a > 1 AND b = 'x'", tagsSet: [], codeSet: [], subVersion: 7, expressionType: 'SQL92', classFilterMode: false });
+  assert.throws(() => buildSubscription('t', '', 'SQL92'), /Expression can't be null! SQL92/);
+  assert.equal(buildSubscription('t', 'A||B', undefined).expressionType, 'TAG');
+  assert.deepEqual(buildSubscription('t', 'A||B', 'TAG').tagsSet, ['A', 'B']);
 });

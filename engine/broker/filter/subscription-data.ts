@@ -1,10 +1,8 @@
 /**
- * Subscriptions (`SubscriptionData`) and the tag filter the broker applies on pull.
- *
- * A tag expression is `*` (or empty) for everything, else tags joined by `||`. The broker matches by
- * the tag's Java hashCode against the ConsumeQueue's tags code, then — because codes can collide —
- * by the tag string itself on the decoded record (RocketMQ leaves that second step to the client;
- * we do it too, since ali-ons' users expect `A || B` to never deliver `C`).
+ * Subscriptions (`SubscriptionData`, RocketMQ's FilterAPI). A tag expression is `*` (or empty) for
+ * everything, else tags joined by `||`, kept with their Java hash codes (what the ConsumeQueue's tags
+ * code is matched against). A SQL92 subscription keeps its expression as text; message-filter.ts
+ * compiles it. The filters themselves live in message-filter.ts.
  */
 import { javaStringHashCode } from '../../util/java-hash';
 
@@ -55,26 +53,12 @@ export function buildSubscriptionData(topic: string, subString: string | undefin
   return data;
 }
 
-/** A compiled filter: `matchesCode` on ConsumeQueue units, `matchesTag` on decoded records. */
-export interface TagFilter {
-  readonly all: boolean;
-  matchesCode(tagsCode: number): boolean;
-  matchesTag(tag: string | undefined): boolean;
-}
-
-export const MATCH_ALL: TagFilter = { all: true, matchesCode: () => true, matchesTag: () => true };
-
-/** A tag expression that names no tag ("||", kept from a heartbeat as RocketMQ keeps it): its code set is empty. */
-const MATCH_NONE: TagFilter = { all: false, matchesCode: () => false, matchesTag: () => false };
-
-export function tagFilterOf(sub: Pick<SubscriptionData, 'subString' | 'tagsSet'>): TagFilter {
-  if (sub.subString === SUB_ALL) return MATCH_ALL;
-  if (sub.tagsSet.length === 0) return MATCH_NONE;
-  const tags = new Set(sub.tagsSet);
-  const codes = new Set(sub.tagsSet.map(javaStringHashCode));
-  return {
-    all: false,
-    matchesCode: (code) => codes.has(code),
-    matchesTag: (tag) => tag !== undefined && tags.has(tag),
-  };
+/**
+ * FilterAPI.build: a TAG subscription (no type means TAG) is split into tags; any other type keeps
+ * its expression, which must not be empty. Whether the expression parses is the filter's business.
+ */
+export function buildSubscription(topic: string, subString: string | undefined, expressionType: string | undefined, subVersion = Date.now()): SubscriptionData {
+  if (expressionType === undefined || expressionType === '' || expressionType === 'TAG') return buildSubscriptionData(topic, subString, subVersion);
+  if (subString === undefined || subString === '') throw new SubscriptionParseError(`Expression can't be null! ${expressionType}`);
+  return { topic, subString, tagsSet: [], codeSet: [], subVersion, expressionType, classFilterMode: false };
 }

@@ -18,8 +18,18 @@ const shortPollingTimeMax = 25_000;
 const maxTransferCountMax = 1_024;
 
 type Changeable =
-  | 'autoCreateTopicEnable' | 'autoCreateSubscriptionGroup' | 'maxMessageSize' | 'traceOn' | 'longPollingEnable' | 'shortPollingTimeMills' | 'maxTransferCountOnMessage'
-  | 'rejectTransactionMessage' | 'transactionTimeOut' | 'transactionCheckMax' | 'transactionCheckInterval';
+  | 'autoCreateTopicEnable'
+  | 'autoCreateSubscriptionGroup'
+  | 'maxMessageSize'
+  | 'traceOn'
+  | 'longPollingEnable'
+  | 'shortPollingTimeMills'
+  | 'maxTransferCountOnMessage'
+  | 'enablePropertyFilter'
+  | 'rejectTransactionMessage'
+  | 'transactionTimeOut'
+  | 'transactionCheckMax'
+  | 'transactionCheckInterval';
 
 /** Transaction check bounds an update may set: ms (a day at most), and checks. */
 const transactionTimeMsMax = 86_400_000;
@@ -30,6 +40,7 @@ export const RUNTIME_CHANGEABLE_KEYS: Readonly<Record<Changeable, 'bool' | { min
   autoCreateTopicEnable: 'bool',
   autoCreateSubscriptionGroup: 'bool',
   traceOn: 'bool',
+  enablePropertyFilter: 'bool',
   longPollingEnable: 'bool',
   maxMessageSize: { min: 1024, max: maxMessageSizeMax },
   shortPollingTimeMills: { min: 0, max: shortPollingTimeMax },

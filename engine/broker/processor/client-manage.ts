@@ -1,7 +1,9 @@
 /**
- * HEART_BEAT (34) and UNREGISTER_CLIENT (35) (RocketMQ's ClientManageProcessor): who produces and
- * consumes for which group. A consumer heartbeat creates the group (when allowed) and its
- * `%RETRY%<group>` topic, and registers the subscriptions the pull path filters by.
+ * HEART_BEAT (34), UNREGISTER_CLIENT (35) and CHECK_CLIENT_CONFIG (46) (RocketMQ's
+ * ClientManageProcessor): who produces and consumes for which group. A consumer heartbeat creates
+ * the group (when allowed) and its `%RETRY%<group>` topic, and registers the subscriptions the pull
+ * path filters by (SQL92 ones compiled into the ConsumerFilterManager). CHECK_CLIENT_CONFIG is the
+ * Java client's check, before it starts, that the broker can filter by its SQL92 expression.
  */
 import { z } from 'zod';
 import { PERM_READ, PERM_WRITE } from '../../common/perm-name';
@@ -13,7 +15,8 @@ import { createResponse, type RemotingCommand } from '../../remoting/remoting-co
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import type { BrokerContext } from '../broker-context';
-import { buildSubscriptionData, SubscriptionParseError, type SubscriptionData } from '../filter/subscription-data';
+import { buildMessageFilter, isTagType } from '../filter/message-filter';
+import { buildSubscription, SubscriptionParseError, type SubscriptionData } from '../filter/subscription-data';
 
 const SubscriptionSchema = z.looseObject({
   topic: z.string().min(1).max(255),
@@ -42,6 +45,7 @@ const HeartbeatSchema = z.looseObject({
 export function clientManageProcessor(ctx: BrokerContext) {
   return (request: RemotingCommand, channel: RemotingChannel): RemotingCommand => {
     if (request.code === RequestCode.UNREGISTER_CLIENT) return unregisterClient(ctx, request, channel);
+    if (request.code === RequestCode.CHECK_CLIENT_CONFIG) return checkClientConfig(ctx, request);
     return heartbeat(ctx, request, channel);
   };
 }
@@ -69,6 +73,7 @@ function heartbeat(ctx: BrokerContext, request: RemotingCommand, channel: Remoti
       consumeFromWhere: consumer.consumeFromWhere,
       subscriptions,
     });
+    ctx.filters.register(consumer.groupName, subscriptions);
   }
   for (const producer of data.producerDataSet) ctx.producers.register(producer.groupName, client);
   return createResponse(request, ResponseCode.SUCCESS, { header: { IS_SUPPORT_HEART_BEAT_V2: 'false', IS_SUB_CHANGE: 'true' } });
@@ -82,11 +87,43 @@ function heartbeat(ctx: BrokerContext, request: RemotingCommand, channel: Remoti
 function subscriptionFromHeartbeat(s: z.infer<typeof SubscriptionSchema>, now: number): SubscriptionData {
   const subVersion = s.subVersion ?? now;
   try {
-    return buildSubscriptionData(s.topic, s.subString, subVersion);
+    return buildSubscription(s.topic, s.subString, s.expressionType, subVersion);
   } catch (err) {
     if (!(err instanceof SubscriptionParseError)) throw err;
-    return { topic: s.topic, subString: s.subString ?? '', tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG', classFilterMode: false };
+    const expressionType = isTagType(s.expressionType) ? 'TAG' : (s.expressionType as string);
+    return { topic: s.topic, subString: s.subString ?? '', tagsSet: [], codeSet: [], subVersion, expressionType, classFilterMode: false };
   }
+}
+
+const CheckClientSchema = z.looseObject({
+  clientId: z.string().max(512).optional(),
+  group: z.string().max(255).optional(),
+  subscriptionData: SubscriptionSchema.optional(),
+});
+
+/**
+ * CHECK_CLIENT_CONFIG: TAG subscriptions pass; SQL92 needs enablePropertyFilter (else SYSTEM_ERROR)
+ * and an expression that compiles (else SUBSCRIPTION_PARSE_FAILED with the parser's message).
+ */
+function checkClientConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  let body: z.infer<typeof CheckClientSchema>;
+  try {
+    body = CheckClientSchema.parse(request.body ? decodeJsonBody(request.body) : {});
+  } catch (err) {
+    return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `bad check client config body: ${(err as Error).message.slice(0, 200)}` });
+  }
+  const sub = body.subscriptionData;
+  if (!sub || isTagType(sub.expressionType)) return createResponse(request, ResponseCode.SUCCESS);
+  if (!ctx.config.enablePropertyFilter) {
+    return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The broker does not support consumer to filter message by ${sub.expressionType}` });
+  }
+  try {
+    buildMessageFilter(buildSubscription(sub.topic, sub.subString, sub.expressionType));
+  } catch (err) {
+    if (!(err instanceof SubscriptionParseError)) throw err;
+    return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, { remark: err.message });
+  }
+  return createResponse(request, ResponseCode.SUCCESS);
 }
 
 function unregisterClient(ctx: BrokerContext, request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
