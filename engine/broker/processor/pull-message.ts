@@ -16,6 +16,7 @@ import type { BrokerContext } from '../broker-context';
 import { buildSubscriptionData, SubscriptionParseError, tagFilterOf, type TagFilter } from '../filter/subscription-data';
 import type { PullRequestHoldService } from '../pull-request-hold-service';
 import { PROPERTY_TAGS } from '../put-message';
+import { commitWithinQueue } from './consumer-manage';
 
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;
@@ -72,8 +73,7 @@ export class PullMessageProcessor {
     const reset = this.pendingReset(request, header);
     if (reset !== null && reset !== RESET_ALREADY_THERE) return reset;
     if (reset === null && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
-      this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
-      this.ctx.trace?.onCommit(header.group, header.topic, header.queueId, header.commitOffset);
+      commitWithinQueue(this.ctx, header.group, header.topic, header.queueId, header.commitOffset);
     }
     const first = this.read(request, header, checked.filter);
     const mayHold = (header.sysFlag & FLAG_SUSPEND) !== 0;

@@ -15,6 +15,7 @@ import { decodeProperties, encodeProperties, findPropertyValue, NAME_VALUE_SEPAR
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
+import { createTopicInSendMessageMethod } from '../topic-auto-create';
 import {
   hostOf,
   PROPERTY_CLUSTER,
@@ -99,7 +100,7 @@ export class SendMessageProcessor {
     if (!topicConfig) {
       topicConfig = header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
         ? ctx.topics.createIfMissing(header.topic, 1)
-        : ctx.topics.createInSendMessage(header.topic, header.defaultTopic, header.defaultTopicQueueNums);
+        : createTopicInSendMessageMethod(ctx, header.topic, { defaultTopic: header.defaultTopic, queueNums: header.defaultTopicQueueNums });
     }
     if (!topicConfig) {
       return { code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${header.topic}] not exist, apply first please!` };
