@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ACTION_RETRY, createConsumer, createProducer, message, sendAll, shardingKeyForQueues, waitFor, type OnsMessage } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
+import { provisionLikeJavaFallback } from '../support/remoting-calls';
 
 let fx: EngineFixture;
 before(async () => {
@@ -109,6 +110,9 @@ test('two consumers of a group split the queues; when one leaves the other takes
     queuesOf[i]!.add(Number(msg.queueId));
     received.add(msg.keys);
   };
+  // The topic exists before its consumers start, so both have its route from their first rebalance on
+  // (one learning of it a poll later could briefly hold the other's queues).
+  await provisionLikeJavaFallback(fx.nameSrv, topic);
   const c1 = await createConsumer(fx.nameSrv, group);
   c1.subscribe(topic, '*', handler(0));
   const c2 = await createConsumer(fx.nameSrv, group);

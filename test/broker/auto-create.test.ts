@@ -69,7 +69,7 @@ test('the broker function the gRPC QueryRoute uses creates from TBW102 and resol
 
 test('ali-ons, which has no TBW102 fallback, gets TOPIC_NOT_EXIST for a new topic, as from Apache RocketMQ', async () => {
   await withEngine({}, async (fx, client) => {
-    const producer = await createProducer(fx.nameSrv, 'ac-ons-pg');
+    const producer = await createProducer(fx.nameSrv, 'ac-ons-pg', { provision: false });
     try {
       await assert.rejects(producer.send(message('ac-ons-new', 'T', 'hello')), {
         name: 'MQClientException',
@@ -94,7 +94,7 @@ test('a consumer that subscribed before the topic existed waits, then gets every
     consumer.subscribe('ac-early', '*', async (msg: OnsMessage) => {
       received.push(msg.body.toString());
     });
-    const producer = await createProducer(fx.nameSrv, 'ac-early-pg');
+    const producer = await createProducer(fx.nameSrv, 'ac-early-pg', { provision: false });
     try {
       // Several name-server polls and heartbeats of the consumer: none of them creates the topic.
       await new Promise((r) => setTimeout(r, 2500));
@@ -118,7 +118,7 @@ test('a topic deleted under a live consumer stays deleted; recreated, it is cons
     const received: string[] = [];
     assert.equal((await sendLikeJavaClient(client, fx.nameSrv, 'ac-doomed', 'old-0')).code, ResponseCode.SUCCESS);
     await waitForRoute(client, fx.nameSrv, 'ac-doomed');
-    const producer = await createProducer(fx.nameSrv, 'ac-doomed-pg');
+    const producer = await createProducer(fx.nameSrv, 'ac-doomed-pg', { provision: false });
     for (let i = 1; i < 20; i++) await producer.send(message('ac-doomed', 'T', `old-${i}`));
     await producer.close();
     const consumer = await createConsumer(fx.nameSrv, 'ac-doomed-cg');
@@ -167,11 +167,14 @@ test('with auto-creation off, TBW102 is not registered and a first send is refus
     }, { body: Buffer.from('x') }));
     assert.deepEqual([res.code, res.remark], [ResponseCode.TOPIC_NOT_EXIST, 'topic[ac-off] not exist, apply first please!']);
     assert.equal(await fx.engine.broker!.createTopicFromDefault('ac-off'), undefined);
-    const producer = await createProducer(fx.nameSrv, 'ac-off-pg');
+    const producer = await createProducer(fx.nameSrv, 'ac-off-pg', { provision: false });
+    const provisioning = await createProducer(fx.nameSrv, 'ac-off-pg2');
     try {
       await assert.rejects(producer.send(message('ac-off', 'T', 'hello')), { code: ResponseCode.TOPIC_NOT_EXIST });
+      await assert.rejects(provisioning.send(message('ac-off', 'T', 'hello')), { code: ResponseCode.TOPIC_NOT_EXIST }, 'the test helper provisions nothing when off');
       assert.equal(fx.engine.broker?.ctx.topics.get('ac-off'), undefined);
     } finally {
+      await provisioning.close();
       await producer.close();
     }
   });

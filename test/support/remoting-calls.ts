@@ -4,6 +4,7 @@
  * know (DefaultMQProducerImpl.tryToFindTopicPublishInfo: the topic's route, else the TBW102 route and a
  * SEND_MESSAGE naming TBW102 as defaultTopic), and mqadmin's topic create/delete.
  */
+import { PERM_INHERIT } from '../../engine/common/perm-name';
 import type { TopicRouteData } from '../../engine/remoting/protocol/route-data';
 import { RemotingClient } from '../../engine/remoting/remoting-client';
 import { createRequest } from '../../engine/remoting/remoting-command';
@@ -84,6 +85,33 @@ export async function createTopic(nameSrv: string, brokerAddr: string, topic: st
     const header = { topic, defaultTopic: 'TBW102', readQueueNums: queueNums, writeQueueNums: queueNums, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
     const res = await client.invoke(brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, header));
     if (res.code !== ResponseCode.SUCCESS) throw new Error(`create topic ${topic}: ${res.code} ${res.remark ?? ''}`);
+    await waitForRoute(client, nameSrv, topic);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * What a Java producer's first send would leave behind, without sending: when the name server does not
+ * know `topic` and serves TBW102 with PERM_INHERIT (the broker auto-creates), the topic is created with
+ * the queues and perm that first send would give it (min(4, TBW102's), TBW102's perm without INHERIT).
+ * ali-ons cannot auto-create (it gives up on the lookup's TOPIC_NOT_EXIST), so the test helpers provision
+ * each topic this way before an ali-ons producer's first send to it — as an ali-ons application on a
+ * broker with autoCreateTopicEnable relies on some other client or an operator. With auto-creation off
+ * it creates nothing, and the send fails as it would.
+ */
+export async function provisionLikeJavaFallback(nameSrv: string, topic: string): Promise<void> {
+  const client = new RemotingClient();
+  try {
+    if ((await routeOf(client, nameSrv, topic)).code !== ResponseCode.TOPIC_NOT_EXIST) return;
+    const template = (await routeOf(client, nameSrv, 'TBW102')).route;
+    const queues = template?.queueDatas[0];
+    const brokerAddr = template?.brokerDatas.find((b) => b.brokerName === queues?.brokerName)?.brokerAddrs['0'];
+    if (!queues || !brokerAddr || (queues.perm & PERM_INHERIT) === 0) return;
+    const queueNums = Math.min(4, queues.writeQueueNums);
+    const header = { topic, readQueueNums: queueNums, writeQueueNums: queueNums, perm: queues.perm & ~PERM_INHERIT, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
+    const res = await client.invoke(brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, header));
+    if (res.code !== ResponseCode.SUCCESS) throw new Error(`provision topic ${topic}: ${res.code} ${res.remark ?? ''}`);
     await waitForRoute(client, nameSrv, topic);
   } finally {
     await client.close();
