@@ -263,7 +263,9 @@ export class SendMessageProcessor {
 
     const props = { ...msg.properties };
     props[PROPERTY_RETRY_TOPIC] ??= msg.topic;
-    props[PROPERTY_ORIGIN_MESSAGE_ID] ??= props[PROPERTY_UNIQ_KEY] ?? optionalString(ext, 'originMsgId') ?? msg.msgId;
+    // As Apache: the stored message's id as the broker knows it — its offset id, the msgId the producer got
+    // back — unless an earlier retry already named the original. Copies stay linked by their UNIQ_KEY.
+    if (!props[PROPERTY_ORIGIN_MESSAGE_ID]) props[PROPERTY_ORIGIN_MESSAGE_ID] = msg.msgId;
     props[PROPERTY_WAIT] = 'false';
     const maxReconsumeTimes = optionalInt(ext, 'maxReconsumeTimes') ?? groupConfig.retryMaxTimes;
     const input: MessageInput = {
