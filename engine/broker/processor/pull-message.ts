@@ -104,6 +104,9 @@ export class PullMessageProcessor {
     const groupConfig = ctx.groups.findOrCreate(h.group);
     if (!groupConfig) return fail(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${h.group}] does not exist`);
     if (!groupConfig.consumeEnable) return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.group}`);
+    if (!groupConfig.consumeBroadcastEnable && ctx.consumers.group(h.group)?.messageModel === 'BROADCASTING') {
+      return fail(ResponseCode.NO_PERMISSION, `the consumer group[${h.group}] can not consume by broadcast way`);
+    }
     const topicConfig = ctx.topics.get(h.topic);
     if (!topicConfig) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
     if (!isReadable(topicConfig.perm)) return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
