@@ -81,6 +81,9 @@ export interface TopicInput {
   order?: boolean;
 }
 
+/** RocketMQ's MessageModel of a group whose every client gets every message and keeps its own offsets. */
+export const BROADCASTING = 'BROADCASTING';
+
 export interface GroupSummary {
   group: string;
   onlineClients: number;
