@@ -2,7 +2,7 @@
  * Raw remoting calls the tests make with our RemotingClient, shaped as RocketMQ's own clients and tools
  * send them: route lookups, a send as the Java client makes it for a topic the name server does not
  * know (DefaultMQProducerImpl.tryToFindTopicPublishInfo: the topic's route, else the TBW102 route and a
- * SEND_MESSAGE naming TBW102 as defaultTopic), and mqadmin's topic create/delete.
+ * SEND_MESSAGE naming TBW102 as defaultTopic), the topic that send would create, and mqadmin's topic delete.
  */
 import { PERM_INHERIT } from '../../engine/common/perm-name';
 import type { TopicRouteData } from '../../engine/remoting/protocol/route-data';
@@ -72,22 +72,6 @@ export async function waitForRoute(client: RemotingClient, nameSrv: string, topi
     if (answer.route) return answer.route;
     if (Date.now() > end) throw new Error(`no route for ${topic} after ${timeoutMs} ms (last answer ${answer.code} ${answer.remark ?? ''})`);
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/**
- * mqadmin updateTopic: creates the topic on the broker and waits for its route, so an ali-ons client
- * (which cannot auto-create) can use it at once.
- */
-export async function createTopic(nameSrv: string, brokerAddr: string, topic: string, queueNums = 4): Promise<void> {
-  const client = new RemotingClient();
-  try {
-    const header = { topic, defaultTopic: 'TBW102', readQueueNums: queueNums, writeQueueNums: queueNums, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
-    const res = await client.invoke(brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, header));
-    if (res.code !== ResponseCode.SUCCESS) throw new Error(`create topic ${topic}: ${res.code} ${res.remark ?? ''}`);
-    await waitForRoute(client, nameSrv, topic);
-  } finally {
-    await client.close();
   }
 }
 
