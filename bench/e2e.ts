@@ -202,6 +202,7 @@ async function main(): Promise<void> {
     if (PHASES.has('ceiling')) ceilings.push(await measureOnsCeiling('before'));
     if (PHASES.has('ons')) {
       const producer = await createOnsProducer(server.namesrvAddr, 'bench-ons-pg');
+      for (const topic of ['BenchOnsWarm', 'BenchOns']) await client.createTopic(topic);
       try {
         await produceOns(producer, 'BenchOnsWarm', { total: 20_000, inFlight: ONS_IN_FLIGHT, body: BODY });
         const o = await withCpu(server, () => produceOns(producer, 'BenchOns', { total: MESSAGES, inFlight: ONS_IN_FLIGHT, body: BODY }));

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
       }
     }
     const producer = await createOnsProducer(server.namesrvAddr, 'trace-bench-ons');
+    await client.createTopic('TraceBenchOnsWarm');
+    for (let r = 1; r <= ROUNDS; r++) for (const mode of ['off', 'on']) await client.createTopic(`TraceBenchOns${mode}${r}`);
     try {
       await produceOns(producer, 'TraceBenchOnsWarm', { total: 10_000, inFlight: 256, body: BODY });
       for (let r = 1; r <= ROUNDS; r++) {

@@ -21,7 +21,7 @@ export interface EngineConfig {
   host: string;
   namesrvPort: number;
   brokerPort: number;
-  /** Create unknown topics on route lookup and first send (embedded default: on). */
+  /** Brokers create unknown topics on a first send from the TBW102 template (embedded default: on). */
   autoCreateTopicEnable?: boolean;
   /** Broker settings beyond the ones derived from the above. */
   broker?: Partial<BrokerConfig>;
@@ -82,15 +82,8 @@ export class BrokerEngine {
     ensureWritableDir(dataDir);
     const autoCreate = this.config.autoCreateTopicEnable ?? true;
     try {
-      this.namesrv = new NameServer({
-        autoCreateTopicEnable: autoCreate,
-        // A route lookup that created a topic creates it in the co-hosted broker too, so consumers
-        // of a topic nobody has sent to yet can pull from it.
-        onTopicAutoCreated: (topic, route) => {
-          const queues = route.queueDatas.find((q) => q.brokerName === this.brokerInstance?.ctx.config.brokerName);
-          this.brokerInstance?.ensureTopic(topic, queues?.writeQueueNums ?? 4);
-        },
-      });
+      // The name server creates no topics: the broker does, on a first send naming TBW102 (see topic-auto-create).
+      this.namesrv = new NameServer();
       await listenOrExplain('namesrv', host, this.config.namesrvPort, () => this.namesrv!.start(host, this.config.namesrvPort));
       const advertised = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
       this.brokerInstance = await listenOrExplain('broker', host, this.config.brokerPort, () =>

@@ -52,7 +52,7 @@ const OPTIONS = [
     key: 'autoCreateTopic',
     flag: '--auto-create-topic <true|false>',
     env: 'ROCKETDECK_AUTO_CREATE_TOPIC',
-    help: 'create unknown topics on first route lookup or send (RocketMQ autoCreateTopicEnable)',
+    help: 'the broker creates unknown topics on a first send naming TBW102 (RocketMQ autoCreateTopicEnable)',
   },
   { key: 'sampleIntervalMs', flag: '--sample-interval-ms <ms>', env: 'ROCKETDECK_SAMPLE_INTERVAL_MS', help: 'how often metrics are sampled and alert rules evaluated' },
 ] as const;

@@ -80,6 +80,9 @@ export class RocketClientError extends Error {
   }
 }
 
+/** Queues a send asks for when the broker creates its topic (SendMessageRequestHeader.defaultTopicQueueNums). */
+const DEFAULT_TOPIC_QUEUE_NUMS = 4;
+
 export class RocketClient {
   readonly remoting: RemotingClient;
   private readonly serializeType: SerializeTypeValue;
@@ -91,9 +94,15 @@ export class RocketClient {
     this.serializeType = options.serializeType ?? SerializeType.ROCKETMQ;
   }
 
-  /** GET_ROUTEINFO_BY_TOPIC; the name server creates unknown topics on lookup when allowed. */
+  /**
+   * GET_ROUTEINFO_BY_TOPIC, falling back as the Java client does: a topic the name server does not know
+   * is sent to on TBW102's route (queues capped at the 4 every send asks for), and the broker creates it
+   * on the first send, which names TBW102 as its default topic.
+   */
   async route(topic: string): Promise<TopicRoute> {
-    const res = await this.call(this.namesrvAddr, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic });
+    let res = await this.call(this.namesrvAddr, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic });
+    const fallback = res.code === ResponseCode.TOPIC_NOT_EXIST;
+    if (fallback) res = await this.call(this.namesrvAddr, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' });
     if (res.code !== ResponseCode.SUCCESS || !res.body) throw new RocketClientError(`route of ${topic}: ${res.code} ${res.remark ?? ''}`, res.code);
     const data = JSON.parse(res.body.toString('utf8')) as {
       brokerDatas: { brokerName: string; brokerAddrs: Record<string, string> }[];
@@ -102,13 +111,31 @@ export class RocketClient {
     const broker = data.brokerDatas.find((b) => b.brokerAddrs['0'] !== undefined);
     const queues = broker && data.queueDatas.find((q) => q.brokerName === broker.brokerName);
     if (!broker || !queues) throw new RocketClientError(`route of ${topic} has no master broker`, res.code);
+    const cap = fallback ? DEFAULT_TOPIC_QUEUE_NUMS : Number.MAX_SAFE_INTEGER;
     return {
       topic,
       brokerName: broker.brokerName,
       brokerAddr: broker.brokerAddrs['0']!,
-      writeQueueNums: queues.writeQueueNums,
-      readQueueNums: queues.readQueueNums,
+      writeQueueNums: Math.min(cap, queues.writeQueueNums),
+      readQueueNums: Math.min(cap, queues.readQueueNums),
     };
+  }
+
+  /**
+   * mqadmin updateTopic on the master `route()` finds, then waits for the name server to serve the
+   * topic: ali-ons cannot auto-create, so its benchmark topics are created first, as its users do.
+   */
+  async createTopic(topic: string, queueNums = DEFAULT_TOPIC_QUEUE_NUMS): Promise<void> {
+    const { brokerAddr } = await this.route(topic);
+    const header = { topic, readQueueNums: queueNums, writeQueueNums: queueNums, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
+    const res = await this.call(brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, header);
+    if (res.code !== ResponseCode.SUCCESS) throw new RocketClientError(`create topic ${topic}: ${res.code} ${res.remark ?? ''}`, res.code);
+    for (let i = 0; i < 500; i++) {
+      const found = await this.call(this.namesrvAddr, RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic });
+      if (found.code === ResponseCode.SUCCESS) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new RocketClientError(`topic ${topic} was created but the name server does not serve it`, ResponseCode.TOPIC_NOT_EXIST);
   }
 
   /** Opens (or reuses) the connection to `addr` ahead of the measured part. */
@@ -175,7 +202,7 @@ function sendHeader(group: string, topic: string, queueId: number, properties: s
     a: group,
     b: topic,
     c: 'TBW102',
-    d: 4,
+    d: DEFAULT_TOPIC_QUEUE_NUMS,
     e: queueId,
     f: 0,
     g: Date.now(),

@@ -5,13 +5,13 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { formatTimestamp } from '../lib/format';
 import { usePaths } from '../lib/use-paths';
-import { useTRPC } from '../lib/trpc';
+import { useTRPC, type RouterOutputs } from '../lib/trpc';
 import { useCluster } from '../lib/use-url-state';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
 import { GroupLagChart } from '../metrics/group-lag-chart';
-import { LagValue } from './lag-value';
+import { BROADCAST_NOTE, isBroadcast, LagValue } from './lag-value';
 import { ResetOffset } from './reset-offset';
 
 export function GroupDetailView({ group }: { group: string }) {
@@ -38,6 +38,7 @@ export function GroupDetailView({ group }: { group: string }) {
   if (detail.isError) return <ErrorBox title={`Consumer group ${group}`} message={detail.error.message} />;
   const g = detail.data;
   const topics = [...new Set(g.queues.map((q) => q.topic).concat(g.subscriptions.map((s) => s.topic)))].filter((t) => !t.startsWith('%RETRY%')).sort();
+  const broadcast = isBroadcast(g.messageModel);
   return (
     <>
       <div className="page-header">
@@ -63,9 +64,7 @@ export function GroupDetailView({ group }: { group: string }) {
           <h2>Summary</h2>
           <dl className="facts" style={{ marginTop: '0.75rem' }}>
             <dt>Total lag</dt>
-            <dd data-testid="group-total-lag">
-              <LagValue lag={g.totalLag} />
-            </dd>
+            <dd data-testid="group-total-lag">{broadcast ? <span className="muted">{BROADCAST_NOTE}</span> : <LagValue lag={g.totalLag} />}</dd>
             <dt>Online clients</dt>
             <dd data-testid="group-online-clients">{g.onlineClients}</dd>
             <dt>Consume TPS</dt>
@@ -126,11 +125,30 @@ export function GroupDetailView({ group }: { group: string }) {
           )}
         </section>
       </div>
-      <GroupLagChart group={g.group} />
+      {broadcast ? (
+        <section className="panel" aria-label="Queues" data-testid="group-broadcast">
+          <h2>Lag</h2>
+          <p className="muted">
+            This group consumes in BROADCASTING mode: every client gets every message and keeps its own offsets, so the brokers have no
+            lag, time behind or offsets to show or reset for it ({BROADCAST_NOTE}).
+          </p>
+        </section>
+      ) : (
+        <GroupQueues group={g.group} queues={g.queues} />
+      )}
+      {!broadcast && <ResetOffset key={topics.join(',')} group={g.group} topics={topics} cluster={cluster} />}
+    </>
+  );
+}
+
+function GroupQueues({ group, queues }: { group: string; queues: RouterOutputs['group']['detail']['queues'] }) {
+  return (
+    <>
+      <GroupLagChart group={group} />
       <section className="panel" aria-label="Queues">
         {/* No client column: which client holds a queue is not something every broker and client can tell (see QueueLag). */}
         <h2>Lag per queue</h2>
-        {g.queues.length === 0 ? (
+        {queues.length === 0 ? (
           <p className="muted">The group has no offsets yet.</p>
         ) : (
           <table className="table" data-testid="group-queues">
@@ -146,7 +164,7 @@ export function GroupDetailView({ group }: { group: string }) {
               </tr>
             </thead>
             <tbody>
-              {g.queues.map((q) => (
+              {queues.map((q) => (
                 <tr key={`${q.topic}-${q.brokerName}-${q.queueId}`}>
                   <td>{q.topic}</td>
                   <td>{q.brokerName}</td>
@@ -163,7 +181,6 @@ export function GroupDetailView({ group }: { group: string }) {
           </table>
         )}
       </section>
-      <ResetOffset key={topics.join(',')} group={g.group} topics={topics} cluster={cluster} />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { usePaths } from '../lib/use-paths';
 import { useTRPC } from '../lib/trpc';
 import { useCluster, useUrlParamInput } from '../lib/use-url-state';
 import { ErrorBox, Loading } from '../ui/state';
-import { LagValue } from './lag-value';
+import { isBroadcast, LagValue } from './lag-value';
 
 export function GroupList() {
   const trpc = useTRPC();
@@ -55,7 +55,7 @@ export function GroupList() {
                   </td>
                   <td className="num">{g.onlineClients}</td>
                   <td className="num">
-                    <LagValue lag={g.totalLag} />
+                    <LagValue lag={g.totalLag} broadcast={isBroadcast(g.messageModel)} />
                   </td>
                   <td className="num">{g.consumeTps === null ? '—' : g.consumeTps.toFixed(1)}</td>
                   <td>{g.messageModel ?? '—'}</td>

@@ -126,7 +126,10 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
             {entries.map(([k, v]) => (
               <tr key={k}>
                 <td className="mono">{k}</td>
-                <td className="mono">{v}</td>
+                <td className="mono">
+                  {/* Either id form (offset id, or a UNIQ_KEY from older copies) opens the original. */}
+                  {k === 'ORIGIN_MESSAGE_ID' && v ? <Link href={paths.message(v, entries.find(([n]) => n === 'RETRY_TOPIC')?.[1])}>{v}</Link> : v}
+                </td>
                 <td className="small muted">{SYSTEM_PROPERTIES.has(k) ? 'system' : 'user'}</td>
               </tr>
             ))}

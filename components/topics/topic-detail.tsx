@@ -98,8 +98,8 @@ export function TopicDetailView({ topic }: { topic: string }) {
           offsets of its groups. This cannot be undone.
         </p>
         <p className="muted">
-          Stop its producers and consumers first: while topics are created on first use (autoCreateTopicEnable), a client still using this
-          one creates it again, empty.
+          Stop its producers first: while topics are created on first send (autoCreateTopicEnable), a producer still sending to this one
+          creates it again, empty. Consumers do not recreate it.
         </p>
       </ConfirmDialog>
 

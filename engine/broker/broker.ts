@@ -13,6 +13,7 @@ import type { RemotingLogger } from '../remoting/remoting-channel';
 import { silentLogger } from '../remoting/remoting-channel';
 import { createRequest, createResponse, type RemotingCommand } from '../remoting/remoting-command';
 import { RemotingServer } from '../remoting/remoting-server';
+import type { TopicConfig } from '../remoting/protocol/route-data';
 import { RequestCode } from '../remoting/request-code';
 import { ResponseCode } from '../remoting/response-code';
 import { MessageStore } from '../store/message-store';
@@ -38,6 +39,7 @@ import { SendMessageProcessor } from './processor/send-message';
 import { PullRequestHoldService } from './pull-request-hold-service';
 import { RebalanceLockManager } from './rebalance-lock-manager';
 import { ScheduleMessageService } from './schedule-message-service';
+import { createTopicInSendMessageMethod, type CreateFromDefaultOptions } from './topic-auto-create';
 import { TraceService } from './trace/trace-service';
 import { endTransactionProcessor } from './processor/end-transaction';
 import { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
@@ -62,7 +64,8 @@ export class Broker {
   readonly ctx: BrokerContext;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopRegistration: (() => void) | undefined;
-  private registerQueued = false;
+  /** The registration a topic change queued, while it is pending. */
+  private pendingRegistration: Promise<void> | undefined;
 
   private constructor(
     readonly remoting: RemotingServer,
@@ -132,9 +135,16 @@ export class Broker {
     return `${this.ctx.config.brokerIP}:${this.ctx.config.listenPort}`;
   }
 
-  /** Creates a topic the name server auto-created for a route lookup, so pulls and sends find it. */
-  ensureTopic(topic: string, queueNums: number): void {
-    this.ctx.topics.createIfMissing(topic, queueNums);
+  /**
+   * Creates `topic` from the default topic's settings as a first send would (createTopicInSendMessageMethod)
+   * and resolves once the name servers were told, so a route lookup right after finds it. For the
+   * RocketMQ 5 endpoint's QueryRoute; undefined when auto-creation does not apply (see topic-auto-create).
+   */
+  async createTopicFromDefault(topic: string, options: CreateFromDefaultOptions = {}): Promise<TopicConfig | undefined> {
+    const existed = this.ctx.topics.get(topic);
+    const config = createTopicInSendMessageMethod(this.ctx, topic, options);
+    if (config && !existed) await this.pendingRegistration;
+    return config;
   }
 
   async stop(): Promise<void> {
@@ -272,11 +282,10 @@ export class Broker {
 
   /** Topic changes re-register at once; changes made while a registration is queued share it. */
   private queueRegistration(): void {
-    if (this.registerQueued) return;
-    this.registerQueued = true;
-    setImmediate(() => {
-      this.registerQueued = false;
-      void this.registerNow();
+    if (this.pendingRegistration) return;
+    this.pendingRegistration = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.pendingRegistration = undefined;
+      return this.registerNow();
     });
   }
 

@@ -45,7 +45,7 @@ function tc(topicName: string, queues: number, perm = 6): TopicConfig {
   return { topicName, readQueueNums: queues, writeQueueNums: queues, perm, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false };
 }
 
-test('ali-ons fetches the route of a topic a broker registered over TCP, and of an auto-created topic', async () => {
+test('ali-ons fetches the route of a topic a broker registered over TCP; an unknown topic is its MQClientException 17', async () => {
   // A stand-in broker so the address in the route is reachable (ali-ons heartbeats/unregisters there).
   const fakeBroker = new RemotingServer();
   fakeBroker.registerProcessor([RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT], (req) => createResponse(req, ResponseCode.SUCCESS));
@@ -89,7 +89,15 @@ test('ali-ons fetches the route of a topic a broker registered over TCP, and of 
       { brokerAddrs: { 0: brokerAddr }, brokerName: 'broker-a', cluster: 'DefaultCluster', enableActingMaster: false },
     ]);
     assert.deepEqual(route.queueDatas, [{ brokerName: 'broker-a', perm: 6, readQueueNums: 8, topicSysFlag: 0, writeQueueNums: 8 }]);
-    await assert.rejects(clientApi.getTopicRouteInfoFromNameServer('bad topic name', 3000), /TOPIC_NOT_EXIST|17|No topic route/);
+    // What ali-ons' own test suite expects of a name server (mq_client_api.test.js, NOT_EXIST_TOPIC).
+    for (const topic of ['NOT_EXISTS', 'bad topic name']) {
+      await assert.rejects(clientApi.getTopicRouteInfoFromNameServer(topic, 3000), (err: Error & { code?: number }) => {
+        assert.equal(err.name, 'MQClientException');
+        assert.equal(err.code, ResponseCode.TOPIC_NOT_EXIST);
+        assert.equal(err.message, `No topic route info in name server for the topic: ${topic}`);
+        return true;
+      });
+    }
 
     // 2. A real Producer's send-path lookup: publish queues and the master address it would send to.
     producer = new Producer({ ...clientOptions, producerGroup: 'PID_rocketdeck_test' });
@@ -100,10 +108,10 @@ test('ali-ons fetches the route of a topic a broker registered over TCP, and of 
       Array.from({ length: 8 }, (_, i) => `broker-a/${i}`),
     );
     assert.equal(producer._mqClient.findBrokerAddressInPublish('broker-a'), brokerAddr);
-    // Never-seen topic: created by the name server on lookup (ali-ons has no default-route fallback).
-    const fresh = await producer.tryToFindTopicPublishInfo('BrandNewTopic');
-    assert.equal(fresh.messageQueueList.length, 4);
-    assert.ok(fresh.messageQueueList.every((q) => q.topic === 'BrandNewTopic' && q.brokerName === 'broker-a'));
+    // A never-seen topic: the name server creates nothing. ali-ons rethrows the lookup's TOPIC_NOT_EXIST
+    // before it would try the TBW102 route (unlike the Java client), as it does against Apache RocketMQ.
+    await assert.rejects(producer.tryToFindTopicPublishInfo('BrandNewTopic'), { name: 'MQClientException', code: ResponseCode.TOPIC_NOT_EXIST });
+    assert.deepEqual(ns.routeInfoManager.getAllTopicList(), ['TBW102', 'TopicTest']);
   } finally {
     await producer?.close();
     // ali-ons creates a process-wide inner producer on first start; close it or its timers keep us alive.

@@ -51,7 +51,7 @@ async function route(client: RemotingClient, ns: NameServer, topic: string): Pro
 }
 
 test('a broker registered over TCP is served in routes with the exact TopicRouteData JSON', async () => {
-  await withNameServer({ autoCreateTopicEnable: false }, async (ns, client, api) => {
+  await withNameServer({}, async (ns, client, api) => {
     const outcomes = await api.registerBrokerAll(registration('broker-a', 10911, [tc('TopicTest', 8), tc('TBW102', 8, 7)]));
     assert.deepEqual(outcomes, [{ namesrvAddr: ns.address, ok: true }]);
     const res = await client.invoke(ns.address, createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicTest' }));
@@ -67,31 +67,29 @@ test('a broker registered over TCP is served in routes with the exact TopicRoute
   });
 });
 
-test('autoCreateTopicEnable: unknown valid topics get 4 queues perm 6 (retry topics 1); invalid ones do not', async () => {
-  const created: string[] = [];
-  await withNameServer({ onTopicAutoCreated: (t) => created.push(t) }, async (ns, client, api) => {
-    assert.equal((await route(client, ns, 'BeforeAnyBroker')).code, ResponseCode.TOPIC_NOT_EXIST, 'no broker to host it');
+test('an unknown topic is TOPIC_NOT_EXIST until a broker registers it, whatever TBW102 allows', async () => {
+  await withNameServer({}, async (ns, client, api) => {
+    assert.equal((await route(client, ns, 'NOT_EXISTS')).code, ResponseCode.TOPIC_NOT_EXIST, 'no broker at all');
+    // A broker advertising the auto-create template does not make the name server invent topics:
+    // brokers create them (on a send naming TBW102) and register them.
     await api.registerBrokerAll(registration('broker-a', 10911, [tc('TBW102', 8, 7)]));
-    const fresh = await route(client, ns, 'FreshTopic');
-    assert.equal(fresh.code, ResponseCode.SUCCESS);
-    assert.deepEqual(fresh.route!.queueDatas, [{ brokerName: 'broker-a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 }]);
-    assert.equal(fresh.route!.brokerDatas[0]!.brokerAddrs['0'], '127.0.0.1:10911');
-    const retry = await route(client, ns, '%RETRY%group1');
-    assert.equal(retry.route!.queueDatas[0]!.writeQueueNums, 1);
-    for (const bad of ['bad topic', 'a'.repeat(128), 'SCHEDULE_TOPIC_XXXX', 'ü']) {
-      assert.equal((await route(client, ns, bad)).code, ResponseCode.TOPIC_NOT_EXIST, bad);
+    for (const topic of ['NOT_EXISTS', '%RETRY%group1', 'bad topic']) {
+      const missing = await route(client, ns, topic);
+      assert.equal(missing.code, ResponseCode.TOPIC_NOT_EXIST, topic);
+      assert.equal(missing.remark, `No topic route info in name server for the topic: ${topic}`);
     }
-    // The client shows only the remark: it says why the name was not created.
-    assert.equal((await route(client, ns, 'bad topic')).remark, 'No topic route info in name server for the topic: bad topic (not created: The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$)');
-    assert.deepEqual(created, ['FreshTopic', '%RETRY%group1']);
-    // The broker's next registration (same DataVersion) keeps the auto-created topic.
-    await api.registerBrokerAll(registration('broker-a', 10911, [tc('TBW102', 8, 7)]));
-    assert.equal((await route(client, ns, 'FreshTopic')).code, ResponseCode.SUCCESS);
+    const template = await route(client, ns, 'TBW102');
+    assert.equal(template.code, ResponseCode.SUCCESS, 'the default topic route clients fall back to');
+    assert.equal(template.route!.queueDatas[0]!.perm, 7);
+    await api.registerBrokerAll(registration('broker-a', 10911, [tc('TBW102', 8, 7), tc('NOT_EXISTS')], 2));
+    assert.equal((await route(client, ns, 'NOT_EXISTS')).code, ResponseCode.SUCCESS);
+    assert.equal((await route(client, ns, 'bad topic')).code, ResponseCode.TOPIC_NOT_EXIST, 'lookups created nothing');
+    assert.deepEqual(ns.routeInfoManager.getAllTopicList(), ['NOT_EXISTS', 'TBW102']);
   });
 });
 
 test('cluster info, topic lists, delete topic, KV config, unknown codes', async () => {
-  await withNameServer({ autoCreateTopicEnable: false }, async (ns, client, api) => {
+  await withNameServer({}, async (ns, client, api) => {
     await api.registerBrokerAll(registration('broker-a', 10911, [tc('A'), tc('Shared')]));
     await api.registerBrokerAll({ ...registration('broker-b', 10921, [tc('Shared')]), clusterName: 'Other' });
     const call = (code: number, header: Record<string, unknown> | null = null) => client.invoke(ns.address, createRequest(code, header));
@@ -143,7 +141,7 @@ test('QUERY_DATA_VERSION and BROKER_HEARTBEAT', async () => {
 });
 
 test('compressed register body and body CRC are honoured', async () => {
-  await withNameServer({ autoCreateTopicEnable: false }, async (ns, client) => {
+  await withNameServer({}, async (ns, client) => {
     const parts: Buffer[] = [];
     const text = (s: string): void => {
       const b = Buffer.from(s);
@@ -173,7 +171,7 @@ test('compressed register body and body CRC are honoured', async () => {
 
 test('closing the registration connection drops the broker; the scan expires silent brokers', async () => {
   const now = { t: 1_000_000 };
-  await withNameServer({ autoCreateTopicEnable: false, clock: () => now.t, scanIntervalMs: 20 }, async (ns, client, api) => {
+  await withNameServer({ clock: () => now.t, scanIntervalMs: 20 }, async (ns, client, api) => {
     await api.registerBrokerAll(registration('broker-a', 10911, [tc('A')]));
     await api.close(); // its own client: connection closes
     for (let i = 0; i < 100 && ns.routeInfoManager.liveBrokerCount > 0; i++) await sleep(10);
@@ -189,7 +187,7 @@ test('closing the registration connection drops the broker; the scan expires sil
 });
 
 test('periodic registration re-registers with fresh topic configs and recovers after a name server restart', async () => {
-  const ns = new NameServer({ autoCreateTopicEnable: false });
+  const ns = new NameServer();
   await ns.start('127.0.0.1', 0);
   const port = ns.port;
   const client = new RemotingClient();
@@ -213,7 +211,7 @@ test('periodic registration re-registers with fresh topic configs and recovers a
     counter = 2;
     await waitFor(ns, 'Second');
     await ns.stop();
-    ns2 = new NameServer({ autoCreateTopicEnable: false });
+    ns2 = new NameServer();
     await ns2.start('127.0.0.1', port);
     await waitFor(ns2, 'Second');
   } finally {

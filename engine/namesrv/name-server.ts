@@ -2,7 +2,7 @@
  * NameServer: RocketMQ's name server (NamesrvController) — a RemotingServer with the name server
  * processor table, a RouteInfoManager, a KV config store, and the 5 s expiry scan.
  *
- *   const ns = new NameServer({ autoCreateTopicEnable: true });
+ *   const ns = new NameServer();
  *   await ns.start('127.0.0.1', 9876);   // port 0 = ephemeral; read ns.port
  *   ...
  *   await ns.stop();
@@ -11,23 +11,18 @@
  * 120 s (or its own heartbeatTimeoutMillis), or whose registration connection closes, drops out
  * together with its queues.
  */
-import { autoCreateTopicQueueNums, brokerScanIntervalMs } from '../remoting/limits';
-import type { TopicRouteData } from '../remoting/protocol/route-data';
+import { brokerScanIntervalMs } from '../remoting/limits';
 import type { RemotingChannel, RemotingLogger } from '../remoting/remoting-channel';
 import { silentLogger } from '../remoting/remoting-channel';
 import { RemotingServer, type RemotingServerOptions } from '../remoting/remoting-server';
 import { RequestCode } from '../remoting/request-code';
 import * as admin from './admin-request-processor';
 import * as broker from './broker-request-processor';
-import { getRouteInfoByTopic, type RouteLookupOptions } from './client-request-processor';
+import { getRouteInfoByTopic } from './client-request-processor';
 import { KvConfigManager } from './kv-config-manager';
 import { RouteInfoManager } from './route-info-manager';
 
 export interface NameServerOptions {
-  /** Create unknown valid topics on route lookup (default true, as embedded). */
-  autoCreateTopicEnable?: boolean;
-  /** Queues per broker of an auto-created topic (default 4). */
-  defaultTopicQueueNums?: number;
   /** Answer GET_ALL_TOPIC_LIST_FROM_NAMESERVER (default true). */
   enableAllTopicList?: boolean;
   /** Broker expiry when the broker does not say (default 120 s). */
@@ -36,8 +31,6 @@ export interface NameServerOptions {
   scanIntervalMs?: number;
   /** Time source (tests). */
   clock?: () => number;
-  /** Called after a route lookup auto-created a topic, e.g. to create it in a co-hosted broker at once. */
-  onTopicAutoCreated?: (topic: string, route: TopicRouteData) => void;
   logger?: RemotingLogger;
   /** Frame limit, idle timeout, backpressure marks of the listener. */
   remoting?: RemotingServerOptions;
@@ -63,18 +56,13 @@ export class NameServer {
 
   private registerProcessors(): void {
     const ctx: broker.NamesrvContext = { routes: this.routeInfoManager, kv: this.kvConfigManager };
-    const lookup: RouteLookupOptions = {
-      autoCreateTopicEnable: this.options.autoCreateTopicEnable ?? true,
-      defaultTopicQueueNums: this.options.defaultTopicQueueNums ?? autoCreateTopicQueueNums,
-      onTopicAutoCreated: this.options.onTopicAutoCreated,
-    };
     const allTopicList = this.options.enableAllTopicList ?? true;
     const s = this.remotingServer;
     s.registerProcessor(RequestCode.REGISTER_BROKER, (req, ch) => broker.registerBroker(ctx, req, ch));
     s.registerProcessor(RequestCode.UNREGISTER_BROKER, (req) => broker.unregisterBroker(ctx, req));
     s.registerProcessor(RequestCode.QUERY_DATA_VERSION, (req) => broker.queryDataVersion(ctx, req));
     s.registerProcessor(RequestCode.BROKER_HEARTBEAT, (req) => broker.brokerHeartbeat(ctx, req));
-    s.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => getRouteInfoByTopic(ctx, lookup, req));
+    s.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => getRouteInfoByTopic(ctx, req));
     s.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, (req) => admin.getBrokerClusterInfo(ctx, req));
     s.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, (req) => admin.getAllTopicList(ctx, allTopicList, req));
     s.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) => admin.getTopicsByCluster(ctx, req));

@@ -109,19 +109,6 @@ test('cluster info, topics by cluster, delete topic (all or per cluster), write 
   assert.equal(rim.pickupTopicRouteData('T'), undefined);
 });
 
-test('auto-create prefers brokers advertising TBW102 with INHERIT, else every master', () => {
-  const { rim } = fixture();
-  rim.registerBroker({ clusterName: 'C', brokerName: 'a', brokerAddr: 'a:1', brokerId: 0, topicConfigWrapper: wrapper(1, tc('TBW102', 8, 7)) });
-  rim.registerBroker({ clusterName: 'C', brokerName: 'b', brokerAddr: 'b:1', brokerId: 0, topicConfigWrapper: wrapper(1) });
-  const route = rim.autoCreateTopic('New', 4, 6)!;
-  assert.deepEqual(route.queueDatas, [{ brokerName: 'a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 }]);
-  const { rim: rim2 } = fixture();
-  assert.equal(rim2.autoCreateTopic('New', 4, 6), undefined, 'no broker, no route');
-  rim2.registerBroker({ clusterName: 'C', brokerName: 'b', brokerAddr: 'b:1', brokerId: 0, topicConfigWrapper: wrapper(1) });
-  rim2.registerBroker({ clusterName: 'C', brokerName: 'a', brokerAddr: 'a:1', brokerId: 0, topicConfigWrapper: wrapper(1) });
-  assert.deepEqual(rim2.autoCreateTopic('New', 4, 6)!.queueDatas.map((q) => q.brokerName), ['a', 'b']);
-});
-
 test('names like __proto__ are ordinary keys', () => {
   const { rim } = fixture();
   rim.registerBroker({ clusterName: '__proto__', brokerName: '__proto__', brokerAddr: 'a:1', brokerId: 0, topicConfigWrapper: wrapper(1, tc('__proto__')) });

@@ -10,8 +10,7 @@
  * Writers: the REGISTER/UNREGISTER processors, the expiry scan, connection close, admin commands.
  * Everything runs on the event loop, so no locks. Maps keep names like "__proto__" safe.
  */
-import { AUTO_CREATE_TOPIC_KEY_TOPIC } from '../common/topic-validator';
-import { isInherited, PERM_WRITE } from '../common/perm-name';
+import { PERM_WRITE } from '../common/perm-name';
 import { brokerChannelExpiredMs } from '../remoting/limits';
 import {
   dataVersionEquals,
@@ -247,33 +246,6 @@ export class RouteInfoManager {
     if (brokerDatas.length === 0) return undefined;
     const queueDatas = [...queues.values()].sort((a, b) => compare(a.brokerName, b.brokerName)).map((q) => ({ ...q }));
     return { brokerDatas, filterServerTable, queueDatas };
-  }
-
-  /**
-   * Creates `topic` on brokers that can host auto-created topics — those advertising the TBW102
-   * template with PERM_INHERIT, else every broker with a live master — and returns its route;
-   * undefined if there is no such broker.
-   */
-  autoCreateTopic(topic: string, queueNums: number, perm: number): TopicRouteData | undefined {
-    const template = this.topicQueueTable.get(AUTO_CREATE_TOPIC_KEY_TOPIC);
-    let hosts = template ? [...template.values()].filter((q) => isInherited(q.perm)).map((q) => q.brokerName) : [];
-    hosts = hosts.filter((name) => this.brokerAddrTable.get(name)?.brokerAddrs.has(MASTER_ID));
-    if (hosts.length === 0) {
-      hosts = [...this.brokerAddrTable.values()].filter((e) => e.brokerAddrs.has(MASTER_ID)).map((e) => e.brokerName);
-    }
-    if (hosts.length === 0) return undefined;
-    for (const brokerName of hosts) {
-      this.createAndUpdateQueueData(brokerName, {
-        topicName: topic,
-        readQueueNums: queueNums,
-        writeQueueNums: queueNums,
-        perm,
-        topicFilterType: 'SINGLE_TAG',
-        topicSysFlag: 0,
-        order: false,
-      });
-    }
-    return this.pickupTopicRouteData(topic);
   }
 
   getAllClusterInfo(): ClusterInfo {

@@ -55,8 +55,5 @@ export const registerBrokerTimeoutMs = 6_000;
 export const topicNameCharsMax = 127;
 export const retryTopicNameCharsMax = 255;
 
-/** Queues of a topic the name server creates on a route lookup (`defaultTopicQueueNums`). */
-export const autoCreateTopicQueueNums = 4;
-
 /** Largest number of queues one topic may have per broker (bounds route bodies and loops). */
 export const topicQueueNumsMax = 1_024;

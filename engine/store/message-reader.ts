@@ -110,7 +110,9 @@ export class MessageReader {
     }
     if (offset < min) return { ...res, status: 'OFFSET_TOO_SMALL', nextBeginOffset: min };
     if (offset === max) return { ...res, status: 'OFFSET_OVERFLOW_ONE', nextBeginOffset: offset };
-    if (offset > max) return { ...res, status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: max };
+    // Past the end of a queue that still starts at 0 (a topic deleted and recreated under its consumer):
+    // back to 0, as RocketMQ 4.x corrects it (5.x moves to the end), so what the new queue holds is read, not skipped.
+    if (offset > max) return { ...res, status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: min === 0 ? 0 : max };
 
     const wanted = Math.max(1, Math.min(maxCount, pullCountMax));
     const clMin = this.commitLog.getMinOffset();

@@ -81,12 +81,16 @@ export interface TopicInput {
   order?: boolean;
 }
 
+/** RocketMQ's MessageModel of a group whose every client gets every message and keeps its own offsets. */
+export const BROADCASTING = 'BROADCASTING';
+
 export interface GroupSummary {
   group: string;
   onlineClients: number;
-  /** Sum of per-queue lag; null when any part is unknown. */
+  /** Sum of per-queue lag; null when any part is unknown, and for a BROADCASTING group (its clients keep the offsets). */
   totalLag: number | null;
   consumeTps: number | null;
+  /** CLUSTERING / BROADCASTING as the group's online clients report it; null when none is online. */
   messageModel: string | null;
   consumeType: string | null;
   /** Retry and DLQ topic names of the group. */

@@ -72,3 +72,28 @@ test('lag per queue carries what the broker reports and nothing it cannot (no cl
     await consumer.close();
   }
 });
+
+test('a broadcasting group: the group API reports its model and clients, and no lag', async () => {
+  await sendAll(producer, [message('grp_broadcast', 'a', 'one'), message('grp_broadcast', 'a', 'two')]);
+  let consumed = 0;
+  // ali-ons' isBroadcast is RocketMQ's messageModel BROADCASTING.
+  const consumer = await createConsumer(fx.nameSrv, 'app-broadcast', { isBroadcast: true });
+  try {
+    consumer.subscribe('grp_broadcast', '*', async () => {
+      consumed++;
+    });
+    await waitFor(() => consumed >= 2, 20_000, 'both messages consumed');
+    await new Promise((r) => setTimeout(r, 1500)); // an offset persist period of a clustering consumer
+    const detail = await admin.groupDetail('app-broadcast');
+    assert.equal(detail.messageModel, 'BROADCASTING');
+    assert.equal(detail.onlineClients, 1);
+    assert.equal(detail.clients.length, 1);
+    assert.deepEqual(detail.subscriptions.map((s) => s.topic), ['grp_broadcast']);
+    assert.deepEqual(detail.queues, [], 'no per-queue lag');
+    assert.equal(detail.totalLag, null, 'no total lag');
+    const listed = (await admin.listGroups()).find((g) => g.group === 'app-broadcast');
+    assert.deepEqual([listed?.messageModel, listed?.totalLag, listed?.onlineClients], ['BROADCASTING', null, 1]);
+  } finally {
+    await consumer.close();
+  }
+});

@@ -9,7 +9,7 @@ import { decodeJsonBody, encodeJsonBody } from '../../engine/remoting/protocol/j
 import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, fanOutConcurrencyMax, mapLimit, settleLimit, type AdminTransport, type BrokerRef } from './admin-transport';
-import { AdminError, type ConsumerClient, type GroupDetail, type GroupSummary, type QueueLag } from './admin-types';
+import { AdminError, BROADCASTING, type ConsumerClient, type GroupDetail, type GroupSummary, type QueueLag } from './admin-types';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
 import { isSystemGroup } from '../../engine/common/system-groups';
 
@@ -88,7 +88,10 @@ export async function groupState(t: AdminTransport, masters: BrokerRef[], group:
       continue;
     }
     const { ref, stats, conn } = p.value;
-    for (const [mq, w] of stats?.offsetTable ?? []) {
+    // A broadcasting group's offsets are kept by each client: whatever a broker still holds for it
+    // (from a clustering past, or per topic) is no lag of anything.
+    const broadcast = (conn ?? connection)?.messageModel === BROADCASTING;
+    for (const [mq, w] of broadcast ? [] : (stats?.offsetTable ?? [])) {
       const consumerOffset = w.committed === false ? null : w.consumerOffset;
       queues.push({
         topic: mq.topic,
@@ -111,11 +114,14 @@ export async function groupState(t: AdminTransport, masters: BrokerRef[], group:
     }
   }
   queues.sort((a, b) => a.topic.localeCompare(b.topic) || a.brokerName.localeCompare(b.brokerName) || a.queueId - b.queueId);
-  return { queues, complete, consumeTps: complete ? tps : null, clients: [...clients.values()], connection };
+  // A master answering before the one that named the model BROADCASTING may have added queues.
+  const kept = connection?.messageModel === BROADCASTING ? [] : queues;
+  return { queues: kept, complete, consumeTps: complete ? tps : null, clients: [...clients.values()], connection };
 }
 
 function summaryOf(group: string, s: GroupState): GroupSummary {
-  // No queue with an offset yet: the lag is unknown (not 0) until the group commits somewhere.
+  // No queue with an offset yet: the lag is unknown (not 0) until the group commits somewhere; a
+  // broadcasting group has no broker-side lag at all.
   let total: number | null = s.complete && s.queues.length > 0 ? 0 : null;
   for (const q of s.queues) total = total === null || q.lag === null ? null : total + q.lag;
   return {

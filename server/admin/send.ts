@@ -184,7 +184,8 @@ export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: 
   const props: Record<string, string> = { ...detail.properties };
   for (const name of REDELIVERY_DROPPED) delete props[name];
   props.RETRY_TOPIC = detail.properties.RETRY_TOPIC ?? detail.properties.DLQ_ORIGIN_TOPIC ?? detail.topic;
-  props.ORIGIN_MESSAGE_ID ??= detail.msgId;
+  // The original's offset id, as the broker names it on a retry (what its producer got back).
+  props.ORIGIN_MESSAGE_ID ||= detail.offsetMsgId || detail.msgId;
   const retryTopic = `%RETRY%${group}`;
   const header = { a: CONSOLE_PRODUCER_GROUP, b: retryTopic, c: 'TBW102', d: 1, e: 0, f: 0, g: Date.now(), h: 0, i: encodeProperties(props), j: 0, k: false, m: false };
   const response = await t.broker(ref, RequestCode.SEND_MESSAGE_V2, header, { body: Buffer.from(detail.bodyBase64, 'base64') });

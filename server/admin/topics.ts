@@ -1,7 +1,6 @@
 /**
  * Topics, from the brokers' own configs: GET_ALL_TOPIC_CONFIG (21) on every master, so existence is
- * what the brokers hold (a route lookup on the name server may auto-create a topic, so it is never
- * used to test existence). Detail adds GET_TOPIC_STATS_INFO (202) and QUERY_TOPIC_CONSUME_BY_WHO
+ * what the brokers hold (the name server only knows what brokers last registered). Detail adds GET_TOPIC_STATS_INFO (202) and QUERY_TOPIC_CONSUME_BY_WHO
  * (300); changes are UPDATE_AND_CREATE_TOPIC (17) / DELETE_TOPIC_IN_BROKER (215) on the masters and
  * DELETE_TOPIC_IN_NAMESRV (216) on every name server.
  */

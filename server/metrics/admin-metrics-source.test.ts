@@ -5,6 +5,7 @@ import { startEngine, type EngineFixture } from '../../test/support/engine-fixtu
 import type { ClusterAdmin } from '../admin/admin-types';
 import { RemotingClusterAdmin } from '../admin/remoting-cluster-admin';
 import { AdminMetricsSource, ageOfFirstUnconsumed, putLatency } from './admin-metrics-source';
+import { snapshotToSamples } from './snapshot-samples';
 
 let fx: EngineFixture;
 let admin: RemotingClusterAdmin;
@@ -223,4 +224,27 @@ test('without the batch reads (a plain ClusterAdmin) the source reads topicDetai
   await viaBatch.collect('embedded');
   await viaDetail.collect('embedded');
   assert.deepEqual(shape(await viaDetail.collect('embedded')), shape(await viaBatch.collect('embedded')));
+});
+
+test('a broadcasting group is sampled without lag, time behind or queue series (so no lag alert can fire for it)', async () => {
+  const consumer = await createConsumer(fx.nameSrv, 'CG_MS_BROADCAST', { isBroadcast: true });
+  clients.push(consumer);
+  let consumed = 0;
+  consumer.subscribe('ms_orders', '*', async () => {
+    consumed++;
+  });
+  await send(5);
+  await waitFor(() => consumed >= 5, 20_000, 'the broadcast consumer to get the new messages');
+  const snap = await source.collect('embedded');
+  const g = snap.groups.find((x) => x.group === 'CG_MS_BROADCAST');
+  assert.ok(g, 'the group is sampled');
+  assert.deepEqual([g.broadcast, g.onlineClients, g.queues, g.lagMs], [true, 1, [], null]);
+  const samples = snapshotToSamples(snap, []).filter((s) => s.series.group === 'CG_MS_BROADCAST');
+  assert.deepEqual([...new Set(samples.map((s) => s.series.kind))].sort(), ['dlq_max_offset', 'group_consume_tps', 'group_online_clients']);
+  assert.deepEqual(source.latest('embedded')?.groupTopics.filter((d) => d.group === 'CG_MS_BROADCAST'), [], 'no rocketmq_group_diff');
+  await consumer.close();
+  clients.splice(clients.indexOf(consumer), 1);
+  // Offline, it stays broadcast for the sampler (the model it last reported).
+  const later = (await source.collect('embedded')).groups.find((x) => x.group === 'CG_MS_BROADCAST');
+  assert.equal(later?.broadcast, true);
 });

@@ -20,7 +20,7 @@
  * The adapter also keeps the last snapshot per cluster (with each group's message model and lag per topic) for the
  * Prometheus endpoint, so a scrape costs no admin traffic.
  */
-import { AdminError, type ClusterAdmin, type GroupDetail, type QueuePosition, type QueueStat, type TopicSummary } from '../admin/admin-types';
+import { AdminError, BROADCASTING, type ClusterAdmin, type GroupDetail, type QueuePosition, type QueueStat, type TopicSummary } from '../admin/admin-types';
 import type { BrokerSnapshot, GroupSnapshot, MetricsSnapshot, MetricsSource, MissingBroker, QueueSnapshot, TopicSnapshot } from './metrics-source';
 
 /** Topics and groups read per collect: beyond this a cluster needs a sampler of its own, not a console tick. */
@@ -206,12 +206,14 @@ export class AdminMetricsSource implements MetricsSource {
     const groups: GroupSnapshot[] = [];
     const groupTopics: GroupTopicLag[] = [];
     for (const d of groupDetails) {
-      const snap = this.groupSnapshot(state, d, stats, missing, at);
+      if (d.messageModel) state.models.set(d.group, d.messageModel);
+      // The model last reported: a broadcasting group whose clients are all gone stays broadcast.
+      const model = state.models.get(d.group) ?? null;
+      const snap = { ...this.groupSnapshot(state, d, stats, missing, at), ...(model === BROADCASTING ? { broadcast: true, queues: [], lag: 0, lagMs: null } : {}) };
       const dlq = dlqMax.get(d.dlqTopic);
       // No DLQ topic: nothing dead-lettered yet (0). A DLQ topic not read yet: unknown.
       groups.push(dlq === undefined && dlqUnknown.has(d.dlqTopic) ? snap : { ...snap, dlqMaxOffset: dlq ?? 0 });
-      if (d.messageModel) state.models.set(d.group, d.messageModel);
-      groupTopics.push(...perTopicLag(d, state.models.get(d.group) ?? null));
+      if (model !== BROADCASTING) groupTopics.push(...perTopicLag(d, model));
     }
 
     // Forget topics, queues and groups that are gone, so the state stays as big as the cluster.

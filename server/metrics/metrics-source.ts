@@ -63,6 +63,11 @@ export interface GroupSnapshot {
   complete: boolean;
   consumeTps: number;
   onlineClients: number;
+  /**
+   * BROADCASTING: each client keeps its own offsets, so the group has no lag, time behind or per-queue series
+   * (they would compare the queue ends with offsets nobody commits) and no lag alerts.
+   */
+  broadcast?: boolean;
   /** Messages behind, summed over queues. */
   lag: number;
   /** Age of the oldest unconsumed message, ms (0 when caught up); null when it cannot be known. */

@@ -52,11 +52,13 @@ export function snapshotToSamples(snap: MetricsSnapshot, known: readonly SeriesL
 function groupSamples(g: GroupSnapshot, push: (kind: MetricKind, labels: Omit<SeriesLabels, 'kind' | 'cluster'>, value: number | null) => void, queues: boolean): void {
   const group = g.group;
   push('group_online_clients', { group }, g.onlineClients);
-  push('group_lag', { group }, g.complete ? g.lag : null);
-  push('group_lag_ms', { group }, g.complete ? g.lagMs : null);
+  if (!g.broadcast) {
+    push('group_lag', { group }, g.complete ? g.lag : null);
+    push('group_lag_ms', { group }, g.complete ? g.lagMs : null);
+  }
   push('group_consume_tps', { group }, g.complete ? g.consumeTps : null);
   if (g.dlqMaxOffset !== undefined) push('dlq_max_offset', { group }, g.dlqMaxOffset);
-  if (!queues) return;
+  if (!queues || g.broadcast) return;
   for (const q of g.queues) {
     const labels = { group, topic: q.topic, broker: q.broker, queueId: q.queueId };
     push('group_committed_offset', labels, q.committedOffset);

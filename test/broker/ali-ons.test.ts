@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ACTION_RETRY, createConsumer, createProducer, message, sendAll, shardingKeyForQueues, waitFor, type OnsMessage } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
+import { provisionLikeJavaFallback } from '../support/remoting-calls';
 
 let fx: EngineFixture;
 before(async () => {
@@ -81,7 +82,7 @@ test('a message that keeps failing is redelivered with rising reconsume times, t
     dead.push(msg);
   });
   try {
-    await sendAll(producer, [message('it-dlq', 'X', 'poison', ['poison-key'])]);
+    const [sent] = await sendAll(producer, [message('it-dlq', 'X', 'poison', ['poison-key'])]);
     await waitFor(() => dead.length === 1, 30_000, 'the message in the DLQ');
     assert.deepEqual(attempts, [0, 1, 2]);
     const d = dead[0] as OnsMessage;
@@ -91,7 +92,7 @@ test('a message that keeps failing is redelivered with rising reconsume times, t
     assert.equal(uniqKeys.size, 1, 'every redelivery is the same message');
     assert.match(d.properties.UNIQ_KEY ?? '', /^[0-9A-F]{32}$/);
     assert.equal(d.properties.UNIQ_KEY, [...uniqKeys][0]);
-    assert.equal(d.properties.ORIGIN_MESSAGE_ID, d.properties.UNIQ_KEY);
+    assert.equal(d.properties.ORIGIN_MESSAGE_ID, sent?.msgId, 'the first send-back named the original; later ones keep it');
   } finally {
     await dlqReader.close();
     await consumer.close();
@@ -109,6 +110,9 @@ test('two consumers of a group split the queues; when one leaves the other takes
     queuesOf[i]!.add(Number(msg.queueId));
     received.add(msg.keys);
   };
+  // The topic exists before its consumers start, so both have its route from their first rebalance on
+  // (one learning of it a poll later could briefly hold the other's queues).
+  await provisionLikeJavaFallback(fx.nameSrv, topic);
   const c1 = await createConsumer(fx.nameSrv, group);
   c1.subscribe(topic, '*', handler(0));
   const c2 = await createConsumer(fx.nameSrv, group);
@@ -177,6 +181,30 @@ test('a retried message is handled again by ACTION_RETRY too', async () => {
     await sendAll(producer, [message('it-action-retry', 'R', 'again')]);
     await waitFor(() => seen.length === 2, 20_000, 'the redelivery');
     assert.deepEqual(seen, [0, 1]);
+  } finally {
+    await consumer.close();
+    await producer.close();
+  }
+});
+
+test('a message that fails once comes back with originMessageId = the msgId its producer got back', async () => {
+  const producer = await createProducer(fx.nameSrv, 'it-pg-origin');
+  const deliveries: OnsMessage[] = [];
+  const consumer = await createConsumer(fx.nameSrv, 'it-cg-origin');
+  consumer.subscribe('it-origin', '*', async (msg) => {
+    deliveries.push(msg);
+    if (msg.reconsumeTimes === 0) throw new Error('fails the first time');
+  });
+  try {
+    const [sent] = await sendAll(producer, [message('it-origin', 'O', 'once')]);
+    await waitFor(() => deliveries.length === 2, 20_000, 'the redelivery');
+    const [first, again] = deliveries as [OnsMessage, OnsMessage];
+    assert.equal(first.msgId, sent?.msgId);
+    assert.equal(again.reconsumeTimes, 1);
+    // How an ali-ons application recognises a redelivery (ali-ons' own test suite does this).
+    assert.equal((again as OnsMessage & { originMessageId?: string }).originMessageId, sent?.msgId);
+    assert.notEqual(again.msgId, sent?.msgId, 'the redelivery is a stored copy with its own offset id');
+    assert.equal(again.properties.UNIQ_KEY, first.properties.UNIQ_KEY, 'copies stay linked by UNIQ_KEY');
   } finally {
     await consumer.close();
     await producer.close();

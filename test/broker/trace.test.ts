@@ -75,7 +75,9 @@ test('a consumed message shows publish → delivered → success for its group; 
 test('a message that fails twice then succeeds shows both retries', async () => {
   const producer = await createProducer(fx.nameSrv, 'tr-pg-retry');
   const consumer = await createConsumer(fx.nameSrv, 'tr-cg-retry');
+  const origins = new Set<string | undefined>();
   consumer.subscribe('tr-retry', '*', async (msg) => {
+    if (msg.reconsumeTimes > 0) origins.add(msg.properties.ORIGIN_MESSAGE_ID);
     if (msg.reconsumeTimes < 2) throw new Error('not yet');
   });
   try {
@@ -83,6 +85,10 @@ test('a message that fails twice then succeeds shows both retries', async () => 
     const t = await traceUntil(sent?.msgId ?? '', (x) => x.records.some((r) => r.type === 'SubAfter' && r.success === true));
     const s = steps(t).filter((x) => x !== 'Delay');
     assert.deepEqual(s, ['Pub', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:true']);
+    // A retry's ORIGIN_MESSAGE_ID (the offset id the producer got) leads to the same trace as the UNIQ_KEY.
+    assert.deepEqual([...origins], [sent?.msgId]);
+    const byUniq = await traceUntil(t.msgId, (x) => x.records.length === t.records.length);
+    assert.deepEqual(steps(byUniq).filter((x) => x !== 'Delay'), s);
     assert.deepEqual(t.records.filter((r) => r.type === 'SubBefore').map((r) => r.reconsumeTimes), [0, 1, 2]);
     assert.equal(t.records.filter((r) => r.type === 'Retry').every((r) => r.topic === '%RETRY%tr-cg-retry'), true);
   } finally {

@@ -3,6 +3,7 @@
  * consumers with short intervals, quiet logs, and clean shutdown so the test process exits.
  */
 import { createHash } from 'node:crypto';
+import { provisionLikeJavaFallback } from './remoting-calls';
 
 // ali-ons ships no types; these are the parts the tests use.
 export interface OnsMessage {
@@ -86,9 +87,23 @@ function closeForGood<T extends { close(): Promise<void> }>(client: T): T {
   return client;
 }
 
-export async function createProducer(nameSrv: string, producerGroup: string): Promise<OnsProducer> {
+/**
+ * A producer whose first send to each topic provisions it as a Java client's first send would
+ * (provisionLikeJavaFallback: ali-ons itself cannot auto-create). `{ provision: false }` gives the bare
+ * ali-ons producer, which fails on a topic the name server does not know.
+ */
+export async function createProducer(nameSrv: string, producerGroup: string, options: { provision?: boolean } = {}): Promise<OnsProducer> {
   const producer = closeForGood(new ons.Producer({ ...baseOptions(nameSrv), producerGroup }));
   await producer.ready();
+  if (options.provision === false) return producer;
+  const provisioned = new Map<string, Promise<void>>();
+  const send = producer.send.bind(producer);
+  producer.send = async (msg: OnsMessage) => {
+    let ready = provisioned.get(msg.topic);
+    if (!ready) provisioned.set(msg.topic, (ready = provisionLikeJavaFallback(nameSrv, msg.topic)));
+    await ready;
+    return send(msg);
+  };
   return producer;
 }
 

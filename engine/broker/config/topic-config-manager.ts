@@ -76,11 +76,12 @@ export class TopicConfigManager extends EventEmitter {
     const template = this.table.get(templateTopic);
     if (!template || !isInherited(template.perm)) return undefined;
     if (templateTopic === AUTO_CREATE_TOPIC_KEY_TOPIC && !this.options.autoCreateTopicEnable) return undefined;
+    // RocketMQ floors the count at 0 (a topic nobody can write); one queue is the least that works.
     const queues = Math.max(1, Math.min(requestedQueueNums, template.writeQueueNums));
-    return this.createOrUpdate(newTopicConfig(topic, queues, template.perm & ~PERM_INHERIT));
+    return this.createOrUpdate({ ...newTopicConfig(topic, queues, template.perm & ~PERM_INHERIT), topicFilterType: template.topicFilterType });
   }
 
-  /** Retry/DLQ topics and name-server-driven creation: create with the given shape if missing. */
+  /** Retry/DLQ topics (createTopicInSendMessageBackMethod): create with the given shape if missing. */
   createIfMissing(topic: string, queueNums: number, perm = PERM_READ | PERM_WRITE): TopicConfig {
     return this.table.get(topic) ?? this.createOrUpdate(newTopicConfig(topic, queueNums, perm));
   }

@@ -91,7 +91,10 @@ function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCom
   if (named) topics = [named];
   else if (listed) topics = listed.split(';').filter((t) => t !== '');
   else {
-    const subscribed = [...(ctx.consumers.group(group)?.subscriptions.keys() ?? [])];
+    // A broadcasting group's clients keep their own offsets: as in RocketMQ, only offsets stored here
+    // are reported, so no lag is made up from its subscriptions (0 committed against the queue ends).
+    const info = ctx.consumers.group(group);
+    const subscribed = info && info.messageModel !== 'BROADCASTING' ? [...info.subscriptions.keys()] : [];
     topics = [...new Set([...ctx.offsets.topicsOfGroup(group), ...subscribed])];
   }
   if (topics.length > consumeStatsTopicsMax) topics = topics.slice(0, consumeStatsTopicsMax);

@@ -17,14 +17,8 @@ export function consumerManageProcessor(ctx: BrokerContext) {
     switch (request.code) {
       case RequestCode.QUERY_CONSUMER_OFFSET:
         return queryConsumerOffset(ctx, request);
-      case RequestCode.UPDATE_CONSUMER_OFFSET: {
-        const offset = requiredLong(ext, 'commitOffset');
-        const [group, topic, queueId] = [requiredString(ext, 'consumerGroup'), requiredString(ext, 'topic'), requiredInt(ext, 'queueId')];
-        // ali-ons sends an offset of 0 as -1: a negative commit is never stored.
-        if (offset >= 0) ctx.offsets.commit(group, topic, queueId, offset);
-        if (offset >= 0) ctx.trace?.onCommit(group, topic, queueId, offset);
-        return createResponse(request, ResponseCode.SUCCESS);
-      }
+      case RequestCode.UPDATE_CONSUMER_OFFSET:
+        return updateConsumerOffset(ctx, request);
       case RequestCode.GET_CONSUMER_LIST_BY_GROUP: {
         const group = requiredString(ext, 'consumerGroup');
         const ids = ctx.consumers.group(group)?.clientIds() ?? [];
@@ -52,6 +46,31 @@ export function consumerManageProcessor(ctx: BrokerContext) {
         return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: `request type ${request.code} not supported` });
     }
   };
+}
+
+/**
+ * A commit for a topic the broker does not have (deleted under a live consumer) is refused as RocketMQ 5
+ * refuses it: storing it would leave the old position waiting for a topic recreated later.
+ */
+function updateConsumerOffset(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  const ext = request.extFields;
+  const offset = requiredLong(ext, 'commitOffset');
+  const [group, topic, queueId] = [requiredString(ext, 'consumerGroup'), requiredString(ext, 'topic'), requiredInt(ext, 'queueId')];
+  if (!ctx.topics.get(topic)) return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `Topic ${topic} not exist!` });
+  // ali-ons sends an offset of 0 as -1: a negative commit is never stored.
+  if (offset >= 0) commitWithinQueue(ctx, group, topic, queueId, offset);
+  return createResponse(request, ResponseCode.SUCCESS);
+}
+
+/**
+ * Stores a consumer's commit, capped at the queue's end: nothing past it can have been consumed, and a
+ * position carried over from before a topic was deleted and recreated would otherwise make the group
+ * skip that many messages of the new queue (ali-ons never commits the 0 it corrects to).
+ */
+export function commitWithinQueue(ctx: BrokerContext, group: string, topic: string, queueId: number, offset: number): void {
+  const committed = Math.min(offset, ctx.store.getMaxOffsetInQueue(topic, queueId));
+  ctx.offsets.commit(group, topic, queueId, committed);
+  ctx.trace?.onCommit(group, topic, queueId, committed);
 }
 
 /**

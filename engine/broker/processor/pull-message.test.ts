@@ -99,3 +99,18 @@ test('a heartbeat with a tag expression naming no tag ("||") still registers eve
   assert.notEqual(none.code, ResponseCode.SUCCESS, 'nothing matches an empty tag set');
   assert.deepEqual(bodies(none), []);
 });
+
+test('a broadcasting group pulls unless its config forbids broadcast (consumeBroadcastEnable), as RocketMQ refuses it', async () => {
+  const heartbeat = (clientID: string) => ({
+    clientID,
+    consumerDataSet: [{ groupName: 'g-bc', consumeType: 'CONSUME_PASSIVELY', messageModel: 'BROADCASTING', consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET', subscriptionDataSet: [{ topic: 'pl', subString: '*', subVersion: Date.now() }] }],
+    producerDataSet: [],
+  });
+  assert.equal((await call(RequestCode.HEART_BEAT, null, Buffer.from(JSON.stringify(heartbeat('bc@1'))))).code, ResponseCode.SUCCESS);
+  const pullAs = () => call(RequestCode.PULL_MESSAGE, { consumerGroup: 'g-bc', topic: 'pl', queueId: 1, queueOffset: 0, maxMsgNums: 32, sysFlag: 0x2, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' });
+  assert.equal(bodies(await pullAs()).length, 10);
+  const config = { groupName: 'g-bc', consumeBroadcastEnable: false };
+  assert.equal((await call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, null, Buffer.from(JSON.stringify(config)))).code, ResponseCode.SUCCESS);
+  const refused = await pullAs();
+  assert.deepEqual([refused.code, refused.remark], [ResponseCode.NO_PERMISSION, 'the consumer group[g-bc] can not consume by broadcast way']);
+});

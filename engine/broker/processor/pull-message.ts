@@ -15,6 +15,7 @@ import type { BrokerContext } from '../broker-context';
 import { buildMessageFilter, isTagType, type MessageFilter } from '../filter/message-filter';
 import { buildSubscription, SubscriptionParseError, type SubscriptionData } from '../filter/subscription-data';
 import type { PullRequestHoldService } from '../pull-request-hold-service';
+import { commitWithinQueue } from './consumer-manage';
 
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;
@@ -72,8 +73,7 @@ export class PullMessageProcessor {
     const reset = this.pendingReset(request, header);
     if (reset !== null && reset !== RESET_ALREADY_THERE) return reset;
     if (reset === null && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && header.commitOffset >= 0) {
-      this.ctx.offsets.commit(header.group, header.topic, header.queueId, header.commitOffset);
-      this.ctx.trace?.onCommit(header.group, header.topic, header.queueId, header.commitOffset);
+      commitWithinQueue(this.ctx, header.group, header.topic, header.queueId, header.commitOffset);
     }
     const first = this.read(request, header, checked.filter);
     const mayHold = (header.sysFlag & FLAG_SUSPEND) !== 0;
@@ -104,6 +104,9 @@ export class PullMessageProcessor {
     const groupConfig = ctx.groups.findOrCreate(h.group);
     if (!groupConfig) return fail(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${h.group}] does not exist`);
     if (!groupConfig.consumeEnable) return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.group}`);
+    if (!groupConfig.consumeBroadcastEnable && ctx.consumers.group(h.group)?.messageModel === 'BROADCASTING') {
+      return fail(ResponseCode.NO_PERMISSION, `the consumer group[${h.group}] can not consume by broadcast way`);
+    }
     const topicConfig = ctx.topics.get(h.topic);
     if (!topicConfig) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
     if (!isReadable(topicConfig.perm)) return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);

@@ -15,6 +15,7 @@ import { decodeProperties, encodeProperties, findPropertyValue, NAME_VALUE_SEPAR
 import type { BrokerContext } from '../broker-context';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
+import { createTopicInSendMessageMethod } from '../topic-auto-create';
 import {
   hostOf,
   PROPERTY_CLUSTER,
@@ -100,7 +101,7 @@ export class SendMessageProcessor {
     if (!topicConfig) {
       topicConfig = header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
         ? ctx.topics.createIfMissing(header.topic, 1)
-        : ctx.topics.createInSendMessage(header.topic, header.defaultTopic, header.defaultTopicQueueNums);
+        : createTopicInSendMessageMethod(ctx, header.topic, { defaultTopic: header.defaultTopic, queueNums: header.defaultTopicQueueNums });
     }
     if (!topicConfig) {
       return { code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${header.topic}] not exist, apply first please!` };
@@ -267,7 +268,9 @@ export class SendMessageProcessor {
 
     const props = { ...msg.properties };
     props[PROPERTY_RETRY_TOPIC] ??= msg.topic;
-    props[PROPERTY_ORIGIN_MESSAGE_ID] ??= props[PROPERTY_UNIQ_KEY] ?? optionalString(ext, 'originMsgId') ?? msg.msgId;
+    // As Apache: the stored message's id as the broker knows it — its offset id, the msgId the producer got
+    // back — unless an earlier retry already named the original. Copies stay linked by their UNIQ_KEY.
+    if (!props[PROPERTY_ORIGIN_MESSAGE_ID]) props[PROPERTY_ORIGIN_MESSAGE_ID] = msg.msgId;
     props[PROPERTY_WAIT] = 'false';
     const maxReconsumeTimes = optionalInt(ext, 'maxReconsumeTimes') ?? groupConfig.retryMaxTimes;
     const input: MessageInput = {
