@@ -9,6 +9,7 @@ import type { SubscriptionGroupManager } from './config/subscription-group-manag
 import type { TopicConfigManager } from './config/topic-config-manager';
 import type { RebalanceLockManager } from './rebalance-lock-manager';
 import type { TraceService } from './trace/trace-service';
+import type { TimerMessageStore } from './timer/timer-message-store';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -25,4 +26,6 @@ export interface BrokerContext {
   startedAt: number;
   /** Broker-side message tracing (set once the broker is built). */
   trace?: TraceService;
+  /** Timer messages (rmq_sys_wheel_timer); set once the broker is built. */
+  timer?: TimerMessageStore;
 }

@@ -38,6 +38,8 @@ import { PullRequestHoldService } from './pull-request-hold-service';
 import { RebalanceLockManager } from './rebalance-lock-manager';
 import { ScheduleMessageService } from './schedule-message-service';
 import { TraceService } from './trace/trace-service';
+import { TimerMessageStore } from './timer/timer-message-store';
+import { TIMER_TOPIC } from './timer/timer-message';
 
 /** Pulls parked for long polling at once, across all connections. */
 export const heldPullsMax = 100_000;
@@ -106,6 +108,8 @@ export class Broker {
       startedAt: Date.now(),
     };
     ctx.trace = new TraceService(ctx);
+    if (store.config.timerWheelEnable) ctx.topics.createIfMissing(TIMER_TOPIC, 1);
+    ctx.timer = TimerMessageStore.open(ctx);
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -135,6 +139,7 @@ export class Broker {
     this.stopRegistration?.();
     this.holds.stop();
     await this.schedule.stop();
+    await this.ctx.timer?.stop();
     await this.ctx.trace?.stop();
     this.ctx.offsets.persist();
     await this.outerApi.unregisterBrokerAll(this.registration());
@@ -195,6 +200,7 @@ export class Broker {
         RequestCode.GET_BROKER_CONFIG,
         RequestCode.UPDATE_BROKER_CONFIG,
         RequestCode.VIEW_BROKER_STATS_DATA,
+        RequestCode.GET_TIMER_METRICS,
       ],
       adminStatsProcessor(ctx),
     );
@@ -212,6 +218,7 @@ export class Broker {
     ctx.store.addMessageArrivingListener((topic, queueId, maxOffset) => this.holds.notifyMessageArriving(topic, queueId, maxOffset));
     this.holds.start();
     this.schedule.start();
+    ctx.timer?.start();
     ctx.trace?.start();
     ctx.consumers.on('idsChanged', (group: string, clients: ClientChannelInfo[]) => this.notifyConsumerIdsChanged(group, clients));
     this.remoting.on('channelClose', (channel) => {
