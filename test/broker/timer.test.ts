@@ -53,7 +53,7 @@ async function runtimeInfo(p: RawProducer): Promise<Record<string, string>> {
 
 test('the three timer properties deliver at their time, never early, with RocketMQ 5\'s properties and the producer\'s id', async () => {
   const sentAt = Date.now();
-  const wants = [
+  const wants: Array<{ props: Record<string, string>; at: number; body: string }> = [
     { props: { TIMER_DELIVER_MS: String(sentAt + 2500) }, at: sentAt + 2500, body: 'deliver-ms' },
     { props: { TIMER_DELAY_SEC: '2' }, at: sentAt + 2000, body: 'delay-sec' },
     { props: { TIMER_DELAY_MS: '1500' }, at: sentAt + 1500, body: 'delay-ms' },
@@ -104,7 +104,7 @@ test('the three timer properties deliver at their time, never early, with Rocket
 });
 
 test('a delivery time beyond timerMaxDelaySec, or one that does not parse, is refused as RocketMQ refuses it', async () => {
-  const cases = [{ TIMER_DELAY_SEC: String(3 * 24 * 3600 + 60) }, { TIMER_DELIVER_MS: String(Date.now() + 3 * 24 * 3600 * 1000 + 60_000) }, { TIMER_DELAY_MS: 'soon' }];
+  const cases: Array<Record<string, string>> = [{ TIMER_DELAY_SEC: String(3 * 24 * 3600 + 60) }, { TIMER_DELIVER_MS: String(Date.now() + 3 * 24 * 3600 * 1000 + 60_000) }, { TIMER_DELAY_MS: 'soon' }];
   for (const props of cases) {
     const r = await raw.send('timer-raw', 'too-late', props);
     assert.equal(r.code, ResponseCode.MESSAGE_ILLEGAL, JSON.stringify(props));

@@ -127,8 +127,10 @@ export class TimerLog {
       this.end = Math.max(0, Math.floor(checkFrom / this.fileSize) * this.fileSize);
       return;
     }
-    const size = Math.min(this.fileSize, fs.fstatSync(last.fd).size);
-    this.end = last.from + size - (size % UNIT_SIZE);
+    const size = fs.fstatSync(last.fd).size;
+    const whole = Math.min(this.fileSize, size - (size % UNIT_SIZE));
+    if (whole !== size) fs.ftruncateSync(last.fd, whole); // a unit cut short by a crash
+    this.end = last.from + whole;
     this.cutTail(Math.max(checkFrom, this.segments[0]?.from ?? 0));
     this.flushedEnd = Math.min(this.end, checkFrom);
   }

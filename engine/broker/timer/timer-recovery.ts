@@ -50,7 +50,7 @@ export function recoverTimers(o: {
   return { readTimeMs, queueOffset, deliverPhyFrom: ck.lastDeliverPhyOffset, fired, perTopic, pending, replayed };
 }
 
-function replayUnits(wheel: TimerWheel, log: TimerLog, from: number): { replayed: number; lastQueueOffset: number } {
+export function replayUnits(wheel: TimerWheel, log: TimerLog, from: number): { replayed: number; lastQueueOffset: number } {
   const buf = Buffer.alloc(UNIT_SIZE);
   let replayed = 0;
   for (let pos = Math.max(from - (from % UNIT_SIZE), log.startOffset); pos < log.endOffset; pos += UNIT_SIZE) {
