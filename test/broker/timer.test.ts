@@ -16,6 +16,7 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { decodeJsonBody } from '../../engine/remoting/protocol/json-body';
 import type { DecodedMessage } from '../../engine/store/message-codec';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 
 /** Lateness allowed in assertions, ms: one slot (1 s) plus a loaded machine's scheduling slack. */
 const LATE_MAX_MS = 2500;
@@ -205,5 +206,60 @@ test('timers pending across a clean restart fire once, after it, at their time',
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the trace shows the timer wait: Pub when parked, Delay when it reached its topic', async () => {
+  const admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+  try {
+    const r = await raw.send('timer-raw', 'traced', { TIMER_DELAY_MS: '1200', KEYS: 'traced-key' });
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    const msgId = String(r.extFields.transactionId);
+    const end = Date.now() + 15_000;
+    let types: string[] = [];
+    while (!types.includes('Delay') && Date.now() < end) {
+      types = ((await admin.queryTraces({ msgId }))[0]?.records ?? []).map((x) => x.type);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.deepEqual(types.slice(0, 2), ['Pub', 'Delay']);
+  } finally {
+    await admin.close();
+  }
+});
+
+test('a timer beyond the roll window goes round the wheel (TIMER_ROLL_TIMES) and fires once, on time', async () => {
+  // A 4-slot roll window (8-slot wheel): a 9 s timer is parked at the window's edge and re-put twice or more.
+  const small = await startEngine({ store: { timerRollWindowSlot: 4 } });
+  const p = new RawProducer(small.brokerAddr);
+  try {
+    await p.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'timer-roll', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+    const due = Date.now() + 9000;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await p.send('timer-roll', `roll-${i}`, { TIMER_DELIVER_MS: String(due + i * 100) });
+      assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+      ids.push(String(r.extFields.transactionId));
+    }
+    let got: DecodedMessage[] = [];
+    const end = Date.now() + 20_000;
+    while (got.length < 10 && Date.now() < end) {
+      got = await pullAll(p, 'timer-roll');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // nothing more comes
+    got = await pullAll(p, 'timer-roll');
+    assert.deepEqual(got.map((m) => m.body.toString()).sort(), ids.map((_, i) => `roll-${i}`).sort());
+    for (const m of got) {
+      const i = Number(m.body.toString().slice(5));
+      assert.ok(m.storeTimestamp >= due + i * 100, `${m.body.toString()} early by ${due + i * 100 - m.storeTimestamp} ms`);
+      assert.ok(m.storeTimestamp - (due + i * 100) <= LATE_MAX_MS);
+      assert.ok(Number(m.properties.TIMER_ROLL_TIMES) >= 1, `rolled ${m.properties.TIMER_ROLL_TIMES ?? 0} times`);
+      assert.equal(m.properties.UNIQ_KEY, ids[i]);
+    }
+    // The roll copies went back through the timer topic.
+    assert.ok((await pullAll(p, 'rmq_sys_wheel_timer')).length > 10);
+  } finally {
+    await p.close();
+    await small.close();
   }
 });
