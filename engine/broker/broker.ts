@@ -108,8 +108,16 @@ export class Broker {
       startedAt: Date.now(),
     };
     ctx.trace = new TraceService(ctx);
-    if (store.config.timerWheelEnable) ctx.topics.createIfMissing(TIMER_TOPIC, 1);
-    ctx.timer = TimerMessageStore.open(ctx);
+    if (store.config.timerWheelEnable) {
+      ctx.topics.createIfMissing(TIMER_TOPIC, 1);
+      try {
+        ctx.timer = TimerMessageStore.open(ctx);
+      } catch (err) {
+        await store.close();
+        await remoting.close();
+        throw err;
+      }
+    }
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });

@@ -111,6 +111,9 @@ test('a delivery time beyond timerMaxDelaySec, or one that does not parse, is re
     assert.equal(r.code, ResponseCode.MESSAGE_ILLEGAL, JSON.stringify(props));
     assert.match(r.remark ?? '', /^timer message illegal, the delay time should not be bigger than the max delay 259200000ms/);
   }
+  const config = (await raw.call(RequestCode.GET_BROKER_CONFIG)).body?.toString() ?? '';
+  assert.match(config, /^timerMaxDelaySec=259200$/m);
+  assert.match(config, /^timerWheelEnable=true$/m);
   // Exactly the maximum is accepted; a time already passed is stored for its topic at once.
   assert.equal((await raw.send('timer-raw', 'at-max', { TIMER_DELAY_SEC: String(3 * 24 * 3600 - 5) })).code, ResponseCode.SUCCESS);
   const before = (await pullAll(raw, 'timer-raw')).length;

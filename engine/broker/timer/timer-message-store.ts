@@ -431,6 +431,9 @@ export class TimerMessageStore {
     };
     const pages = this.wheel.takeDirtyPages();
     const run = async () => {
+      // SYNC_FLUSH promises durability, not just survival of the process: the copies of the slots
+      // the checkpoint calls fired (written with WAIT=false) must be on disk before it says so.
+      if (this.ctx.store.config.flushDiskType === 'SYNC_FLUSH') await this.ctx.store.flushCheckpoint();
       await this.log.flush();
       await this.wheel.writePages(pages);
       await this.checkpoint.flush(state);
