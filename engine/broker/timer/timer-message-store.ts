@@ -143,10 +143,16 @@ export class TimerMessageStore {
     if (this.wake) clearTimeout(this.wake);
     while (this.enqueueRunning) await new Promise((r) => setTimeout(r, 5));
     await this.dequeueRunning;
-    if (!this.failure) await this.flush();
-    this.wheel.close();
-    this.log.close();
-    this.checkpoint.close();
+    try {
+      // A periodic flush in flight captured an older state: wait for it, then write the final one.
+      // (Its failure, if any, is already recorded by fail() and stops the final write.)
+      await this.flushing?.catch(() => undefined);
+      if (!this.failure) await this.flush();
+    } finally {
+      this.wheel.close();
+      this.log.close();
+      this.checkpoint.close();
+    }
   }
 
   /** The error that stopped the service, if any (it then neither enqueues nor fires). */
