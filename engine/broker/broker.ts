@@ -209,6 +209,7 @@ export class Broker {
         RequestCode.UPDATE_BROKER_CONFIG,
         RequestCode.VIEW_BROKER_STATS_DATA,
         RequestCode.GET_TIMER_METRICS,
+        RequestCode.GET_TIMER_CHECK_POINT,
       ],
       adminStatsProcessor(ctx),
     );

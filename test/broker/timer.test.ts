@@ -100,6 +100,12 @@ test('the three timer properties deliver at their time, never early, with Rocket
     const byId = await raw.call(RequestCode.QUERY_MESSAGE, { topic: 'timer-raw', key: ids.get(w.body), maxNum: 32, beginTimestamp: 0, endTimestamp: String(Date.now() + 1000), _UNIQUE_KEY_QUERY: 'true' });
     assert.deepEqual(decodeAll(byId.body).filter((x) => x.topic === 'timer-raw').map((x) => x.body.toString()), [w.body]);
   }
+  // GET_TIMER_CHECK_POINT: RocketMQ's 56 bytes; the read pointer is past every slot that fired.
+  await new Promise((r) => setTimeout(r, 1200)); // one checkpoint interval
+  const ckpt = (await raw.call(RequestCode.GET_TIMER_CHECK_POINT)).body as Buffer;
+  assert.equal(ckpt.length, 56);
+  assert.ok(Number(ckpt.readBigInt64BE(0)) > Math.max(...wants.map((w) => w.at)) - 1000, 'lastReadTimeMs past the fired slots');
+  assert.ok(Number(ckpt.readBigInt64BE(16)) >= 3, 'lastTimerQueueOffset past the three parked records');
   const metricsAfter = decodeJsonBody((await raw.call(RequestCode.GET_TIMER_METRICS)).body as Buffer) as { timingCount: Record<string, { count: number }> };
   assert.equal(metricsAfter.timingCount['timer-raw']?.count ?? 0, 0);
 });

@@ -79,6 +79,11 @@ export class TimerCheckpoint {
     this.state = { ...state };
   }
 
+  /** TimerCheckpoint.encode: RocketMQ's 56 bytes of the last written state (GET_TIMER_CHECK_POINT's body). */
+  encode(): Buffer {
+    return Buffer.from(this.buf.subarray(0, CKPT_LAST_DELIVER_PHY_OFFSET));
+  }
+
   close(): void {
     fs.closeSync(this.fd);
   }

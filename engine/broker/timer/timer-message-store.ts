@@ -178,6 +178,11 @@ export class TimerMessageStore {
     };
   }
 
+  /** The last checkpoint written, in RocketMQ's encoding (GET_TIMER_CHECK_POINT). */
+  checkpointBytes(): Buffer {
+    return this.checkpoint.encode();
+  }
+
   /** Pending timers per real topic (TimerMetrics.timingCount). */
   pendingByTopic(): Map<string, number> {
     const out = new Map<string, number>();
