@@ -119,6 +119,11 @@ export class TimerMessageStore {
     for (const offset of r.fired) self.fired.add(offset);
     for (const [hash, entry] of r.perTopic) self.perTopic.set(hash, entry);
     self.pendingTotal = r.pending;
+    // Without a checkpoint a crash before the first periodic one would restart the read pointer at
+    // that restart's "now", passing over slots that never fired: pin it now.
+    if (!checkpoint.existed) {
+      checkpoint.flushSync({ lastReadTimeMs: r.readTimeMs, lastTimerLogFlushPos: 0, lastTimerQueueOffset: r.queueOffset, lastDeliverPhyOffset: r.deliverPhyFrom });
+    }
     return self;
   }
 
