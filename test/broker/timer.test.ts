@@ -183,7 +183,7 @@ test('real ali-ons producers set the timer property and a real ali-ons consumer 
   }
 });
 
-test('timers pending across a clean restart fire once, after it, at their time', async () => {
+test('timers pending across a clean restart fire once, after it, at their time (or at once if they came due meanwhile)', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-timer-restart-'));
   try {
     let engine = await startEngine({ dataDir });
@@ -209,6 +209,26 @@ test('timers pending across a clean restart fire once, after it, at their time',
       got = await pullAll(p, 'timer-restart');
       assert.deepEqual(got.map((m) => m.body.toString()).sort(), Array.from({ length: 20 }, (_, i) => `r-${i}`).sort());
       for (const m of got) assert.ok(m.storeTimestamp >= due, 'never early');
+
+      // Timers that came due while the broker was down fire as soon as it is back, once.
+      const soon = Date.now() + 1000;
+      for (let i = 0; i < 10; i++) assert.equal((await p.send('timer-restart', `down-${i}`, { TIMER_DELIVER_MS: String(soon) })).code, ResponseCode.SUCCESS);
+      await new Promise((r) => setTimeout(r, 300));
+      await p.close();
+      await engine.close();
+      await new Promise((r) => setTimeout(r, Math.max(0, soon - Date.now()) + 1500));
+      engine = await startEngine({ dataDir });
+      p = new RawProducer(engine.brokerAddr);
+      const restartedAt = Date.now();
+      let down: DecodedMessage[] = [];
+      while (down.length < 10 && Date.now() < restartedAt + 10_000) {
+        down = (await pullAll(p, 'timer-restart')).filter((m) => m.body.toString().startsWith('down-'));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      down = (await pullAll(p, 'timer-restart')).filter((m) => m.body.toString().startsWith('down-'));
+      assert.equal(down.length, 10);
+      for (const m of down) assert.ok(m.storeTimestamp - restartedAt < LATE_MAX_MS, `fired ${m.storeTimestamp - restartedAt} ms after the restart`);
     } finally {
       await p.close();
       await engine.close();
