@@ -86,8 +86,15 @@ export class TimerMessageStore {
   /** Reused per record on the enqueue path. */
   private readonly info = new RecordInfo();
   private readonly unit: TimerUnit = { prevPos: -1, magic: 0, enqueueMs: 0, delayedMs: 0, offsetPy: 0, sizePy: 0, topicHash: 0, queueOffset: 0 };
+  private kickQueued = false;
+  /** Called from inside the store's dispatch: the read happens after it, never nested in it. */
   private readonly listener = (topic: string) => {
-    if (topic === TIMER_TOPIC) this.kickEnqueue();
+    if (topic !== TIMER_TOPIC || this.kickQueued) return;
+    this.kickQueued = true;
+    setImmediate(() => {
+      this.kickQueued = false;
+      this.kickEnqueue();
+    });
   };
 
   private constructor(
