@@ -44,6 +44,8 @@ import { TraceService } from './trace/trace-service';
 import { endTransactionProcessor } from './processor/end-transaction';
 import { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
 import { TransactionalMessageService } from './transaction/transactional-message-service';
+import { TimerMessageStore } from './timer/timer-message-store';
+import { TIMER_TOPIC } from './timer/timer-message';
 
 /** Pulls parked for long polling at once, across all connections. */
 export const heldPullsMax = 100_000;
@@ -116,6 +118,16 @@ export class Broker {
     ctx.trace = new TraceService(ctx);
     ctx.transactions = new TransactionalMessageService(ctx);
     ctx.transactionCheck = new TransactionalMessageCheckService(ctx, ctx.transactions, logger);
+    if (store.config.timerWheelEnable) {
+      ctx.topics.createIfMissing(TIMER_TOPIC, 1);
+      try {
+        ctx.timer = TimerMessageStore.open(ctx);
+      } catch (err) {
+        await store.close();
+        await remoting.close();
+        throw err;
+      }
+    }
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -153,6 +165,7 @@ export class Broker {
     this.holds.stop();
     await this.schedule.stop();
     await this.ctx.transactionCheck?.stop();
+    await this.ctx.timer?.stop();
     await this.ctx.trace?.stop();
     this.ctx.offsets.persist();
     await this.outerApi.unregisterBrokerAll(this.registration());
@@ -214,6 +227,8 @@ export class Broker {
         RequestCode.GET_BROKER_CONFIG,
         RequestCode.UPDATE_BROKER_CONFIG,
         RequestCode.VIEW_BROKER_STATS_DATA,
+        RequestCode.GET_TIMER_METRICS,
+        RequestCode.GET_TIMER_CHECK_POINT,
       ],
       adminStatsProcessor(ctx),
     );
@@ -232,6 +247,7 @@ export class Broker {
     this.holds.start();
     this.schedule.start();
     ctx.transactionCheck?.start();
+    ctx.timer?.start();
     ctx.trace?.start();
     ctx.consumers.on('idsChanged', (group: string, clients: ClientChannelInfo[]) => this.notifyConsumerIdsChanged(group, clients));
     this.remoting.on('channelClose', (channel) => {
