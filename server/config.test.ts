@@ -63,3 +63,11 @@ test('--sample-interval-ms / ROCKETDECK_SAMPLE_INTERVAL_MS: 10 s by default, bou
   assert.equal(parseConfig(['--sample-interval-ms', '1500'], { ROCKETDECK_SAMPLE_INTERVAL_MS: '2000' }).sampleIntervalMs, 1_500);
   assert.throws(() => parseConfig(['--sample-interval-ms', '10'], {}), /--sample-interval-ms \/ ROCKETDECK_SAMPLE_INTERVAL_MS "10": must be at least 1000 ms/);
 });
+
+test('--timer-max-delay-sec / ROCKETDECK_TIMER_MAX_DELAY_SEC: 3 days by default, bounded', () => {
+  assert.equal(parseConfig([], {}).timerMaxDelaySec, 259_200);
+  assert.equal(parseConfig([], { ROCKETDECK_TIMER_MAX_DELAY_SEC: '3600' }).timerMaxDelaySec, 3600);
+  assert.equal(parseConfig(['--timer-max-delay-sec', '60'], { ROCKETDECK_TIMER_MAX_DELAY_SEC: '3600' }).timerMaxDelaySec, 60);
+  assert.throws(() => parseConfig(['--timer-max-delay-sec', '0'], {}), /--timer-max-delay-sec \/ ROCKETDECK_TIMER_MAX_DELAY_SEC "0": must be at least 1 s/);
+  assert.throws(() => parseConfig(['--timer-max-delay-sec', '1.5'], {}), /must be a whole number of seconds/);
+});

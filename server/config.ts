@@ -20,6 +20,11 @@ export const ServerConfigSchema = z.object({
     .int('must be a whole number of milliseconds')
     .min(1_000, 'must be at least 1000 ms')
     .max(300_000, 'must be at most 300000 ms'),
+  timerMaxDelaySec: z.coerce
+    .number({ error: 'must be a number of seconds (1-31536000)' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 s')
+    .max(365 * 24 * 3600, 'must be at most 31536000 s (a year)'),
   dev: z.boolean(),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -33,6 +38,7 @@ export const DEFAULTS = {
   autoCreateTopic: 'true',
   flushDiskType: 'ASYNC_FLUSH',
   sampleIntervalMs: 10_000,
+  timerMaxDelaySec: 3 * 24 * 3600,
 } as const;
 
 /** One row per setting: the flag, its environment variable, and what it means (also used for --help). */
@@ -55,6 +61,7 @@ const OPTIONS = [
     help: 'create unknown topics on first route lookup or send (RocketMQ autoCreateTopicEnable)',
   },
   { key: 'sampleIntervalMs', flag: '--sample-interval-ms <ms>', env: 'ROCKETDECK_SAMPLE_INTERVAL_MS', help: 'how often metrics are sampled and alert rules evaluated' },
+  { key: 'timerMaxDelaySec', flag: '--timer-max-delay-sec <s>', env: 'ROCKETDECK_TIMER_MAX_DELAY_SEC', help: 'longest delay a timer message may ask for (RocketMQ timerMaxDelaySec)' },
 ] as const;
 
 export class ConfigError extends Error {

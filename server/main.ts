@@ -41,7 +41,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     namesrvPort: config.namesrvPort,
     brokerPort: config.brokerPort,
     autoCreateTopicEnable: config.autoCreateTopic,
-    store: { flushDiskType: config.flushDiskType },
+    store: { flushDiskType: config.flushDiskType, timerMaxDelaySec: config.timerMaxDelaySec },
   });
   try {
     await engine.start();

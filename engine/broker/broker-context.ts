@@ -11,6 +11,7 @@ import type { RebalanceLockManager } from './rebalance-lock-manager';
 import type { TraceService } from './trace/trace-service';
 import type { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
 import type { TransactionalMessageService } from './transaction/transactional-message-service';
+import type { TimerMessageStore } from './timer/timer-message-store';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -30,4 +31,6 @@ export interface BrokerContext {
   /** Transactional messages: prepare, end, and the check-back service (set once the broker is built). */
   transactions?: TransactionalMessageService;
   transactionCheck?: TransactionalMessageCheckService;
+  /** Timer messages (rmq_sys_wheel_timer); set once the broker is built. */
+  timer?: TimerMessageStore;
 }

@@ -41,6 +41,8 @@ import { TraceService } from './trace/trace-service';
 import { endTransactionProcessor } from './processor/end-transaction';
 import { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
 import { TransactionalMessageService } from './transaction/transactional-message-service';
+import { TimerMessageStore } from './timer/timer-message-store';
+import { TIMER_TOPIC } from './timer/timer-message';
 
 /** Pulls parked for long polling at once, across all connections. */
 export const heldPullsMax = 100_000;
@@ -111,6 +113,8 @@ export class Broker {
     ctx.trace = new TraceService(ctx);
     ctx.transactions = new TransactionalMessageService(ctx);
     ctx.transactionCheck = new TransactionalMessageCheckService(ctx, ctx.transactions, logger);
+    if (store.config.timerWheelEnable) ctx.topics.createIfMissing(TIMER_TOPIC, 1);
+    ctx.timer = TimerMessageStore.open(ctx);
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -141,6 +145,7 @@ export class Broker {
     this.holds.stop();
     await this.schedule.stop();
     await this.ctx.transactionCheck?.stop();
+    await this.ctx.timer?.stop();
     await this.ctx.trace?.stop();
     this.ctx.offsets.persist();
     await this.outerApi.unregisterBrokerAll(this.registration());
@@ -202,6 +207,7 @@ export class Broker {
         RequestCode.GET_BROKER_CONFIG,
         RequestCode.UPDATE_BROKER_CONFIG,
         RequestCode.VIEW_BROKER_STATS_DATA,
+        RequestCode.GET_TIMER_METRICS,
       ],
       adminStatsProcessor(ctx),
     );
@@ -220,6 +226,7 @@ export class Broker {
     this.holds.start();
     this.schedule.start();
     ctx.transactionCheck?.start();
+    ctx.timer?.start();
     ctx.trace?.start();
     ctx.consumers.on('idsChanged', (group: string, clients: ClientChannelInfo[]) => this.notifyConsumerIdsChanged(group, clients));
     this.remoting.on('channelClose', (channel) => {

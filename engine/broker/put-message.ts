@@ -1,7 +1,8 @@
 /**
  * The broker's side of a put: the transforms RocketMQ applies before the store sees a message
- * (delay level → SCHEDULE_TOPIC_XXXX, HookUtils.transformDelayLevelMessage) and the mapping of store
- * outcomes onto response codes, shared by send, send-back and scheduled delivery.
+ * (HookUtils.handleScheduleMessage: TIMER_* → rmq_sys_wheel_timer, delay level → SCHEDULE_TOPIC_XXXX)
+ * and the mapping of store outcomes onto response codes, shared by send, send-back and scheduled
+ * delivery — so every protocol that puts through here gets the same timer and delay behaviour.
  */
 import net from 'node:net';
 import { RMQ_SYS_SCHEDULE_TOPIC } from '../common/topic-validator';
@@ -11,6 +12,7 @@ import { decodeProperties, encodeProperties } from '../store/message-properties'
 import { ipToBytes } from '../store/message-id';
 import type { PutMessageResult, PutMessageStatus } from '../store/put-result';
 import type { BrokerContext } from './broker-context';
+import { applyTimer } from './timer/timer-message';
 
 export const PROPERTY_REAL_TOPIC = 'REAL_TOPIC';
 export const PROPERTY_REAL_QUEUE_ID = 'REAL_QID';
@@ -47,14 +49,21 @@ export function applyDelayLevel(ctx: BrokerContext, input: MessageInput, props: 
 }
 
 /**
- * Puts one message after the delay transform (unless `skipDelay`: scheduled delivery), counting it;
- * `receivedAt`: when a client's request arrived, to count its latency.
+ * Puts one message after the timer and delay transforms (unless `skipDelay`: scheduled and timer
+ * delivery), counting it; `receivedAt`: when a client's request arrived, to count its latency.
  */
 export async function putMessage(ctx: BrokerContext, input: MessageInput, options: { skipDelay?: boolean; receivedAt?: number } = {}): Promise<PutMessageResult> {
   const realTopic = input.topic;
   const props = input.properties;
-  if (!options.skipDelay && props.includes(`${PROPERTY_DELAY}\u0001`)) {
-    applyDelayLevel(ctx, input, decodeProperties(typeof props === 'string' ? props : props.toString('utf8')));
+  if (!options.skipDelay) {
+    const delay = props.includes(`${PROPERTY_DELAY}\u0001`);
+    const timer = props.includes('TIMER_');
+    if (delay || timer) {
+      const map = decodeProperties(typeof props === 'string' ? props : props.toString('utf8'));
+      const refused = timer ? applyTimer(ctx.store.config, input, map, Date.now()) : null;
+      if (refused) return refused;
+      if (delay) applyDelayLevel(ctx, input, map);
+    }
   }
   const result = await ctx.store.putMessage(input);
   if (result.appendResult) ctx.stats.recordPut(realTopic, 1, input.body.length, options.receivedAt);
@@ -74,6 +83,7 @@ export function putStatusToResponseCode(status: PutMessageStatus): number {
       return ResponseCode.SLAVE_NOT_AVAILABLE;
     case 'MESSAGE_ILLEGAL':
     case 'PROPERTIES_SIZE_EXCEEDED':
+    case 'WHEEL_TIMER_MSG_ILLEGAL':
       return ResponseCode.MESSAGE_ILLEGAL;
     case 'SERVICE_NOT_AVAILABLE':
       return ResponseCode.SERVICE_NOT_AVAILABLE;

@@ -6,6 +6,7 @@
  *   <root>/consumequeue/<topic>/<queueId>/<20-digit start byte offset>
  *   <root>/index/<yyyyMMddHHmmssSSS>
  *   <root>/checkpoint, <root>/abort, <root>/lock, <root>/config/*.json
+ *   <root>/timerwheel, <root>/timerlog/<20-digit start offset>, <root>/config/timercheck (timer messages)
  */
 import * as path from 'node:path';
 
@@ -17,6 +18,16 @@ export function offsetToFileName(offset: number): string {
 
 export function isOffsetFileName(name: string): boolean {
   return name.length === FILE_NAME_DIGITS && /^[0-9]+$/.test(name);
+}
+
+export function timerWheelPath(root: string): string {
+  return path.join(root, 'timerwheel');
+}
+export function timerLogDir(root: string): string {
+  return path.join(root, 'timerlog');
+}
+export function timerCheckPath(root: string): string {
+  return path.join(root, 'config', 'timercheck');
 }
 
 export function commitLogDir(root: string): string {

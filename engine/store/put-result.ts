@@ -18,6 +18,9 @@ export type PutMessageStatus =
   | 'MESSAGE_ILLEGAL'
   | 'PROPERTIES_SIZE_EXCEEDED'
   | 'OS_PAGE_CACHE_BUSY'
+  | 'WHEEL_TIMER_MSG_ILLEGAL'
+  | 'WHEEL_TIMER_FLOW_CONTROL'
+  | 'WHEEL_TIMER_NOT_ENABLE'
   | 'UNKNOWN_ERROR';
 
 export interface AppendMessageResult {

@@ -58,6 +58,21 @@ export interface MessageStoreConfig {
    * is taken to be in the page cache (RocketMQ's accessMessageInMemoryMaxRatio).
    */
   accessMessageInMemoryMaxRatio: number;
+  /** Timer messages (TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS) accepted; off: refused (WHEEL_TIMER_NOT_ENABLE). */
+  timerWheelEnable: boolean;
+  /** Longest timer delay accepted, s (3 days); a later delivery time is refused (WHEEL_TIMER_MSG_ILLEGAL). */
+  timerMaxDelaySec: number;
+  /** Width of one timing-wheel slot, ms: delivery is late by at most this much, never early. */
+  timerPrecisionMs: number;
+  /**
+   * Slots ahead of now a timer may be placed in (2 days of 1 s slots); a later timer is parked at
+   * the window's edge and re-put ("rolled") when it comes due. The wheel holds twice this many slots.
+   */
+  timerRollWindowSlot: number;
+  /** Timer checkpoint period, ms (bounds the window recovery re-examines after a crash). */
+  timerFlushIntervalMs: number;
+  /** TimerLog segment size, bytes (rounded down to a whole number of 52-byte units). */
+  mappedFileSizeTimerLog: number;
   /** Hook for tests: substitute for fs.fdatasync (fault injection). */
   fdatasync?: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
 }
@@ -88,6 +103,12 @@ export const DEFAULT_STORE_CONFIG: MessageStoreConfig = {
   messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
   maxTransferBytesOnMessage: 262_144,
   accessMessageInMemoryMaxRatio: 40,
+  timerWheelEnable: true,
+  timerMaxDelaySec: 3 * 24 * 3600,
+  timerPrecisionMs: 1000,
+  timerRollWindowSlot: 2 * 24 * 3600,
+  timerFlushIntervalMs: 1000,
+  mappedFileSizeTimerLog: 100 * 1024 * 1024,
 };
 
 const DELAY_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -111,5 +132,8 @@ export function resolveStoreConfig(partial: Partial<MessageStoreConfig> = {}): M
     throw new RangeError(`mappedFileSizeConsumeQueue must be a multiple of 20, got ${c.mappedFileSizeConsumeQueue}`);
   }
   if (c.mappedFileSizeCommitLog < 4096) throw new RangeError('mappedFileSizeCommitLog must be ≥ 4096');
+  if (!Number.isInteger(c.timerPrecisionMs) || c.timerPrecisionMs < 100) throw new RangeError('timerPrecisionMs must be an integer ≥ 100');
+  if (!Number.isInteger(c.timerRollWindowSlot) || c.timerRollWindowSlot < 2) throw new RangeError('timerRollWindowSlot must be an integer ≥ 2');
+  if (!Number.isInteger(c.timerMaxDelaySec) || c.timerMaxDelaySec < 1) throw new RangeError('timerMaxDelaySec must be an integer ≥ 1');
   return c;
 }

@@ -2,7 +2,7 @@
  * Admin reads of the broker's state (the stats half of RocketMQ's AdminBrokerProcessor):
  * GET_TOPIC_STATS_INFO (202), GET_CONSUME_STATS (208), GET_CONSUMER_CONNECTION_LIST (203),
  * GET_PRODUCER_CONNECTION_LIST (204), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_RUNTIME_INFO (28),
- * VIEW_BROKER_STATS_DATA (315), GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
+ * VIEW_BROKER_STATS_DATA (315), GET_TIMER_METRICS (61), GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
  * maps in fastjson's object-key form, so mqadmin and the dashboard read them.
  */
 import fs from 'node:fs';
@@ -50,6 +50,8 @@ export function adminStatsProcessor(ctx: BrokerContext) {
         if (!data) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The stats <${name}> <${key}> not exist` });
         return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody(data) });
       }
+      case RequestCode.GET_TIMER_METRICS:
+        return timerMetrics(ctx, request);
       case RequestCode.GET_BROKER_CONFIG:
         return getBrokerConfig(ctx, request);
       case RequestCode.UPDATE_BROKER_CONFIG:
@@ -216,6 +218,7 @@ export function runtimeInfo(ctx: BrokerContext, now = Date.now()): Record<string
     bootTimestamp: String(ctx.startedAt),
     runtime: formatRuntime(now - ctx.startedAt),
     brokerRole: ctx.config.brokerId === 0 ? 'ASYNC_MASTER' : 'SLAVE',
+    ...timerRuntimeInfo(ctx, now),
   };
   const commitLogDisk = diskUsage(path.join(store.rootDir, 'commitlog'));
   table.commitLogDiskRatio = String(commitLogDisk?.usedRatio ?? -1);
@@ -224,6 +227,32 @@ export function runtimeInfo(ctx: BrokerContext, now = Date.now()): Record<string
     ? `Total : ${humanReadableByteCount(commitLogDisk.total)}, Free : ${humanReadableByteCount(commitLogDisk.free)}.`
     : 'Total : 0 B, Free : 0 B.';
   return table;
+}
+
+/**
+ * GET_TIMER_METRICS (61): TimerMetricsSerializeWrapper, the timers pending per real topic
+ * ({"dataVersion":…,"timingCount":{topic:{count,timeStamp}}}), as AdminBrokerProcessor.getTimerMetrics.
+ */
+function timerMetrics(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+  if (!ctx.timer) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'The timer message store is null' });
+  const now = Date.now();
+  const timingCount: Record<string, { count: number; timeStamp: number }> = {};
+  for (const [topic, count] of ctx.timer.pendingByTopic()) timingCount[topic] = { count, timeStamp: now };
+  const dataVersion = { counter: 0, stateVersion: 0, timestamp: now };
+  return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ dataVersion, timingCount }) });
+}
+
+/** AdminBrokerProcessor's timer keys: seconds the wheel's reader is behind, records not yet in the wheel, timers pending. */
+function timerRuntimeInfo(ctx: BrokerContext, now: number): Record<string, string> {
+  const t = ctx.timer && ctx.store.config.timerWheelEnable ? ctx.timer.stats(now) : null;
+  if (!t) return { timerReadBehind: '0', timerOffsetBehind: '0', timerCongestNum: '0', timerEnqueueTps: '0.0', timerDequeueTps: '0.0' };
+  return {
+    timerReadBehind: String(Math.max(0, Math.floor((now - t.readTimeMs) / 1000))),
+    timerOffsetBehind: String(t.offsetBehind),
+    timerCongestNum: String(t.pending),
+    timerEnqueueTps: t.enqueueTps.toFixed(1),
+    timerDequeueTps: t.dequeueTps.toFixed(1),
+  };
 }
 
 /** RocketMQ's MixAll.humanReadableByteCount(bytes, si=false): "512 B", "1.5 KiB", "250.0 GiB". */

@@ -16,6 +16,7 @@ import { QUEUEOFFSET_OFFSET } from '../../store/layout/message-layout';
 import { readLong } from '../../util/bytes';
 import { CONTEXT_FAILED, MSG_TYPE_DELAY, MSG_TYPE_TRANS_COMMIT, MSG_TYPE_TRANS_HALF, positionKeys } from './trace-data';
 import { TraceWriter, type TraceWriterStats } from './trace-writer';
+import { TIMER_TOPIC } from '../timer/timer-message';
 
 /** Topic attribute that turns tracing off for one topic. */
 export const TRACE_ENABLED_ATTRIBUTE = 'trace.enabled';
@@ -132,7 +133,8 @@ export class TraceService {
       this.onRetryOrDlq(group, s.msgId, keys ?? '', s.reconsumeTimes, { topic: s.storedTopic === s.topic || s.storedTopic.startsWith(DLQ_GROUP_TOPIC_PREFIX) ? s.storedTopic : s.topic, delayLevel: Number(s.props.DELAY ?? 0) });
       return;
     }
-    const delayed = Number(s.props.DELAY ?? 0) > 0;
+    // A timer message waits in rmq_sys_wheel_timer as a delayed one waits in SCHEDULE_TOPIC_XXXX.
+    const delayed = Number(s.props.DELAY ?? 0) > 0 || s.storedTopic === TIMER_TOPIC;
     const transactional = (s.sysFlag & 0xc) === 0x4;
     if (!delayed && !transactional) {
       this.onPublishRange(s.producerGroup, s.topic, s.queueId, s.append.logicsOffset, 1, s.clientHost, s.startedAt, s.append.storeTimestamp);
@@ -238,7 +240,7 @@ export class TraceService {
     }
   }
 
-  /** A delayed message (or a retry) reached its real topic. */
+  /** A delayed message, a timer message (DELAY empty) or a retry reached its real topic. */
   onScheduledDelivery(msg: DecodedMessage, realTopic: string, queueId: number, queueOffset: number): void {
     const msgId = msg.properties.UNIQ_KEY ?? msg.msgId;
     const keys = msg.properties.KEYS ?? '';
