@@ -75,7 +75,15 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
                 <dt>Transaction</dt>
                 <dd>
                   <HeldBadge badge={transactionBadge(m.transaction)} testId="message-transaction" />
-                  <span className="small muted"> producer group {m.transaction.producerGroup || '—'}, transaction id <span className="mono">{m.transaction.transactionId}</span></span>
+                  <span className="small muted">
+                    {' '}
+                    producer group {m.transaction.producerGroup || '—'}
+                    {m.transaction.transactionId !== m.msgId && (
+                      <>
+                        , transaction id <span className="mono">{m.transaction.transactionId}</span>
+                      </>
+                    )}
+                  </span>
                 </dd>
               </>
             )}

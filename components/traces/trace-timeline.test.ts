@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TraceEntry } from '../../server/admin/traces';
-import { buildTimeline } from './trace-timeline';
+import { buildTimeline, recordStatus } from './trace-timeline';
 
 function rec(p: Partial<TraceEntry>): TraceEntry {
   return { type: 'Pub', timestamp: 0, msgId: 'M', group: '', topic: 't', keys: '', costMs: 0, success: null, clientHost: '', reconsumeTimes: null, requestId: '', source: 'broker', writer: 'broker-a', raw: [], ...p };
@@ -61,6 +61,7 @@ test('transaction steps: the half message, then the decision with its state, a c
     ['publish', 'half message stored (transactional)', 1_000, 1_001],
     ['transaction', 'transaction committed, 50 ms after the half message', 1_000, 1_050],
   ]);
+  assert.deepEqual(commit.lanes, ['producer pg', 'transaction pg']);
   assert.deepEqual(commit.steps.filter((s) => s.slow).map((s) => s.kind), ['publish']);
   const checked = buildTimeline([half, rec({ type: 'EndTransaction', group: 'pg', timestamp: 9_000, success: false, raw: endRaw('ROLLBACK_MESSAGE', true, '') })]);
   assert.equal(checked.steps[1]?.label, 'transaction rolled back (answer to a check-back), 8s after the half message');
@@ -68,4 +69,11 @@ test('transaction steps: the half message, then the decision with its state, a c
   assert.equal(discarded.steps[1]?.label, 'transaction discarded by the broker: no decision after 15 checks (transactionCheckMax 15), 1m 38s after the half message');
   const alone = buildTimeline([rec({ type: 'EndTransaction', group: 'pg', timestamp: 5, success: true, raw: endRaw('COMMIT_MESSAGE', false, '') })]);
   assert.deepEqual(alone.steps.map((s) => [s.label, s.start, s.end]), [['transaction committed', 5, 5]]);
+});
+
+test('the raw status of an EndTransaction is its state: a rollback is no failure, a discard says so', () => {
+  const end = (state: string, success: boolean | null, reason = '') => recordStatus({ type: 'EndTransaction', success, raw: endRaw(state, false, reason) })?.label;
+  assert.deepEqual([end('COMMIT_MESSAGE', true), end('ROLLBACK_MESSAGE', false), end('UNKNOW', null), end('ROLLBACK_MESSAGE', false, 'too many checks')], ['commit', 'rollback', 'unknown', 'discarded']);
+  assert.equal(recordStatus({ type: 'SubAfter', success: false, raw: [] })?.label, 'failed');
+  assert.equal(recordStatus({ type: 'Delay', success: null, raw: [] }), null);
 });

@@ -93,7 +93,18 @@ function transactionStep(records: readonly TraceEntry[], r: TraceEntry): Timelin
   const pub = parkedBy(records, r, MSG_TYPE_TRANS_HALF);
   const start = pub ? Math.min(storedAt(pub), r.timestamp) : r.timestamp;
   const label = `transaction ${outcome}${byCheck && reason === '' ? ' (answer to a check-back)' : ''}${pub ? `, ${waitText(r.timestamp - start)} after the half message` : ''}`;
-  return { lane: laneOf(r, `producer ${r.group}`), label, kind: 'transaction', start, end: r.timestamp, slow: false };
+  // Its own lane: the wait would hide the producer's publish under it.
+  return { lane: laneOf(r, `transaction ${r.group}`), label, kind: 'transaction', start, end: r.timestamp, slow: false };
+}
+
+/** The status cell of a raw record: an EndTransaction's state (a rollback is no failure), else success / failed. */
+export function recordStatus(r: Pick<TraceEntry, 'type' | 'success' | 'raw'>): { label: string; className: string } | null {
+  if (r.type === 'EndTransaction') {
+    if ((r.raw[15] ?? '') !== '') return { label: 'discarded', className: 'badge badge-error' };
+    return r.success ? { label: 'commit', className: 'badge badge-ok' } : r.success === false ? { label: 'rollback', className: 'badge badge-warn' } : { label: 'unknown', className: 'badge badge-unknown' };
+  }
+  if (r.success === null) return null;
+  return r.success ? { label: 'success', className: 'badge badge-ok' } : { label: 'failed', className: 'badge badge-error' };
 }
 
 /** Waits the user chose (a delivery time, a decision) are no slow steps. */
