@@ -113,8 +113,16 @@ export class Broker {
     ctx.trace = new TraceService(ctx);
     ctx.transactions = new TransactionalMessageService(ctx);
     ctx.transactionCheck = new TransactionalMessageCheckService(ctx, ctx.transactions, logger);
-    if (store.config.timerWheelEnable) ctx.topics.createIfMissing(TIMER_TOPIC, 1);
-    ctx.timer = TimerMessageStore.open(ctx);
+    if (store.config.timerWheelEnable) {
+      ctx.topics.createIfMissing(TIMER_TOPIC, 1);
+      try {
+        ctx.timer = TimerMessageStore.open(ctx);
+      } catch (err) {
+        await store.close();
+        await remoting.close();
+        throw err;
+      }
+    }
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
@@ -208,6 +216,7 @@ export class Broker {
         RequestCode.UPDATE_BROKER_CONFIG,
         RequestCode.VIEW_BROKER_STATS_DATA,
         RequestCode.GET_TIMER_METRICS,
+        RequestCode.GET_TIMER_CHECK_POINT,
       ],
       adminStatsProcessor(ctx),
     );

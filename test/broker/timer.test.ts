@@ -16,6 +16,7 @@ import { RequestCode } from '../../engine/remoting/request-code';
 import { ResponseCode } from '../../engine/remoting/response-code';
 import { decodeJsonBody } from '../../engine/remoting/protocol/json-body';
 import type { DecodedMessage } from '../../engine/store/message-codec';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 
 /** Lateness allowed in assertions, ms: one slot (1 s) plus a loaded machine's scheduling slack. */
 const LATE_MAX_MS = 2500;
@@ -99,6 +100,12 @@ test('the three timer properties deliver at their time, never early, with Rocket
     const byId = await raw.call(RequestCode.QUERY_MESSAGE, { topic: 'timer-raw', key: ids.get(w.body), maxNum: 32, beginTimestamp: 0, endTimestamp: String(Date.now() + 1000), _UNIQUE_KEY_QUERY: 'true' });
     assert.deepEqual(decodeAll(byId.body).filter((x) => x.topic === 'timer-raw').map((x) => x.body.toString()), [w.body]);
   }
+  // GET_TIMER_CHECK_POINT: RocketMQ's 56 bytes; the read pointer is past every slot that fired.
+  await new Promise((r) => setTimeout(r, 1200)); // one checkpoint interval
+  const ckpt = (await raw.call(RequestCode.GET_TIMER_CHECK_POINT)).body as Buffer;
+  assert.equal(ckpt.length, 56);
+  assert.ok(Number(ckpt.readBigInt64BE(0)) > Math.max(...wants.map((w) => w.at)) - 1000, 'lastReadTimeMs past the fired slots');
+  assert.ok(Number(ckpt.readBigInt64BE(16)) >= 3, 'lastTimerQueueOffset past the three parked records');
   const metricsAfter = decodeJsonBody((await raw.call(RequestCode.GET_TIMER_METRICS)).body as Buffer) as { timingCount: Record<string, { count: number }> };
   assert.equal(metricsAfter.timingCount['timer-raw']?.count ?? 0, 0);
 });
@@ -110,6 +117,9 @@ test('a delivery time beyond timerMaxDelaySec, or one that does not parse, is re
     assert.equal(r.code, ResponseCode.MESSAGE_ILLEGAL, JSON.stringify(props));
     assert.match(r.remark ?? '', /^timer message illegal, the delay time should not be bigger than the max delay 259200000ms/);
   }
+  const config = (await raw.call(RequestCode.GET_BROKER_CONFIG)).body?.toString() ?? '';
+  assert.match(config, /^timerMaxDelaySec=259200$/m);
+  assert.match(config, /^timerWheelEnable=true$/m);
   // Exactly the maximum is accepted; a time already passed is stored for its topic at once.
   assert.equal((await raw.send('timer-raw', 'at-max', { TIMER_DELAY_SEC: String(3 * 24 * 3600 - 5) })).code, ResponseCode.SUCCESS);
   const before = (await pullAll(raw, 'timer-raw')).length;
@@ -173,7 +183,7 @@ test('real ali-ons producers set the timer property and a real ali-ons consumer 
   }
 });
 
-test('timers pending across a clean restart fire once, after it, at their time', async () => {
+test('timers pending across a clean restart fire once, after it, at their time (or at once if they came due meanwhile)', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-timer-restart-'));
   try {
     let engine = await startEngine({ dataDir });
@@ -199,11 +209,86 @@ test('timers pending across a clean restart fire once, after it, at their time',
       got = await pullAll(p, 'timer-restart');
       assert.deepEqual(got.map((m) => m.body.toString()).sort(), Array.from({ length: 20 }, (_, i) => `r-${i}`).sort());
       for (const m of got) assert.ok(m.storeTimestamp >= due, 'never early');
+
+      // Timers that came due while the broker was down fire as soon as it is back, once.
+      const soon = Date.now() + 1000;
+      for (let i = 0; i < 10; i++) assert.equal((await p.send('timer-restart', `down-${i}`, { TIMER_DELIVER_MS: String(soon) })).code, ResponseCode.SUCCESS);
+      await new Promise((r) => setTimeout(r, 300));
+      await p.close();
+      await engine.close();
+      await new Promise((r) => setTimeout(r, Math.max(0, soon - Date.now()) + 1500));
+      engine = await startEngine({ dataDir });
+      p = new RawProducer(engine.brokerAddr);
+      const restartedAt = Date.now();
+      let down: DecodedMessage[] = [];
+      while (down.length < 10 && Date.now() < restartedAt + 10_000) {
+        down = (await pullAll(p, 'timer-restart')).filter((m) => m.body.toString().startsWith('down-'));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      down = (await pullAll(p, 'timer-restart')).filter((m) => m.body.toString().startsWith('down-'));
+      assert.equal(down.length, 10);
+      for (const m of down) assert.ok(m.storeTimestamp - restartedAt < LATE_MAX_MS, `fired ${m.storeTimestamp - restartedAt} ms after the restart`);
     } finally {
       await p.close();
       await engine.close();
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the trace shows the timer wait: Pub when parked, Delay when it reached its topic', async () => {
+  const admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+  try {
+    const r = await raw.send('timer-raw', 'traced', { TIMER_DELAY_MS: '1200', KEYS: 'traced-key' });
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    const msgId = String(r.extFields.transactionId);
+    const end = Date.now() + 15_000;
+    let types: string[] = [];
+    while (!types.includes('Delay') && Date.now() < end) {
+      types = ((await admin.queryTraces({ msgId }))[0]?.records ?? []).map((x) => x.type);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.deepEqual(types.slice(0, 2), ['Pub', 'Delay']);
+  } finally {
+    await admin.close();
+  }
+});
+
+test('a timer beyond the roll window goes round the wheel (TIMER_ROLL_TIMES) and fires once, on time', async () => {
+  // A 4-slot roll window (8-slot wheel): a 9 s timer is parked at the window's edge and re-put twice or more.
+  const small = await startEngine({ store: { timerRollWindowSlot: 4 } });
+  const p = new RawProducer(small.brokerAddr);
+  try {
+    await p.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'timer-roll', readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+    const due = Date.now() + 9000;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await p.send('timer-roll', `roll-${i}`, { TIMER_DELIVER_MS: String(due + i * 100) });
+      assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+      ids.push(String(r.extFields.transactionId));
+    }
+    let got: DecodedMessage[] = [];
+    const end = Date.now() + 20_000;
+    while (got.length < 10 && Date.now() < end) {
+      got = await pullAll(p, 'timer-roll');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // nothing more comes
+    got = await pullAll(p, 'timer-roll');
+    assert.deepEqual(got.map((m) => m.body.toString()).sort(), ids.map((_, i) => `roll-${i}`).sort());
+    for (const m of got) {
+      const i = Number(m.body.toString().slice(5));
+      assert.ok(m.storeTimestamp >= due + i * 100, `${m.body.toString()} early by ${due + i * 100 - m.storeTimestamp} ms`);
+      assert.ok(m.storeTimestamp - (due + i * 100) <= LATE_MAX_MS);
+      assert.ok(Number(m.properties.TIMER_ROLL_TIMES) >= 1, `rolled ${m.properties.TIMER_ROLL_TIMES ?? 0} times`);
+      assert.equal(m.properties.UNIQ_KEY, ids[i]);
+    }
+    // The roll copies went back through the timer topic.
+    assert.ok((await pullAll(p, 'rmq_sys_wheel_timer')).length > 10);
+  } finally {
+    await p.close();
+    await small.close();
   }
 });

@@ -2,7 +2,7 @@
  * Admin reads of the broker's state (the stats half of RocketMQ's AdminBrokerProcessor):
  * GET_TOPIC_STATS_INFO (202), GET_CONSUME_STATS (208), GET_CONSUMER_CONNECTION_LIST (203),
  * GET_PRODUCER_CONNECTION_LIST (204), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_RUNTIME_INFO (28),
- * VIEW_BROKER_STATS_DATA (315), GET_TIMER_METRICS (61), GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
+ * VIEW_BROKER_STATS_DATA (315), GET_TIMER_CHECK_POINT (60), GET_TIMER_METRICS (61), GET_BROKER_CONFIG (26) and UPDATE_BROKER_CONFIG (25). Bodies in RocketMQ's shapes, MessageQueue-keyed
  * maps in fastjson's object-key form, so mqadmin and the dashboard read them.
  */
 import fs from 'node:fs';
@@ -52,6 +52,9 @@ export function adminStatsProcessor(ctx: BrokerContext) {
       }
       case RequestCode.GET_TIMER_METRICS:
         return timerMetrics(ctx, request);
+      case RequestCode.GET_TIMER_CHECK_POINT:
+        if (!ctx.timer) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'The checkpoint is null' });
+        return createResponse(request, ResponseCode.SUCCESS, { body: ctx.timer.checkpointBytes() });
       case RequestCode.GET_BROKER_CONFIG:
         return getBrokerConfig(ctx, request);
       case RequestCode.UPDATE_BROKER_CONFIG:

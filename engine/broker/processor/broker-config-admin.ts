@@ -63,9 +63,11 @@ export function brokerConfigProperties(config: BrokerConfig): string {
 }
 
 export function getBrokerConfig(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
-  // Apache answers broker, netty and store configs together; the store's delay levels are the one store
-  // key admin tools read (the console dates a scheduled message's delivery with them).
-  const text = `${brokerConfigProperties(ctx.config)}messageDelayLevel=${ctx.store.config.messageDelayLevel}\n`;
+  // Apache answers broker, netty and store configs together; of the store's keys admin tools read the
+  // delay levels (the console dates a scheduled message's delivery with them) and the timer settings.
+  const s = ctx.store.config;
+  const timer = `timerWheelEnable=${s.timerWheelEnable}\ntimerMaxDelaySec=${s.timerMaxDelaySec}\ntimerPrecisionMs=${s.timerPrecisionMs}\ntimerRollWindowSlot=${s.timerRollWindowSlot}\n`;
+  const text = `${brokerConfigProperties(ctx.config)}messageDelayLevel=${s.messageDelayLevel}\n${timer}`;
   return createResponse(request, ResponseCode.SUCCESS, {
     header: { version: encodeJsonBody(versionOf(ctx.config)).toString('utf8') },
     body: Buffer.from(text, 'utf8'),

@@ -40,7 +40,7 @@ export interface TimerCheckpointState {
 
 export class TimerCheckpoint {
   state: TimerCheckpointState = { lastReadTimeMs: 0, lastTimerLogFlushPos: 0, lastTimerQueueOffset: 0, lastDeliverPhyOffset: 0 };
-  /** False when the file did not exist (a first start: nothing to recover). */
+  /** False when the file did not exist or holds no whole state (a first start: nothing to recover). */
   readonly existed: boolean;
   private counter = 0;
   private readonly buf = Buffer.alloc(TIMER_CHECKPOINT_SIZE);
@@ -48,10 +48,11 @@ export class TimerCheckpoint {
 
   constructor(readonly filePath: string) {
     fs.mkdirSync(path.dirname(filePath), { recursive: true });
-    this.existed = fs.existsSync(filePath);
-    this.fd = fs.openSync(filePath, this.existed ? 'r+' : 'w+');
-    const n = this.existed ? fs.readSync(this.fd, this.buf, 0, TIMER_CHECKPOINT_SIZE, 0) : 0;
-    if (n >= CKPT_MASTER_TIMER_QUEUE_OFFSET) {
+    const exists = fs.existsSync(filePath);
+    this.fd = fs.openSync(filePath, exists ? 'r+' : 'w+');
+    const n = exists ? fs.readSync(this.fd, this.buf, 0, TIMER_CHECKPOINT_SIZE, 0) : 0;
+    this.existed = n >= CKPT_DATA_VERSION_STATE;
+    if (this.existed) {
       this.state = {
         lastReadTimeMs: readLong(this.buf, CKPT_LAST_READ_TIME_MS),
         lastTimerLogFlushPos: readLong(this.buf, CKPT_LAST_TIMER_LOG_FLUSH_POS),
@@ -64,6 +65,19 @@ export class TimerCheckpoint {
 
   /** Writes `state` and makes it durable. */
   async flush(state: TimerCheckpointState): Promise<void> {
+    this.write(state);
+    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+    this.state = { ...state };
+  }
+
+  /** `flush`, blocking: the first checkpoint of a new wheel, written before anything can fire. */
+  flushSync(state: TimerCheckpointState): void {
+    this.write(state);
+    fs.fdatasyncSync(this.fd);
+    this.state = { ...state };
+  }
+
+  private write(state: TimerCheckpointState): void {
     this.counter++;
     writeLong(this.buf, state.lastReadTimeMs, CKPT_LAST_READ_TIME_MS);
     writeLong(this.buf, state.lastTimerLogFlushPos, CKPT_LAST_TIMER_LOG_FLUSH_POS);
@@ -75,8 +89,11 @@ export class TimerCheckpoint {
     writeLong(this.buf, state.lastDeliverPhyOffset, CKPT_LAST_DELIVER_PHY_OFFSET);
     const n = fs.writeSync(this.fd, this.buf, 0, TIMER_CHECKPOINT_SIZE, 0);
     assert(n === TIMER_CHECKPOINT_SIZE, `short write of ${this.filePath}`);
-    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-    this.state = { ...state };
+  }
+
+  /** TimerCheckpoint.encode: RocketMQ's 56 bytes of the last written state (GET_TIMER_CHECK_POINT's body). */
+  encode(): Buffer {
+    return Buffer.from(this.buf.subarray(0, CKPT_LAST_DELIVER_PHY_OFFSET));
   }
 
   close(): void {

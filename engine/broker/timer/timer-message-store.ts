@@ -26,9 +26,11 @@
  */
 import * as path from 'node:path';
 import type { BrokerContext } from '../broker-context';
-import { decodeMessage } from '../../store/message-codec';
+import { checkRecord, decodeMessage, RecordInfo } from '../../store/message-codec';
+import { findPropertyValue } from '../../store/message-properties';
+import { CorruptSegmentError } from '../../store/errors';
 import { timerCheckPath, timerLogDir, timerWheelPath } from '../../store/file-names';
-import { javaStringHashCode } from '../../util/java-hash';
+import { javaHashUtf8 } from '../../util/java-hash';
 import { hostOf, putMessage } from '../put-message';
 import { convertTimerMessage, PROPERTY_TIMER_OUT_MS, TIMER_TOPIC } from './timer-message';
 import { TimerCheckpoint, type TimerCheckpointState } from './timer-checkpoint';
@@ -44,6 +46,7 @@ const DEQUEUE_PARALLEL = 64;
 const ENQUEUE_POLL_MS = 100;
 /** Empty slots passed before yielding to the event loop (a reader catching up after downtime). */
 const SLOTS_PER_YIELD = 4096;
+const NO_DELAY_LEVELS: readonly number[] = [];
 /** Pause before firing a slot again after a failed put, ms. */
 const FIRE_RETRY_MS = 1000;
 /** TimerLog segments are deleted this often, ms. */
@@ -80,8 +83,18 @@ export class TimerMessageStore {
   private lastClean = Date.now();
   private counters = { enqueued: 0, dequeued: 0, at: Date.now(), enqueueTps: 0, dequeueTps: 0, lastEnqueued: 0, lastDequeued: 0 };
   private readonly unitScratch = Buffer.alloc(ENQUEUE_BATCH * UNIT_SIZE);
+  /** Reused per record on the enqueue path. */
+  private readonly info = new RecordInfo();
+  private readonly unit: TimerUnit = { prevPos: -1, magic: 0, enqueueMs: 0, delayedMs: 0, offsetPy: 0, sizePy: 0, topicHash: 0, queueOffset: 0 };
+  private kickQueued = false;
+  /** Called from inside the store's dispatch: the read happens after it, never nested in it. */
   private readonly listener = (topic: string) => {
-    if (topic === TIMER_TOPIC) this.kickEnqueue();
+    if (topic !== TIMER_TOPIC || this.kickQueued) return;
+    this.kickQueued = true;
+    setImmediate(() => {
+      this.kickQueued = false;
+      this.kickEnqueue();
+    });
   };
 
   private constructor(
@@ -113,6 +126,11 @@ export class TimerMessageStore {
     for (const offset of r.fired) self.fired.add(offset);
     for (const [hash, entry] of r.perTopic) self.perTopic.set(hash, entry);
     self.pendingTotal = r.pending;
+    // Without a checkpoint a crash before the first periodic one would restart the read pointer at
+    // that restart's "now", passing over slots that never fired: pin it now.
+    if (!checkpoint.existed) {
+      checkpoint.flushSync({ lastReadTimeMs: r.readTimeMs, lastTimerLogFlushPos: 0, lastTimerQueueOffset: r.queueOffset, lastDeliverPhyOffset: r.deliverPhyFrom });
+    }
     return self;
   }
 
@@ -137,10 +155,16 @@ export class TimerMessageStore {
     if (this.wake) clearTimeout(this.wake);
     while (this.enqueueRunning) await new Promise((r) => setTimeout(r, 5));
     await this.dequeueRunning;
-    if (!this.failure) await this.flush();
-    this.wheel.close();
-    this.log.close();
-    this.checkpoint.close();
+    try {
+      // A periodic flush in flight captured an older state: wait for it, then write the final one.
+      // (Its failure, if any, is already recorded by fail() and stops the final write.)
+      await this.flushing?.catch(() => undefined);
+      if (!this.failure) await this.flush();
+    } finally {
+      this.wheel.close();
+      this.log.close();
+      this.checkpoint.close();
+    }
   }
 
   /** The error that stopped the service, if any (it then neither enqueues nor fires). */
@@ -164,6 +188,11 @@ export class TimerMessageStore {
       enqueueTps: this.counters.enqueueTps,
       dequeueTps: this.counters.dequeueTps,
     };
+  }
+
+  /** The last checkpoint written, in RocketMQ's encoding (GET_TIMER_CHECK_POINT). */
+  checkpointBytes(): Buffer {
+    return this.checkpoint.encode();
   }
 
   /** Pending timers per real topic (TimerMetrics.timingCount). */
@@ -228,13 +257,11 @@ export class TimerMessageStore {
     const firstPos = this.log.endOffset;
     let n = 0;
     for (let i = 0; i < r.messages.length; i++) {
-      const msg = decodeMessage(r.messages[i] as Buffer, 0, { checkCRC: false });
-      const queueOffset = r.queueOffsets[i] as number;
-      const unit = this.placeUnit(msg, queueOffset, now);
+      const unit = this.placeUnit(r.messages[i] as Buffer, r.queueOffsets[i] as number, now);
       if (unit === null) break; // its slot is still held by an older, unread time: retry later
       unit.prevPos = this.wheel.link(unit.delayedMs, firstPos + n * UNIT_SIZE);
       encodeUnit(this.unitScratch, n * UNIT_SIZE, unit);
-      this.countTopic(unit.topicHash, msg.properties.REAL_TOPIC, 1);
+      this.countTopic(unit.topicHash, this.perTopic.has(unit.topicHash) ? undefined : this.realTopicOf(r.messages[i] as Buffer), 1);
       n++;
     }
     if (n > 0) {
@@ -246,11 +273,39 @@ export class TimerMessageStore {
     return n === r.messages.length && n === ENQUEUE_BATCH;
   }
 
+  /** Locates a served record's fields and properties in `this.info` (no decode, no allocation). */
+  private locate(record: Buffer): void {
+    if (checkRecord(record, 0, record.length, false, this.info, NO_DELAY_LEVELS) !== record.length) {
+      throw new CorruptSegmentError(TIMER_TOPIC, this.queueOffset, `timer-topic record does not check: ${this.info.invalidReason}`);
+    }
+  }
+
+  /** A property of the record `locate` last saw, as a number (NaN when absent or not digits). */
+  private numericProperty(record: Buffer, name: string): number {
+    const range = this.info.range;
+    if (!findPropertyValue(record, this.info.propertiesStart, this.info.propertiesEnd, name, range)) return NaN;
+    let v = 0;
+    for (let i = range[0] as number; i < (range[1] as number); i++) {
+      const d = (record[i] as number) - 0x30;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return range[1] === range[0] ? NaN : v;
+  }
+
+  private realTopicOf(record: Buffer): string {
+    this.locate(record);
+    const range = this.info.range;
+    if (!findPropertyValue(record, this.info.propertiesStart, this.info.propertiesEnd, 'REAL_TOPIC', range)) return '';
+    return record.toString('utf8', range[0], range[1]);
+  }
+
   /** The unit for a parked record: its slot (rolled, or moved past the reader), or null if that slot is busy. */
-  private placeUnit(msg: ReturnType<typeof decodeMessage>, queueOffset: number, now: number): TimerUnit | null {
+  private placeUnit(record: Buffer, queueOffset: number, now: number): TimerUnit | null {
+    this.locate(record);
     const p = this.precisionMs;
     const writeTime = Math.floor(now / p) * p;
-    const out = Number(msg.properties[PROPERTY_TIMER_OUT_MS]);
+    const out = this.numericProperty(record, PROPERTY_TIMER_OUT_MS);
     let slot = Number.isFinite(out) ? Math.floor(out / p) * p : writeTime;
     let magic = MAGIC_DEFAULT;
     const window = this.rollWindowSlots * p;
@@ -263,16 +318,18 @@ export class TimerMessageStore {
     if (slot < earliest) slot = earliest;
     const occupant = this.wheel.occupantTime(slot);
     if (occupant !== -1 && occupant !== slot && occupant >= this.readTimeMs) return null;
-    return {
-      prevPos: -1,
-      magic,
-      enqueueMs: writeTime,
-      delayedMs: slot,
-      offsetPy: msg.commitLogOffset,
-      sizePy: msg.storeSize,
-      topicHash: javaStringHashCode(msg.properties.REAL_TOPIC ?? ''),
-      queueOffset,
-    };
+    const range = this.info.range;
+    const hasTopic = findPropertyValue(record, this.info.propertiesStart, this.info.propertiesEnd, 'REAL_TOPIC', range);
+    const u = this.unit;
+    u.prevPos = -1;
+    u.magic = magic;
+    u.enqueueMs = writeTime;
+    u.delayedMs = slot;
+    u.offsetPy = this.info.physicalOffset;
+    u.sizePy = this.info.size;
+    u.topicHash = hasTopic ? javaHashUtf8(0, record, range[0] as number, range[1] as number) : 0;
+    u.queueOffset = queueOffset;
+    return u;
   }
 
   // ------------------------------------------------------------------ dequeue
@@ -397,6 +454,9 @@ export class TimerMessageStore {
     };
     const pages = this.wheel.takeDirtyPages();
     const run = async () => {
+      // SYNC_FLUSH promises durability, not just survival of the process: the copies of the slots
+      // the checkpoint calls fired (written with WAIT=false) must be on disk before it says so.
+      if (this.ctx.store.config.flushDiskType === 'SYNC_FLUSH') await this.ctx.store.flushCheckpoint();
       await this.log.flush();
       await this.wheel.writePages(pages);
       await this.checkpoint.flush(state);

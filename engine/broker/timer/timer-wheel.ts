@@ -50,7 +50,7 @@ export class TimerWheel {
     const size = fs.fstatSync(this.fd).size;
     if (exists && size !== 0 && size !== length) {
       fs.closeSync(this.fd);
-      throw new CorruptSegmentError(filePath, 0, `timer wheel is ${size} bytes, expected ${length} (${slots} slots)`);
+      throw new CorruptSegmentError(filePath, 0, `timer wheel is ${size} bytes, expected ${length} (${slots} slots: was timerRollWindowSlot changed?)`);
     }
     if (size === length) {
       const n = fs.readSync(this.fd, this.ring, 0, length, 0);
