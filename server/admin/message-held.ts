@@ -11,8 +11,7 @@
 import { TIMER_TOPIC } from '../../engine/broker/timer/timer-message';
 import { RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, RMQ_SYS_TRANS_HALF_TOPIC } from '../../engine/common/topic-validator';
 import type { DecodedMessage } from '../../engine/store/message-codec';
-import type { BrokerRef } from './admin-transport';
-import type { AdminTransport } from './admin-transport';
+import type { AdminTransport, BrokerRef } from './admin-transport';
 import type { MessageDetail } from './admin-types';
 import type { CopyFinder } from './message-detail';
 import { timerOfMessage } from './timers';
