@@ -39,6 +39,7 @@ test('transactional commit and rollback, and a timer 5 s ahead: states on the me
     await expect(page.getByTestId('message-transaction')).toHaveText('rolled back', { timeout: 15_000 });
     await expect(page.getByTestId('message-transaction-detail')).toHaveText('never delivered to consumers');
     await expect(message).toContainText('held in RMQ_SYS_TRANS_HALF_TOPIC');
+    await expect(page.getByTestId('message-no-consumption')).toHaveText('Rolled back: no group will ever get this message.');
     await page.screenshot({ path: 'test-results/held-rollback-detail.png', fullPage: true });
   });
 

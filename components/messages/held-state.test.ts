@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MessageDetail } from '../../server/admin/admin-types';
 import { formatTimestamp } from '../lib/format';
-import { heldRefreshMs, realTopicOf, timerBadge, transactionBadge } from './held-state';
+import { heldRefreshMs, noConsumptionText, realTopicOf, timerBadge, transactionBadge } from './held-state';
 
 type Tx = NonNullable<MessageDetail['transaction']>;
 type Timer = NonNullable<MessageDetail['timer']>;
@@ -47,4 +47,11 @@ test('the topic a held message is for, and when its detail is read again', () =>
   assert.equal(heldRefreshMs({ transaction: null, timer: timer({ deliverAt: 60_000 }) }, 0), 5_000, 'at most 5 s');
   assert.equal(heldRefreshMs({ transaction: null, timer: timer({ deliverAt: 1_000 }) }, 5_000), 1_000, 'due: every second until delivered');
   assert.equal(heldRefreshMs({ transaction: null, timer: timer({ state: 'delivered' }) }, 0), false);
+});
+
+test('no group listed: a rolled-back or discarded message says no group ever will get it', () => {
+  assert.equal(noConsumptionText({ transaction: tx({ status: 'rolledBack' }) }), 'Rolled back: no group will ever get this message.');
+  assert.equal(noConsumptionText({ transaction: tx({ status: 'discarded' }) }), 'Discarded by the broker: no group will ever get this message.');
+  assert.equal(noConsumptionText({ transaction: tx({ status: 'half' }) }), 'No group consumes this topic.');
+  assert.equal(noConsumptionText({ transaction: null }), 'No group consumes this topic.');
 });

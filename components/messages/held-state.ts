@@ -80,3 +80,10 @@ export function heldRefreshMs(m: Pick<MessageDetail, 'transaction' | 'timer'> | 
 export function heldRefetchInterval(query: { state: { data?: Pick<MessageDetail, 'transaction' | 'timer'> | undefined } }): number | false {
   return heldRefreshMs(query.state.data, Date.now());
 }
+
+/** What the consumer-groups panel says when it lists no group. */
+export function noConsumptionText(m: Pick<MessageDetail, 'transaction'>): string {
+  if (m.transaction?.status === 'rolledBack') return 'Rolled back: no group will ever get this message.';
+  if (m.transaction?.status === 'discarded') return 'Discarded by the broker: no group will ever get this message.';
+  return 'No group consumes this topic.';
+}

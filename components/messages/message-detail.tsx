@@ -12,7 +12,7 @@ import { bodySizeDetail } from './body-size';
 import { scheduledLabel } from './scheduled';
 import { bodyView, cutNotice, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
 import { consumptionBadge } from './consumption-state';
-import { heldRefetchInterval, realTopicOf, timerBadge, transactionBadge } from './held-state';
+import { heldRefetchInterval, noConsumptionText, realTopicOf, timerBadge, transactionBadge } from './held-state';
 import { defaultResendGroup } from './resend-group';
 
 /** Properties the broker or client sets, shown apart from the user's own. */
@@ -116,7 +116,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
         <section className="panel" aria-label="Consumption">
           <h2>Consumer groups</h2>
           {m.consumption.length === 0 ? (
-            <p className="muted">No group consumes this topic.</p>
+            <p className="muted" data-testid="message-no-consumption">{noConsumptionText(m)}</p>
           ) : (
             <table className="table" data-testid="message-consumption">
               <thead>
