@@ -12,13 +12,16 @@ import { bodySizeDetail } from './body-size';
 import { scheduledLabel } from './scheduled';
 import { bodyView, cutNotice, decodeBase64, preferredFormat, type BodyFormat } from './body-view';
 import { consumptionBadge } from './consumption-state';
+import { heldRefetchInterval, noConsumptionText, realTopicOf, timerBadge, transactionBadge } from './held-state';
 import { defaultResendGroup } from './resend-group';
 
 /** Properties the broker or client sets, shown apart from the user's own. */
 const SYSTEM_PROPERTIES = new Set([
   'KEYS', 'TAGS', 'WAIT', 'DELAY', 'RETRY_TOPIC', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET',
   'ORIGIN_MESSAGE_ID', 'RECONSUME_TIME', 'MSG_REGION', 'TRACE_ON', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CLUSTER', 'CONSUME_START_TIME',
-  '__SHARDINGKEY', 'DLQ_ORIGIN_TOPIC', 'DLQ_ORIGIN_MESSAGE_ID',
+  '__SHARDINGKEY', 'DLQ_ORIGIN_TOPIC', 'DLQ_ORIGIN_MESSAGE_ID', '__transactionId__', 'TRAN_PREPARED_QUEUE_OFFSET', 'TRANSACTION_CHECK_TIMES',
+  'TRAN_DISCARD_REASON', 'CHECK_IMMUNITY_TIME_IN_SECONDS', 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS', 'TIMER_OUT_MS',
+  'TIMER_ENQUEUE_MS', 'TIMER_DEQUEUE_MS', 'TIMER_ROLL_TIMES', 'TIMER_SRC_PHY_OFFSET',
 ]);
 
 export function MessageDetailView({ msgId }: { msgId: string }) {
@@ -27,11 +30,14 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
   const paths = usePaths();
   const [params] = useUrlState();
   const topic = params.get('topic') ?? undefined;
-  const msg = useQuery(trpc.message.view.queryOptions({ cluster, msgId, topic }));
+  // Read again while a timer or an undecided transaction may still change.
+  const msg = useQuery(trpc.message.view.queryOptions({ cluster, msgId, topic }, { refetchInterval: heldRefetchInterval }));
   if (msg.isPending) return <Loading what={`message ${msgId}`} />;
   if (msg.isError) return <ErrorBox title={`Message ${msgId}`} message={msg.error.message} />;
   const m = msg.data;
   const entries = Object.entries(m.properties).sort(([a], [b]) => a.localeCompare(b));
+  const realTopic = realTopicOf(m);
+  const held = realTopic !== m.topic && !m.scheduled;
   return (
     <>
       <div className="page-header">
@@ -46,7 +52,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
           <dl className="facts" style={{ marginTop: '0.75rem' }}>
             <dt>Topic</dt>
             <dd>
-              <Link href={paths.topic(m.scheduled?.realTopic ?? m.topic)}>{m.scheduled?.realTopic ?? m.topic}</Link>
+              <Link href={paths.topic(realTopic)}>{realTopic}</Link>
               {m.scheduled && (
                 <>
                   {' '}
@@ -62,7 +68,33 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
             <dd>
               {m.brokerName} / {m.queueId} / {m.queueOffset}
               {m.scheduled && <span className="small muted"> (held in {m.topic} until delivered{m.scheduled.realQueueId !== null ? `, then to queue ${m.scheduled.realQueueId}` : ''})</span>}
+              {held && <span className="small muted"> (held in {m.topic}{m.properties.REAL_QID !== undefined ? `, for queue ${m.properties.REAL_QID}` : ''})</span>}
             </dd>
+            {m.transaction && (
+              <>
+                <dt>Transaction</dt>
+                <dd>
+                  <HeldBadge badge={transactionBadge(m.transaction)} testId="message-transaction" />
+                  <span className="small muted">
+                    {' '}
+                    producer group {m.transaction.producerGroup || '—'}
+                    {m.transaction.transactionId !== m.msgId && (
+                      <>
+                        , transaction id <span className="mono">{m.transaction.transactionId}</span>
+                      </>
+                    )}
+                  </span>
+                </dd>
+              </>
+            )}
+            {m.timer && (
+              <>
+                <dt>Timer</dt>
+                <dd>
+                  <TimerBadge timer={m.timer} />
+                </dd>
+              </>
+            )}
             <dt>Offset message id</dt>
             <dd className="mono">{m.offsetMsgId}</dd>
             <dt>Commit log offset</dt>
@@ -84,7 +116,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
         <section className="panel" aria-label="Consumption">
           <h2>Consumer groups</h2>
           {m.consumption.length === 0 ? (
-            <p className="muted">No group consumes this topic.</p>
+            <p className="muted" data-testid="message-no-consumption">{noConsumptionText(m)}</p>
           ) : (
             <table className="table" data-testid="message-consumption">
               <thead>
@@ -159,6 +191,33 @@ function ScheduledBadge({ scheduled }: { scheduled: NonNullable<RouterOutputs['m
       {scheduledLabel(scheduled, now)}
     </span>
   );
+}
+
+function HeldBadge({ badge, testId }: { badge: ReturnType<typeof transactionBadge>; testId: string }) {
+  return (
+    <>
+      <span className={badge.className} data-testid={testId}>
+        {badge.label}
+      </span>
+      {badge.detail && (
+        <span className="small muted" data-testid={`${testId}-detail`}>
+          {' '}
+          {badge.detail}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The timer's badge, counting down to its delivery time (the detail itself is read again by its query). */
+function TimerBadge({ timer }: { timer: NonNullable<RouterOutputs['message']['view']['timer']> }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (timer.state !== 'pending') return;
+    const tick = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(tick);
+  }, [timer.state]);
+  return <HeldBadge badge={timerBadge(timer, now)} testId="message-timer" />;
 }
 
 function BodyPanel({ bodyBase64, msgId }: { bodyBase64: string; msgId: string }) {

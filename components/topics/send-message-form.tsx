@@ -4,8 +4,9 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { usePaths } from '../lib/use-paths';
 import { useTRPC, type RouterOutputs } from '../lib/trpc';
-import { scheduledSendLabel } from '../messages/scheduled';
+import { formatTimestamp } from '../lib/format';
 import { useToast } from '../ui/toast';
+import { DELIVER_IN_CHOICES, heldSendLabel, sendOptions, toLocalInput, TRANSACTION_CHOICES, type TransactionChoice } from './send-options';
 
 type SendResult = RouterOutputs['message']['send'][number];
 
@@ -38,6 +39,8 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
   const [body, setBody] = useState('');
   const [props, setProps] = useState('');
   const [delayLevel, setDelayLevel] = useState(0);
+  const [deliverAt, setDeliverAt] = useState('');
+  const [transaction, setTransaction] = useState<TransactionChoice>('none');
   const [count, setCount] = useState(1);
   const [problem, setProblem] = useState<string | null>(null);
   const [results, setResults] = useState<SendResult[]>([]);
@@ -46,9 +49,14 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
       onSuccess: async (rows) => {
         setResults(rows);
         const ok = rows.filter((r) => r.status === 'SEND_OK').length;
-        if (ok === rows.length) toast.success(`Sent ${ok} message${ok === 1 ? '' : 's'} to ${topic}`);
-        else toast.error(`${rows.length - ok} of ${rows.length} messages were not sent`);
+        const failed = rows.filter((r) => r.status !== 'SEND_OK' || r.transaction?.error);
+        // The broker's own words when every failure says the same (a delivery time past timerMaxDelaySec).
+        const reasons = new Set(failed.map((r) => r.error ?? r.transaction?.error));
+        const reason = reasons.size === 1 ? ` — ${[...reasons][0]}` : '';
+        if (failed.length === 0) toast.success(`Sent ${ok} message${ok === 1 ? '' : 's'} to ${topic}`);
+        else toast.error(`${failed.length} of ${rows.length} messages were not sent as asked${reason}`);
         await queryClient.invalidateQueries({ queryKey: trpc.topic.detail.queryKey({ cluster, topic }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.topic.pending.queryKey({ cluster, topic }) });
       },
       onError: (err) => toast.error(err.message),
     }),
@@ -76,6 +84,11 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
       setProblem('A tag cannot contain spaces or |.');
       return;
     }
+    const chosen = sendOptions({ delayLevel, deliverAt, transaction }, Date.now());
+    if ('error' in chosen) {
+      setProblem(chosen.error);
+      return;
+    }
     setProblem(null);
     const keyList = splitKeys(keys);
     send.mutate({
@@ -86,7 +99,7 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
       ...(tags ? { tags } : {}),
       ...(keyList.length ? { keys: keyList } : {}),
       ...(Object.keys(parsed.properties).length ? { properties: parsed.properties } : {}),
-      ...(delayLevel > 0 ? { delayLevel } : {}),
+      ...chosen.options,
     });
   };
 
@@ -115,6 +128,32 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
               {DELAY_LEVELS.map((d, i) => (
                 <option key={d} value={i + 1}>
                   level {i + 1} ({d})
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="field">
+            <label htmlFor="send-deliver-at">Deliver at (timer message)</label>
+            <input id="send-deliver-at" name="deliverAt" type="datetime-local" step={1} value={deliverAt} onChange={(e) => setDeliverAt(e.target.value)} />
+            <span className="toolbar" style={{ gap: '0.25rem' }}>
+              {DELIVER_IN_CHOICES.map((c) => (
+                <button key={c.seconds} type="button" className="btn btn-small" onClick={() => setDeliverAt(toLocalInput(Date.now() + c.seconds * 1000))}>
+                  {c.label}
+                </button>
+              ))}
+              {deliverAt && (
+                <button type="button" className="btn btn-small" onClick={() => setDeliverAt('')}>
+                  now
+                </button>
+              )}
+            </span>
+          </div>
+          <label className="field">
+            <span>Transactional</span>
+            <select name="transaction" value={transaction} onChange={(e) => setTransaction(e.target.value as TransactionChoice)}>
+              {TRANSACTION_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
                 </option>
               ))}
             </select>
@@ -166,9 +205,9 @@ export function SendMessageForm({ topic, cluster }: { topic: string; cluster: st
                 <td>{i + 1}</td>
                 <td className="mono">{r.status === 'FAILED' ? '—' : <Link href={paths.message(r.msgId, topic)}>{r.msgId}</Link>}</td>
                 <td>{r.brokerName}</td>
-                {r.scheduled ? (
-                  <td colSpan={2} data-testid="send-scheduled">
-                    {scheduledSendLabel(r)}
+                {heldSendLabel(r, formatTimestamp) !== null ? (
+                  <td colSpan={2} data-testid={r.scheduled ? 'send-scheduled' : 'send-held'}>
+                    {heldSendLabel(r, formatTimestamp)}
                   </td>
                 ) : (
                   <>

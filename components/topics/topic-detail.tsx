@@ -13,6 +13,7 @@ import { ErrorBox, Loading } from '../ui/state';
 import { useToast } from '../ui/toast';
 import { SendMessageForm } from './send-message-form';
 import { TopicForm } from './topic-form';
+import { TopicPendingPanel } from './topic-pending';
 
 export function TopicDetailView({ topic }: { topic: string }) {
   const trpc = useTRPC();
@@ -163,6 +164,7 @@ export function TopicDetailView({ topic }: { topic: string }) {
         </section>
       </div>
 
+      <TopicPendingPanel topic={t.topic} cluster={cluster} />
       <section className="panel" aria-label="Queues">
         <h2>Queues</h2>
         <table className="table" data-testid="queue-stats">

@@ -4,10 +4,15 @@ import Link from 'next/link';
 import { formatTimestamp } from '../lib/format';
 import { usePaths } from '../lib/use-paths';
 import type { RouterOutputs } from '../lib/trpc';
-import { buildTimeline } from './trace-timeline';
+import { buildTimeline, recordStatus } from './trace-timeline';
 import { TraceTimelineChart } from './trace-timeline-chart';
 
 type MessageTrace = RouterOutputs['trace']['byMsgId'][number];
+
+function statusCell(r: MessageTrace['records'][number]) {
+  const status = recordStatus(r);
+  return status ? <span className={status.className}>{status.label}</span> : '—';
+}
 
 export function TraceView({ trace }: { trace: MessageTrace }) {
   const paths = usePaths();
@@ -54,7 +59,7 @@ export function TraceView({ trace }: { trace: MessageTrace }) {
               <td>{r.group || '—'}</td>
               <td className="mono">{r.clientHost || '—'}</td>
               <td className="num">{r.costMs}</td>
-              <td>{r.success === null ? '—' : r.success ? <span className="badge badge-ok">success</span> : <span className="badge badge-error">failed</span>}</td>
+              <td>{statusCell(r)}</td>
               <td>{r.source === 'broker' ? `broker ${r.writer}` : `client ${r.writer}`}</td>
               <td className="mono small" style={{ wordBreak: 'break-all', maxWidth: '28rem' }}>{r.raw.join(' | ')}</td>
             </tr>

@@ -44,6 +44,25 @@ export class TopicDetailPage {
     return results;
   }
 
+  /** One test message, transactional (the option's label) or timed ("in 5 s"); returns its result row. */
+  async sendOne(opts: { body: string; transaction?: string; deliverIn?: string }): Promise<Locator> {
+    const form = this.page.getByRole('region', { name: 'Send test message' });
+    await form.getByLabel('Transactional').selectOption({ label: opts.transaction ?? 'no' });
+    if (opts.deliverIn) await form.getByRole('button', { name: opts.deliverIn, exact: true }).click();
+    else await form.getByLabel('Deliver at (timer message)').fill('');
+    await form.getByLabel('Count').fill('1');
+    await form.getByLabel('Body', { exact: true }).fill(opts.body);
+    await form.getByRole('button', { name: /^Send/ }).click();
+    const row = form.getByTestId('send-results').locator('tbody tr');
+    await expect(row).toHaveCount(1);
+    return row.first();
+  }
+
+  /** The "Waiting for the topic" panel's count of half messages or timers. */
+  pending(kind: 'half' | 'timers'): Locator {
+    return this.page.getByTestId(`topic-pending-${kind}`);
+  }
+
   async delete(topic: string): Promise<void> {
     await this.page.getByRole('button', { name: 'Delete' }).click();
     const dialog = this.page.getByRole('dialog', { name: `Delete topic ${topic}?` });

@@ -6,7 +6,9 @@
  * Conventions: offsets and counts are numbers; times are epoch ms; a value that cannot be known
  * (broker down, group never committed) is `null`, never 0.
  */
+import type { TimerInfo } from './timers';
 import type { MessageTrace, TraceQuery } from './traces';
+import type { TransactionState } from './transactions';
 
 export type TopicKind = 'normal' | 'retry' | 'dlq' | 'system';
 
@@ -71,6 +73,18 @@ export interface TopicDetail extends TopicSummary {
   queueStats: QueueStat[];
   /** Groups with offsets or subscriptions on the topic. */
   consumerGroups: string[];
+}
+
+/** What waits for a topic outside its queues. */
+export interface TopicPending {
+  /** Half messages of the topic no END_TRANSACTION or check has resolved yet (all masters); null when they could not be read. */
+  halfMessages: number | null;
+  /** The half or op queue was longer than one scan reads: halfMessages is a floor. */
+  halfTruncated: boolean;
+  /** Timer messages waiting for the topic; null when no master reports timers (RocketMQ 4.x) or none answered. */
+  timers: number | null;
+  /** Why a count is missing or partial, one sentence each. */
+  problems: string[];
 }
 
 export interface TopicInput {
@@ -199,7 +213,18 @@ export interface MessageDetail extends MessageSummary {
    * the broker delivers it (store time + the level's delay; null when the level is unknown).
    */
   scheduled: { realTopic: string; realQueueId: number | null; delayLevel: number; deliverAt: number | null } | null;
+  /**
+   * A transactional message's state (set for a half record in RMQ_SYS_TRANS_HALF_TOPIC — then `topic`,
+   * `queueId` and `queueOffset` are the half queue's — and for its committed copy): half, checking with
+   * its check count, committed, rolled back, or discarded with the broker's reason.
+   */
+  transaction: TransactionState | null;
+  /** A timer message (RocketMQ 5): pending in rmq_sys_wheel_timer with its delivery time, or delivered and when. */
+  timer: TimerInfo | null;
 }
+
+/** What the console does after sending a half message: END_TRANSACTION commit or rollback, or nothing. */
+export type TransactionDecision = 'commit' | 'rollback' | 'unknown';
 
 export interface SendInput {
   topic: string;
@@ -208,6 +233,10 @@ export interface SendInput {
   body: string;
   properties?: Record<string, string>;
   delayLevel?: number;
+  /** A timer message (RocketMQ 5): delivered at this time, ms (TIMER_DELIVER_MS). */
+  deliverAt?: number;
+  /** A transactional message: sent as a half message, then ended this way. */
+  transaction?: TransactionDecision;
 }
 
 export interface SendResultRow {
@@ -223,6 +252,13 @@ export interface SendResultRow {
    * (so it is -1 here) and `queueId` the queue it will be delivered to.
    */
   scheduled: { delayLevel: number } | null;
+  /** A timer message, parked in rmq_sys_wheel_timer (queueOffset -1, as for `scheduled`). */
+  timer: { deliverAt: number } | null;
+  /**
+   * A transactional message: the half message was stored (status), then END_TRANSACTION as asked;
+   * `error` is the broker's refusal of the END_TRANSACTION (the half message then waits for the check).
+   */
+  transaction: { decision: TransactionDecision; error: string | null } | null;
 }
 
 export interface ProducerClient {
@@ -284,6 +320,8 @@ export interface ClusterAdmin {
   messageStoreTimes?(positions: readonly QueuePosition[]): Promise<Array<number | null>>;
 
   producerConnections(producerGroup: string): Promise<ProducerClient[]>;
+  /** Half messages no decision resolved yet and timers waiting, for one topic (optional: newer admin clients). */
+  topicPending?(topic: string): Promise<TopicPending>;
   /** Trace records of a message by msgId, or of a topic's messages by business key (optional: newer admin clients). */
   queryTraces?(query: TraceQuery): Promise<MessageTrace[]>;
   close(): Promise<void>;

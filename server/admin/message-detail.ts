@@ -54,7 +54,14 @@ function inflatedBodyOf(m: DecodedMessage): Buffer | null {
   }
 }
 
-export function messageDetail(m: DecodedMessage, ref: BrokerRef, found: { consumption: MessageDetail['consumption']; scheduled?: MessageDetail['scheduled'] }): MessageDetail {
+export interface DetailFacts {
+  consumption: MessageDetail['consumption'];
+  scheduled?: MessageDetail['scheduled'];
+  transaction?: MessageDetail['transaction'];
+  timer?: MessageDetail['timer'];
+}
+
+export function messageDetail(m: DecodedMessage, ref: BrokerRef, found: DetailFacts): MessageDetail {
   const body = inflatedBodyOf(m);
   return {
     ...messageSummary(m),
@@ -69,6 +76,8 @@ export function messageDetail(m: DecodedMessage, ref: BrokerRef, found: { consum
     bodyBase64: (body ?? m.body).toString('base64'),
     consumption: found.consumption,
     scheduled: found.scheduled ?? null,
+    transaction: found.transaction ?? null,
+    timer: found.timer ?? null,
   };
 }
 
@@ -100,16 +109,14 @@ export function isParked(m: DecodedMessage, realTopic?: string): boolean {
  * level over its highest to the highest, as RocketMQ does). Its consumption is that of the real topic's
  * groups, none of which can have it yet.
  */
-export async function scheduledDetail(t: AdminTransport, ref: BrokerRef, m: DecodedMessage): Promise<Parameters<typeof messageDetail>[2]> {
+export async function scheduledDetail(t: AdminTransport, ref: BrokerRef, m: DecodedMessage): Promise<DetailFacts> {
   const realTopic = m.properties.REAL_TOPIC ?? '';
   const level = Number(m.properties.DELAY ?? m.queueId + 1);
   const levels = await delayLevelsMs(t, ref);
   const delayMs = Number.isInteger(level) && level >= 1 && levels.length > 0 ? levels[Math.min(level, levels.length) - 1] : undefined;
   const realQueueId = Number(m.properties.REAL_QID);
-  const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: realTopic });
-  const groups = who.code === ResponseCode.SUCCESS && who.body ? ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax) : [];
   return {
-    consumption: groups.map((group) => ({ group, state: 'not_consumed' as const })),
+    consumption: await notYetConsumed(t, ref, realTopic),
     scheduled: {
       realTopic,
       realQueueId: Number.isInteger(realQueueId) && m.properties.REAL_QID !== undefined ? realQueueId : null,
@@ -117,6 +124,13 @@ export async function scheduledDetail(t: AdminTransport, ref: BrokerRef, m: Deco
       deliverAt: delayMs === undefined ? null : m.storeTimestamp + delayMs,
     },
   };
+}
+
+/** The groups of a topic a held message has not reached yet: every one of them, not consumed. */
+export async function notYetConsumed(t: AdminTransport, ref: BrokerRef, realTopic: string): Promise<MessageDetail['consumption']> {
+  const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: realTopic });
+  const groups = who.code === ResponseCode.SUCCESS && who.body ? ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax) : [];
+  return groups.map((group) => ({ group, state: 'not_consumed' as const }));
 }
 
 /**

@@ -14,7 +14,8 @@ import { ResponseCode } from '../../engine/remoting/response-code';
 import { brokerError, mapLimit, type AdminTransport, type BrokerRef } from './admin-transport';
 import { AdminError, type MessageDetail, type MessageSummary } from './admin-types';
 import { RMQ_SYS_SCHEDULE_TOPIC } from '../../engine/common/topic-validator';
-import { consumption, isParked, messageDetail, messageSummary, scheduledDetail, viewByOffsetId, type CopyFinder } from './message-detail';
+import { consumption, isParked, messageDetail, messageSummary, notYetConsumed, scheduledDetail, viewByOffsetId, type CopyFinder } from './message-detail';
+import { findHeld, heldStateOf, HELD_TOPICS, isHeld } from './message-held';
 import { masterTopicConfigs, type BrokerTopics } from './topics';
 
 /** Messages one QUERY_MESSAGE asks a broker for (RocketMQ's maxNum cap). */
@@ -246,22 +247,31 @@ async function findParked(t: AdminTransport, topic: string, uniqKey: string): Pr
 
 async function detailOf(t: AdminTransport, hit: { ref: BrokerRef; msg: DecodedMessage }): Promise<MessageDetail> {
   if (isParked(hit.msg)) return messageDetail(hit.msg, hit.ref, await scheduledDetail(t, hit.ref, hit.msg));
-  return messageDetail(hit.msg, hit.ref, { consumption: await consumption(t, hit.ref, hit.msg, copyFinder(t)) });
+  const held = await heldStateOf(t, hit.msg);
+  if (!isHeld(hit.msg)) return messageDetail(hit.msg, hit.ref, { consumption: await consumption(t, hit.ref, hit.msg, copyFinder(t)), ...held });
+  // Held for its topic: no group has it yet, and a rolled-back or discarded one no group ever will.
+  const status = held.transaction?.status;
+  const never = status === 'rolledBack' || status === 'discarded';
+  return messageDetail(hit.msg, hit.ref, { consumption: never ? [] : await notYetConsumed(t, hit.ref, hit.msg.properties.REAL_TOPIC ?? ''), ...held });
 }
+
+/** Topics a message waits in before its own: looked at last, after every real topic. */
+const WAITING_TOPICS = new Set([RMQ_SYS_SCHEDULE_TOPIC, ...HELD_TOPICS]);
 
 export async function viewMessage(t: AdminTransport, msgId: string, topic?: string): Promise<MessageDetail> {
   const id = msgId.trim();
   if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(id)) throw new AdminError('INVALID', `"${msgId}" is not a message id`);
   const byOffset = await viewByOffsetId(t, id);
-  if (byOffset && (topic === undefined || byOffset.msg.topic === topic || isParked(byOffset.msg, topic))) return detailOf(t, byOffset);
+  if (byOffset && (topic === undefined || byOffset.msg.topic === topic || isParked(byOffset.msg, topic) || isHeld(byOffset.msg, topic))) return detailOf(t, byOffset);
   let hit: { ref: BrokerRef; msg: DecodedMessage } | null = null;
   if (topic !== undefined) {
-    hit = (await findByUniqKey(t, topic, id.toUpperCase())) ?? (topic === RMQ_SYS_SCHEDULE_TOPIC ? null : await findParked(t, topic, id.toUpperCase()));
+    const uniqKey = id.toUpperCase();
+    hit = (await findByUniqKey(t, topic, uniqKey)) ?? (WAITING_TOPICS.has(topic) ? null : ((await findParked(t, topic, uniqKey)) ?? (await findHeld(copyFinder(t), topic, uniqKey))));
   } else {
-    // The schedule topic last: a delayed message already delivered is shown in its own topic.
+    // The waiting topics last: a delayed, timer or committed message is shown in its own topic.
     const names = new Set((await masterTopicConfigs(t)).flatMap((b) => [...b.configs.keys()]));
-    const topics = [...names].filter((n) => n !== RMQ_SYS_SCHEDULE_TOPIC).sort().slice(0, uniqKeyTopicSearchMax);
-    if (names.has(RMQ_SYS_SCHEDULE_TOPIC)) topics.push(RMQ_SYS_SCHEDULE_TOPIC);
+    const topics = [...names].filter((n) => !WAITING_TOPICS.has(n)).sort().slice(0, uniqKeyTopicSearchMax);
+    for (const waiting of WAITING_TOPICS) if (names.has(waiting)) topics.push(waiting);
     for (const candidate of topics) {
       hit = await findByUniqKey(t, candidate, id.toUpperCase());
       if (hit) break;

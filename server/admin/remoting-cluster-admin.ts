@@ -27,6 +27,7 @@ import type {
   SendResultRow,
   TopicDetail,
   TopicInput,
+  TopicPending,
   TopicSummary,
 } from './admin-types';
 import { clusterOverview } from './cluster';
@@ -36,6 +37,7 @@ import { previewResetOffset, resetOffset, setQueueOffset } from './offsets';
 import { messageStoreTimes } from './store-times';
 import { producerConnections, redeliverToGroup, resendMessage, sendMessages } from './send';
 import { createTopic, deleteTopic, listTopics, topicDetail, topicsQueueStats, updateTopic } from './topics';
+import { topicPending } from './topic-pending';
 import { queryTraces, type MessageTrace, type TraceQuery } from './traces';
 
 export interface RemotingClusterAdminOptions {
@@ -70,6 +72,10 @@ export class RemotingClusterAdmin implements ClusterAdmin {
   /** Queue stats of many topics with one broker lookup (the metrics sampler's read; see topicsQueueStats). */
   topicsQueueStats(topics: ReadonlyArray<Pick<TopicSummary, 'topic' | 'brokerNames'>>): Promise<Array<{ ok: true; value: QueueStat[] } | { ok: false; error: AdminError }>> {
     return topicsQueueStats(this.t, topics);
+  }
+
+  topicPending(topic: string): Promise<TopicPending> {
+    return topicPending(this.t, topic);
   }
 
   createTopic(input: TopicInput): Promise<void> {

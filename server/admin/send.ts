@@ -1,7 +1,9 @@
 /**
  * Producing from the console and client-facing admin calls:
  * - sendMessages: SEND_MESSAGE_V2 (310) as producer group ROCKETDECK_CONSOLE to the topic's writable
- *   queues round-robin, each message with a fresh UNIQ_KEY;
+ *   queues round-robin, each message with a fresh UNIQ_KEY; a timer message carries TIMER_DELIVER_MS; a
+ *   transactional one is sent as a producer sends a half message (sysFlag TRANSACTION_PREPARED, TRAN_MSG,
+ *   PGROUP) and then ended (send-transaction.ts);
  * - resendMessage: CONSUME_MESSAGE_DIRECTLY (309) through the broker holding the message to one
  *   online client of the group (RocketMQ's dashboard "resend");
  * - producerConnections: GET_PRODUCER_CONNECTION_LIST (204) on every master.
@@ -17,6 +19,7 @@ import { AdminError, type ProducerClient, type SendInput, type SendResultRow } f
 import { masterGroupConfigs } from './groups';
 import { viewMessage } from './messages';
 import { masterTopicConfigs } from './topics';
+import { endConsoleTransaction, TRANSACTION_PREPARED_SYSFLAG, transactionProperties } from './send-transaction';
 
 /** Messages one sendMessages call may send. */
 export const sendCountMax = 1_000;
@@ -29,7 +32,12 @@ const sendConcurrency = 16;
 export const CONSOLE_PRODUCER_GROUP = 'ROCKETDECK_CONSOLE';
 /** Delay levels RocketMQ knows (1s … 2h). */
 const delayLevelMax = 18;
-const RESERVED_PROPERTIES = new Set(['UNIQ_KEY', 'TAGS', 'KEYS', 'DELAY', 'WAIT', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'MIN_OFFSET', 'MAX_OFFSET']);
+const RESERVED_PROPERTIES = new Set([
+  'UNIQ_KEY', 'TAGS', 'KEYS', 'DELAY', 'WAIT', 'REAL_TOPIC', 'REAL_QID', 'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET',
+  'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS', 'TIMER_OUT_MS',
+]);
+/** Latest delivery time the console asks for, ms ahead (the broker's own timerMaxDelaySec is usually far lower and is what refuses). */
+export const deliverAheadMsMax = 10 * 365 * 86_400_000;
 
 const uniqIds = new MessageClientIdSetter('127.0.0.1');
 
@@ -46,6 +54,17 @@ function validateSend(input: SendInput, count: number): void {
   if (input.delayLevel !== undefined && (!Number.isInteger(input.delayLevel) || input.delayLevel < 0 || input.delayLevel > delayLevelMax)) {
     throw new AdminError('INVALID', `delay level must be between 0 and ${delayLevelMax}, got ${input.delayLevel}`);
   }
+  if (input.deliverAt !== undefined) {
+    const now = Date.now();
+    // A time already past would be an ordinary message (the broker stores it for its topic at once).
+    if (!Number.isSafeInteger(input.deliverAt) || input.deliverAt <= now) throw new AdminError('INVALID', `deliver at must be in the future, got ${input.deliverAt} (now ${now})`);
+    if (input.deliverAt > now + deliverAheadMsMax) throw new AdminError('INVALID', `deliver at must be within ${deliverAheadMsMax / 86_400_000} days from now`);
+  }
+  if (input.transaction !== undefined && (input.delayLevel || input.deliverAt !== undefined)) {
+    // As RocketMQ 5's clients refuse it: a transactional message has no delivery time of its own.
+    throw new AdminError('INVALID', 'a transactional message cannot also be delayed or timed');
+  }
+  if (input.delayLevel && input.deliverAt !== undefined) throw new AdminError('INVALID', 'choose a delay level or a delivery time, not both');
   const props = Object.keys(input.properties ?? {});
   if (props.length > sendPropertiesMax) throw new AdminError('INVALID', `at most ${sendPropertiesMax} properties per message`);
   for (const k of props) {
@@ -62,6 +81,8 @@ function propertiesOf(input: SendInput, uniqKey: string): string {
   const keys = (input.keys ?? []).filter((k) => k.trim() !== '');
   if (keys.length > 0) props.KEYS = keys.join(' ');
   if (input.delayLevel) props.DELAY = String(input.delayLevel);
+  if (input.deliverAt !== undefined) props.TIMER_DELIVER_MS = String(input.deliverAt);
+  if (input.transaction) Object.assign(props, transactionProperties(CONSOLE_PRODUCER_GROUP));
   return encodeProperties(props);
 }
 
@@ -85,7 +106,7 @@ export async function sendMessages(t: AdminTransport, input: SendInput, count: n
       c: 'TBW102',
       d: 4,
       e: q.queueId,
-      f: 0,
+      f: input.transaction ? TRANSACTION_PREPARED_SYSFLAG : 0,
       g: Date.now(),
       h: 0,
       i: propertiesOf(input, uniqKey),
@@ -93,14 +114,19 @@ export async function sendMessages(t: AdminTransport, input: SendInput, count: n
       k: false,
       m: false,
     };
-    const row: SendResultRow = { msgId: uniqKey, offsetMsgId: '', brokerName: q.ref.brokerName, queueId: q.queueId, queueOffset: -1, status: 'FAILED', error: null, scheduled: null };
+    const row: SendResultRow = {
+      msgId: uniqKey, offsetMsgId: '', brokerName: q.ref.brokerName, queueId: q.queueId, queueOffset: -1, status: 'FAILED', error: null, scheduled: null, timer: null, transaction: null,
+    };
     try {
       const response = await t.broker(q.ref, RequestCode.SEND_MESSAGE_V2, header, { body });
       const status = SEND_STATUS[response.code];
       if (!status) return { ...row, error: `code ${response.code}${response.remark ? `: ${response.remark}` : ''}` };
-      // A delayed message is stored in SCHEDULE_TOPIC_XXXX: the broker answers that queue's offset, not the topic's.
-      if (input.delayLevel) return { ...row, status, offsetMsgId: response.extFields.msgId ?? '', scheduled: { delayLevel: input.delayLevel } };
-      return { ...row, status, offsetMsgId: response.extFields.msgId ?? '', queueOffset: Number(response.extFields.queueOffset ?? -1) };
+      const sent = { ...row, status, offsetMsgId: response.extFields.msgId ?? '' };
+      // Delayed, timer and half messages are stored in a system topic: the broker answers that queue's offset, not the topic's.
+      if (input.delayLevel) return { ...sent, scheduled: { delayLevel: input.delayLevel } };
+      if (input.deliverAt !== undefined) return { ...sent, timer: { deliverAt: input.deliverAt } };
+      if (input.transaction) return { ...sent, transaction: await endConsoleTransaction(t, q.ref, response, { group: CONSOLE_PRODUCER_GROUP, uniqKey, decision: input.transaction }) };
+      return { ...sent, queueOffset: Number(response.extFields.queueOffset ?? -1) };
     } catch (err) {
       return { ...row, error: (err as Error).message };
     }
@@ -204,5 +230,7 @@ export async function redeliverToGroup(t: AdminTransport, msgId: string, topic: 
     status,
     error: null,
     scheduled: null,
+    timer: null,
+    transaction: null,
   };
 }

@@ -13,7 +13,7 @@
  * A search by business key finds the topic's messages by that key (and records clients keyed by
  * it), then traces each one by id.
  */
-import { RETRY_GROUP_TOPIC_PREFIX, DLQ_GROUP_TOPIC_PREFIX } from '../../engine/common/topic-validator';
+import { RETRY_GROUP_TOPIC_PREFIX, DLQ_GROUP_TOPIC_PREFIX, RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC } from '../../engine/common/topic-validator';
 import { decodeTraceBody, positionKey, rangeOf, type TraceRecord } from '../../engine/broker/trace/trace-data';
 import { PROPERTY_TRACE_BROKER } from '../../engine/broker/trace/trace-writer';
 import type { DecodedMessage } from '../../engine/store/message-codec';
@@ -21,6 +21,7 @@ import { mapLimit, type AdminTransport, type BrokerRef } from './admin-transport
 import { AdminError } from './admin-types';
 import { viewByOffsetId } from './message-detail';
 import { keyQueryMax, queryIndex, queryMessagesByKey } from './messages';
+import { HELD_TOPICS } from './message-held';
 import { masterTopicConfigs } from './topics';
 
 export const defaultTraceTopic = 'RMQ_SYS_TRACE_TOPIC';
@@ -32,6 +33,7 @@ const positionPagesMax = 16;
 const positionSlackMs = 60_000;
 const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+const NOT_IN_A_QUEUE = new Set([SCHEDULE_TOPIC, RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, ...HELD_TOPICS]);
 
 export interface TraceQuery {
   msgId?: string;
@@ -136,7 +138,8 @@ async function traceOfId(t: AdminTransport, hosts: readonly Host[], traceTopic: 
   for (const { h, msgs } of found) {
     for (const m of msgs) {
       if (m.topic === traceTopic) traceMessages.push(m);
-      else if (m.properties.UNIQ_KEY === msgId && m.topic !== SCHEDULE_TOPIC) copies.push({ h, msg: m });
+      // A message waiting (delayed, half, timer) or discarded is in no consumer's queue: no range record covers it there.
+      else if (m.properties.UNIQ_KEY === msgId && !NOT_IN_A_QUEUE.has(m.topic)) copies.push({ h, msg: m });
     }
   }
   const records = entriesOf(dedupe(traceMessages)).filter((e) => e.msgId === msgId);

@@ -5,6 +5,7 @@ import type { AdminRegistry } from '../../server/admin/admin-registry';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { openTempConsoleDb, type TempConsoleDb } from '../../server/db/temp-console-db';
 import { appRouter } from '../../server/trpc/root';
+import type { EngineConfig } from '../../engine';
 import { startEngine, type EngineFixture } from './engine-fixture';
 
 export interface RouterFixture {
@@ -16,8 +17,8 @@ export interface RouterFixture {
 }
 
 /** An engine, an admin client on its name server, a temp console database, and a caller whose every cluster is that admin. */
-export async function startRouterFixture(dbPrefix: string): Promise<RouterFixture> {
-  const fx = await startEngine();
+export async function startRouterFixture(dbPrefix: string, engine: Partial<EngineConfig> = {}): Promise<RouterFixture> {
+  const fx = await startEngine(engine);
   const admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
   const tmp = openTempConsoleDb(dbPrefix);
   const admins = { get: () => admin } as unknown as AdminRegistry;

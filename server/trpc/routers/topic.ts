@@ -18,6 +18,10 @@ export const topicRouter = router({
   detail: readProcedure
     .input(z.object({ cluster: clusterName, topic: anyTopicName }))
     .query(({ ctx, input }) => ctx.admins.get(input.cluster).topicDetail(input.topic)),
+  /** Half messages and timers waiting for the topic (an admin client without the call answers null). */
+  pending: readProcedure
+    .input(z.object({ cluster: clusterName, topic: anyTopicName }))
+    .query(async ({ ctx, input }) => (await ctx.admins.get(input.cluster).topicPending?.(input.topic)) ?? null),
   create: mutateProcedure.input(newTopicInput).mutation(async ({ ctx, input }) => {
     const { cluster, ...topic } = input;
     await ctx.admins.get(cluster).createTopic(topic);
