@@ -27,6 +27,8 @@ export interface SendBackOptions {
   maxReconsumeTimes: number;
   /** The id a client named for a message that has no UNIQ_KEY. */
   originMsgId?: string;
+  /** Properties the copy carries besides the original's (a pop revive names its delivery). */
+  properties?: Record<string, string>;
 }
 
 export interface SendBackOutcome {
@@ -49,6 +51,7 @@ export async function sendMessageBack(
   props[PROPERTY_RETRY_TOPIC] ??= msg.topic;
   props[PROPERTY_ORIGIN_MESSAGE_ID] ??= props[PROPERTY_UNIQ_KEY] ?? options.originMsgId ?? msg.msgId;
   props[PROPERTY_WAIT] = 'false';
+  if (options.properties) Object.assign(props, options.properties);
   const retryQueueNums = Math.max(1, groupConfig.retryQueueNums);
   const input: MessageInput = {
     topic: RETRY_GROUP_TOPIC_PREFIX + group,

@@ -14,7 +14,7 @@ import type { BrokerContext } from '../broker-context';
 import type { SubscriptionGroupConfig } from '../config/subscription-group-manager';
 import { sendMessageBack } from '../consumer-send-back';
 import { PROPERTY_KEYS, PROPERTY_RETRY_TOPIC, PROPERTY_UNIQ_KEY } from '../put-message';
-import type { PopCheckPoint } from './pop-check-point';
+import { PROPERTY_POP_CK, type PopCheckPoint } from './pop-check-point';
 import type { PopLongPollingService } from './pop-long-polling-service';
 import type { PoppedMessage, PopRequest } from './pop-service';
 import type { FifoBatch, InFlightEntry, PopState } from './pop-state';
@@ -224,6 +224,8 @@ export class PopMessageProcessor {
         queueOffset: c.queueOffset, commitLogOffset: c.msg.commitLogOffset, attempt: c.attempt, popTime, invisibleMs: req.invisibleMs, fifo, end,
       };
       if (c.prev) ck.prev = c.prev.nonce;
+      const src = retry ? c.msg.properties[PROPERTY_POP_CK] : undefined;
+      if (src !== undefined) ck.src = src;
       return ck;
     });
     const written = await log.putCheckPoints(qid, cks);

@@ -181,6 +181,7 @@ export class PopService {
   async start(): Promise<void> {
     this.core.log.ensureTopic();
     this.core.log.replay(this.core.state);
+    await this.revive.endRevivedBeforeCrash();
     this.ctx.store.addMessageArrivingListener(this.onArrival);
     this.revive.start();
   }

@@ -63,6 +63,8 @@ export class PopState {
   private readonly batches = new Map<string, FifoBatch>();
   private readonly resolvedNonces = new Set<string>();
   private readonly perGroup = new Map<string, number>();
+  /** Replay only: deliveries a retry copy's CK ended before their own CK was replayed (another revive queue). */
+  private readonly endedBeforeReplayed = new Set<string>();
 
   constructor(private readonly offsets: ConsumerOffsetManager) {}
 
@@ -95,9 +97,22 @@ export class PopState {
     return this.entries.values();
   }
 
-  /** A stored CK: a new delivery (replacing `ck.prev`, if any). */
+  /** A CK read back at start: like applyCheckPoint, unless a retry copy of it was already delivered. */
+  replayCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): void {
+    if (this.endedBeforeReplayed.delete(ck.nonce)) return;
+    if (ck.src !== undefined && !this.entries.has(ck.src)) this.endedBeforeReplayed.add(ck.src);
+    this.applyCheckPoint(ck, reviveQid, ckPos);
+  }
+
+  /** Replay is over: what it remembered for out-of-order CKs is no longer needed. */
+  endReplay(): void {
+    this.endedBeforeReplayed.clear();
+  }
+
+  /** A stored CK: a new delivery (replacing `ck.prev`, ending `ck.src`, if any). */
   applyCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): InFlightEntry {
     if (ck.prev !== undefined) this.remove(ck.prev);
+    if (ck.src !== undefined) this.remove(ck.src);
     const entry: InFlightEntry = { ...ck, reviveQid, ckPos, invisibleUntil: ck.popTime + ck.invisibleMs, busy: false, expiryAnnounced: false };
     this.entries.set(ck.nonce, entry);
     this.perGroup.set(ck.group, this.groupCount(ck.group) + 1);

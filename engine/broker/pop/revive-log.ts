@@ -86,6 +86,7 @@ export class ReviveLog {
         offset = res.nextBeginOffset;
       }
     }
+    state.endReplay();
     return applied;
   }
 
@@ -102,7 +103,7 @@ export class ReviveLog {
     // Start-up only: a whole decode per record is fine here.
     const msg = decodeMessage(record, 0, { checkCRC: false });
     const rec = decodeReviveRecord(msg.properties[PROPERTY_TAGS], msg.body, where);
-    if (rec.kind === 'ck') state.applyCheckPoint(rec.ck, qid, pos);
+    if (rec.kind === 'ck') state.replayCheckPoint(rec.ck, qid, pos);
     else state.applyAck(rec.ack.nonce);
   }
 
