@@ -3,6 +3,7 @@
  * broker, with messages sent by the real `ali-ons` client over the remoting protocol.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Broker } from '../../engine/broker/broker';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
@@ -10,6 +11,7 @@ import { MATCH_ALL_FILTER, tagMessageFilter } from '../../engine/broker/filter/m
 import type { PoppedMessage, PopRequest } from '../../engine/broker/pop/pop-service';
 import { encodeReceiptHandle, newNonce, parseReceiptHandle } from '../../engine/broker/pop/receipt-handle';
 import { decodeMessage } from '../../engine/store/message-codec';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { createProducer, message, sendAll, type OnsProducer } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 
@@ -17,13 +19,18 @@ const INVISIBLE_MS = 400;
 let fx: EngineFixture;
 let broker: Broker;
 let producer: OnsProducer;
+let admin: RemotingClusterAdmin;
+/** In-flight limit per group in this file's broker. */
+const IN_FLIGHT_MAX = 60;
 
 before(async () => {
-  fx = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+  fx = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50, popInflightMessageThreshold: IN_FLIGHT_MAX } });
   broker = fx.engine.broker as Broker;
   producer = await createProducer(fx.nameSrv, 'pop-it-pg');
+  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
 });
 after(async () => {
+  await admin.close();
   await producer.close();
   await fx.close();
 });
@@ -259,4 +266,82 @@ test('pop positions live in the shared offset table', async () => {
   assert.equal(got.length, 3);
   const positions = [...broker.ctx.offsets.queueOffsets('pop-g-offsets', 'pop-offsets').values()];
   assert.equal(positions.reduce((a, b) => a + b, 0), 3, 'positions moved past the popped messages');
+});
+
+test('a group has at most its in-flight limit of invisible messages', async () => {
+  await send('pop-limit', IN_FLIGHT_MAX + 10);
+  const r = req('pop-g-limit', 'pop-limit', { invisibleMs: 30_000 });
+  const got = await popUntil(r, IN_FLIGHT_MAX, 5_000);
+  assert.equal(got.length, IN_FLIGHT_MAX);
+  const full = await broker.pop.pop(r);
+  assert.equal(full.code, 'IN_FLIGHT_FULL');
+  assert.match(full.remark ?? '', /invisible messages/);
+  assert.equal(broker.pop.inFlight('pop-g-limit', 'pop-limit').total, IN_FLIGHT_MAX);
+  assert.equal((await broker.pop.ack('pop-g-limit', 'pop-limit', got[0]!.receiptHandle)).code, 'OK');
+  assert.equal((await broker.pop.pop(r)).messages.length, 1, 'room for one more after an ack');
+});
+
+/** Polls the trace of `msgId` until its steps are `want` (records land through the trace writer and the index). */
+async function traceUntil(msgId: string, want: string[]): Promise<string[]> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const t = (await admin.queryTraces({ msgId }))[0];
+    const steps = t?.records.map((r) => (r.type === 'SubAfter' ? `SubAfter:${r.success}` : r.type)) ?? [];
+    if (JSON.stringify(steps) === JSON.stringify(want) || Date.now() > end) return steps;
+    await sleep(200);
+  }
+}
+
+test('traces record pops, acks, invisibility timeouts and DLQ moves', async () => {
+  const [sent] = await sendAll(producer, [message('pop-trace', 'T', 'traced', ['trace-key'])]);
+  const msgId = sent!.msgId;
+  const [first] = await popUntil(req('pop-g-trace', 'pop-trace'), 1);
+  assert.ok(first);
+  const [again] = await popUntil(req('pop-g-trace', 'pop-trace'), 1, 5_000);
+  assert.ok(again, 'revived');
+  assert.equal((await broker.pop.ack('pop-g-trace', 'pop-trace', again.receiptHandle)).code, 'OK');
+  const want = ['Pub', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:true'];
+  assert.deepEqual(await traceUntil(msgId, want), want);
+
+  const [dead] = await sendAll(producer, [message('pop-trace', 'T', 'dead', ['dead-key'])]);
+  const [m] = await popUntil(req('pop-g-trace', 'pop-trace'), 1);
+  assert.ok(m);
+  assert.equal((await broker.pop.forwardToDeadLetter('pop-g-trace', 'pop-trace', m.receiptHandle)).code, 'OK');
+  const wantDead = ['Pub', 'SubBefore', 'SubAfter:false', 'DLQ'];
+  assert.deepEqual(await traceUntil(dead!.msgId, wantDead), wantDead);
+});
+
+test('a restart keeps invisible messages invisible, their handles valid, and acked ones gone', async () => {
+  const own = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+  const dataDir = own.dataDir;
+  let second: EngineFixture | undefined;
+  try {
+    const b1 = own.engine.broker as Broker;
+    const p = await createProducer(own.nameSrv, 'pop-restart-pg');
+    const results = await sendAll(p, Array.from({ length: 10 }, (_, i) => message('pop-restart', 'T', `b${i}`, [`r-${i}`])));
+    await p.close();
+    assert.ok(results.every((x) => x.sendStatus === 'SEND_OK'));
+    const r = req('pop-g-restart', 'pop-restart', { invisibleMs: 2_000 });
+    const got: PoppedMessage[] = [];
+    for (let i = 0; i < 20 && got.length < 10; i++) got.push(...(await b1.pop.pop({ ...r, pollMs: 200 })).messages);
+    assert.equal(got.length, 10);
+    const acked = got.slice(0, 5);
+    for (const m of acked) assert.equal((await b1.pop.ack('pop-g-restart', 'pop-restart', m.receiptHandle)).code, 'OK');
+    await own.engine.stop();
+
+    second = await startEngine({ dataDir, broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+    const b2 = second.engine.broker as Broker;
+    assert.equal(b2.pop.inFlight('pop-g-restart').total, 5, 'the five unacked are still invisible');
+    assert.deepEqual((await b2.pop.pop(r)).messages, []);
+    assert.equal((await b2.pop.ack('pop-g-restart', 'pop-restart', got[5]!.receiptHandle)).code, 'OK', 'a handle from before the restart still acks');
+    assert.notEqual((await b2.pop.ack('pop-g-restart', 'pop-restart', acked[0]!.receiptHandle)).code, 'OK', 'a handle acked before the restart is refused');
+    const back: PoppedMessage[] = [];
+    const end = Date.now() + 10_000;
+    while (back.length < 4 && Date.now() < end) back.push(...(await b2.pop.pop({ ...r, pollMs: 500 })).messages);
+    assert.deepEqual(back.map(keyOf).sort(), got.slice(6).map(keyOf).sort(), 'exactly the unacked four came back');
+    assert.ok(back.every((m) => m.deliveryAttempt === 2));
+  } finally {
+    await second?.engine.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -217,7 +217,7 @@ export class PopMessageProcessor {
     const { req, storedTopic, queueId } = r;
     const popTime = Date.now();
     const retry = storedTopic !== req.topic;
-    const qid = log.qidFor(req.group, req.topic);
+    const qid = log.qidFor(req.group);
     const cks: PopCheckPoint[] = picked.map((c) => {
       const ck: PopCheckPoint = {
         nonce: newNonce(), group: req.group, topic: retry ? (c.msg.properties[PROPERTY_RETRY_TOPIC] ?? req.topic) : req.topic, storedTopic, queueId,

@@ -63,8 +63,6 @@ export class PopState {
   private readonly batches = new Map<string, FifoBatch>();
   private readonly resolvedNonces = new Set<string>();
   private readonly perGroup = new Map<string, number>();
-  /** Replay only: deliveries a retry copy's CK ended before their own CK was replayed (another revive queue). */
-  private readonly endedBeforeReplayed = new Set<string>();
 
   constructor(private readonly offsets: ConsumerOffsetManager) {}
 
@@ -97,18 +95,6 @@ export class PopState {
     return this.entries.values();
   }
 
-  /** A CK read back at start: like applyCheckPoint, unless a retry copy of it was already delivered. */
-  replayCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): void {
-    if (this.endedBeforeReplayed.delete(ck.nonce)) return;
-    if (ck.src !== undefined && !this.entries.has(ck.src)) this.endedBeforeReplayed.add(ck.src);
-    this.applyCheckPoint(ck, reviveQid, ckPos);
-  }
-
-  /** Replay is over: what it remembered for out-of-order CKs is no longer needed. */
-  endReplay(): void {
-    this.endedBeforeReplayed.clear();
-  }
-
   /** A stored CK: a new delivery (replacing `ck.prev`, ending `ck.src`, if any). */
   applyCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): InFlightEntry {
     if (ck.prev !== undefined) this.remove(ck.prev);
@@ -137,7 +123,11 @@ export class PopState {
    */
   applyAck(nonce: string): { entry: InFlightEntry; batchDone: boolean } | null {
     const entry = this.remove(nonce);
-    if (!entry) return null;
+    if (!entry) {
+      // Replay of an ACK whose CK lies before the revive offset: its handle is still known as stale.
+      this.rememberResolved(nonce);
+      return null;
+    }
     if (!entry.fifo) return { entry, batchDone: false };
     const key = fifoKey(entry.group, entry.topic, entry.queueId);
     const batch = this.batches.get(key);
@@ -168,11 +158,15 @@ export class PopState {
     const left = this.groupCount(entry.group) - 1;
     if (left > 0) this.perGroup.set(entry.group, left);
     else this.perGroup.delete(entry.group);
+    this.rememberResolved(nonce);
+    return entry;
+  }
+
+  private rememberResolved(nonce: string): void {
     this.resolvedNonces.add(nonce);
     if (this.resolvedNonces.size > resolvedNoncesMax) {
       const oldest = this.resolvedNonces.values().next().value as string;
       this.resolvedNonces.delete(oldest);
     }
-    return entry;
   }
 }
