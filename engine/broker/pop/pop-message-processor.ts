@@ -6,7 +6,6 @@
  * order and redeliver its expired members (attempt + 1, the group's max attempts then the DLQ) before
  * the queue moves on. Each queue's read-and-checkpoint runs under a per-queue lock.
  */
-import { randomInt } from 'node:crypto';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';
 import { decodeMessage, type DecodedMessage } from '../../store/message-codec';
 import type { GetMessageResult } from '../../store/message-reader';
@@ -89,7 +88,7 @@ export class PopMessageProcessor {
     if (fifo) {
       await visit(req.topic, false);
     } else {
-      const retryFirst = randomInt(RETRY_FIRST_ONE_IN) === 0;
+      const retryFirst = Math.floor(Math.random() * RETRY_FIRST_ONE_IN) === 0;
       if (retryFirst) await visit(retryTopic, true);
       await visit(req.topic, false);
       if (!retryFirst) await visit(retryTopic, true);
@@ -254,7 +253,7 @@ export class PopMessageProcessor {
 }
 
 /** Traces how a delivery ended (ack, timeout, DLQ), reading the message back if this broker restarted since the pop. */
-export function traceEnd(core: PopCore, e: InFlightEntry, msg: DecodedMessage | null, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string }): void {
+export function traceEnd(core: PopCore, e: InFlightEntry, msg: DecodedMessage | null, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string; at?: number }): void {
   const trace = core.ctx.trace;
   if (!trace?.enabledFor(e.storedTopic) || !trace.tracesGroup(e.group)) return;
   let { msgId, keys } = e;

@@ -128,7 +128,7 @@ export class PopReviveService {
     // A message retention already removed has nothing left to revive: its delivery just ends.
     const done = await log.finish(state, e, 'revive');
     if (!done.ok) return false;
-    if (target && msg) traceEnd(this.core, e, msg, { kind: 'revive', topic: target });
+    if (target && msg) traceEnd(this.core, e, msg, { kind: 'revive', topic: target, at: e.invisibleUntil });
     return true;
   }
 }

@@ -157,6 +157,7 @@ export class PopService {
   private readonly processor: PopMessageProcessor;
   private readonly revive: PopReviveService;
   private readonly onArrival: MessageArrivingListener = (topic) => this.core.polls.notify(topic);
+  private stopped = false;
 
   constructor(private readonly ctx: BrokerContext, options: Partial<PopServiceOptions> = {}) {
     const c = ctx.config;
@@ -187,6 +188,7 @@ export class PopService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.revive.stop();
     this.core.polls.stop();
     this.ctx.store.removeMessageArrivingListener(this.onArrival);
@@ -200,6 +202,7 @@ export class PopService {
 
   /** Pops up to maxMessages; resolves when messages are available or pollMs passes. */
   async pop(req: PopRequest): Promise<PopResult> {
+    if (this.stopped) return { code: 'SERVICE_NOT_AVAILABLE', remark: 'the broker is stopping', messages: [] };
     const checked = this.checkPop(req);
     if ('code' in checked) return { code: checked.code, remark: checked.remark, messages: [] };
     const { group } = checked;
@@ -217,6 +220,7 @@ export class PopService {
       if (Date.now() >= deadline || req.signal?.aborted) return { code: 'OK', messages: [] };
       if (polls.generation(topics) !== generation) continue;
       if (!(await polls.wait(topics, deadline, req.signal))) {
+        if (this.stopped) return { code: 'OK', messages: [] };
         return parkedOnce ? { code: 'OK', messages: [] } : { code: 'POLLING_FULL', remark: `${popPollsParkedMax} pops are already waiting`, messages: [] };
       }
     }

@@ -99,7 +99,13 @@ export class PopState {
   applyCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): InFlightEntry {
     if (ck.prev !== undefined) this.remove(ck.prev);
     if (ck.src !== undefined) this.remove(ck.src);
-    const entry: InFlightEntry = { ...ck, reviveQid, ckPos, invisibleUntil: ck.popTime + ck.invisibleMs, busy: false, expiryAnnounced: false };
+    // Named fields, not a spread: entries are made per delivery, and a spread object is built in dictionary mode.
+    const entry: InFlightEntry = {
+      nonce: ck.nonce, prev: ck.prev, src: ck.src, group: ck.group, topic: ck.topic, storedTopic: ck.storedTopic, queueId: ck.queueId, queueOffset: ck.queueOffset,
+      commitLogOffset: ck.commitLogOffset, attempt: ck.attempt, popTime: ck.popTime, invisibleMs: ck.invisibleMs, fifo: ck.fifo, end: ck.end,
+      reviveQid, ckPos, invisibleUntil: ck.popTime + ck.invisibleMs, busy: false, expiryAnnounced: false,
+      traceRequestId: undefined, msgId: undefined, keys: undefined,
+    };
     this.entries.set(ck.nonce, entry);
     this.perGroup.set(ck.group, this.groupCount(ck.group) + 1);
     if (!ck.fifo) {
