@@ -350,3 +350,18 @@ test('a restart keeps invisible messages invisible, their handles valid, and ack
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("the console reads a pop group's offsets (GET_CONSUME_STATS), and an admin offset reset moves its pops", async () => {
+  const keys = await send('pop-console', 5);
+  const got = await popUntil(req('pop-g-console', 'pop-console', { invisibleMs: 30_000 }), 5);
+  assert.equal(got.length, 5);
+  for (const m of got) assert.equal((await broker.pop.ack('pop-g-console', 'pop-console', m.receiptHandle)).code, 'OK');
+  const detail = await admin.groupDetail('pop-g-console');
+  const queues = detail.queues.filter((q) => q.topic === 'pop-console');
+  assert.equal(queues.reduce((n, q) => n + (q.consumerOffset ?? 0), 0), 5);
+  assert.equal(queues.reduce((n, q) => n + (q.lag ?? 0), 0), 0);
+  await admin.resetOffset('pop-g-console', 'pop-console', { kind: 'earliest' });
+  const again = await popUntil(req('pop-g-console', 'pop-console'), 5);
+  assert.deepEqual(again.map(keyOf).sort(), [...keys].sort(), 'the reset replays the queue from its start');
+  for (const m of again) assert.equal((await broker.pop.ack('pop-g-console', 'pop-console', m.receiptHandle)).code, 'OK');
+});
