@@ -365,3 +365,30 @@ test("the console reads a pop group's offsets (GET_CONSUME_STATS), and an admin 
   assert.deepEqual(again.map(keyOf).sort(), [...keys].sort(), 'the reset replays the queue from its start');
   for (const m of again) assert.equal((await broker.pop.ack('pop-g-console', 'pop-console', m.receiptHandle)).code, 'OK');
 });
+
+test('FIFO (a group configured consumeMessageOrderly): past its max attempts the head goes to the DLQ and the queue moves on', async () => {
+  broker.ctx.groups.createOrUpdate(newSubscriptionGroupConfig('pop-g-fifo-dlq', { retryMaxTimes: 1, consumeMessageOrderly: true }));
+  await send('pop-fifo-dlq', 8);
+  const r = req('pop-g-fifo-dlq', 'pop-fifo-dlq', { maxMessages: 1 });
+  const [head] = (await broker.pop.pop(r)).messages;
+  assert.ok(head);
+  const q = head.queueId;
+  const attempts = [head.deliveryAttempt];
+  let next: PoppedMessage | undefined;
+  for (const end = Date.now() + 10_000; Date.now() < end && !next; ) {
+    for (const m of await popUntil(r, 1, 1_000)) {
+      if (m.queueId !== q) {
+        assert.equal((await broker.pop.ack('pop-g-fifo-dlq', 'pop-fifo-dlq', m.receiptHandle)).code, 'OK');
+      } else if (m.queueOffset === head.queueOffset) {
+        attempts.push(m.deliveryAttempt);
+      } else {
+        next = m;
+      }
+    }
+  }
+  assert.deepEqual(attempts, [1, 2], 'retryMaxTimes 1: two deliveries');
+  assert.ok(next, 'the queue moved on');
+  assert.equal(next.queueOffset, head.queueOffset + 1);
+  const dlq = broker.ctx.store.getMessage('%DLQ%pop-g-fifo-dlq', 0, 0, 32);
+  assert.deepEqual(dlq.messages.map((rec) => decodeMessage(rec, 0).properties.KEYS), [keyOf(head)]);
+});

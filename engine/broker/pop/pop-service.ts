@@ -210,9 +210,9 @@ export class PopService {
     const topics = fifo ? [req.topic] : [req.topic, RETRY_GROUP_TOPIC_PREFIX + req.group];
     const deadline = Date.now() + Math.min(Math.max(req.pollMs ?? 0, 0), popPollMsMax);
     const { polls, state } = this.core;
-    for (let parkedOnce = false; ; parkedOnce = true) {
+    for (let again = false; ; again = true) {
       const room = this.options.inFlightMaxPerGroup - state.groupCount(req.group);
-      if (room <= 0 && !parkedOnce) return { code: 'IN_FLIGHT_FULL', remark: `group ${req.group} has ${state.groupCount(req.group)} invisible messages, the most allowed`, messages: [] };
+      if (room <= 0 && !again) return { code: 'IN_FLIGHT_FULL', remark: `group ${req.group} has ${state.groupCount(req.group)} invisible messages, the most allowed`, messages: [] };
       const generation = polls.generation(topics);
       const got = room > 0 ? await this.processor.popOnce(req, group, fifo, Math.min(req.maxMessages, room)) : { messages: [] };
       if (got.messages.length > 0) return { code: 'OK', messages: got.messages };
@@ -221,7 +221,7 @@ export class PopService {
       if (polls.generation(topics) !== generation) continue;
       if (!(await polls.wait(topics, deadline, req.signal))) {
         if (this.stopped) return { code: 'OK', messages: [] };
-        return parkedOnce ? { code: 'OK', messages: [] } : { code: 'POLLING_FULL', remark: `${popPollsParkedMax} pops are already waiting`, messages: [] };
+        return again ? { code: 'OK', messages: [] } : { code: 'POLLING_FULL', remark: `${popPollsParkedMax} pops are already waiting`, messages: [] };
       }
     }
   }
