@@ -115,8 +115,23 @@ test('changeInvisibleDuration extends the invisibility and answers a new handle;
   assert.deepEqual((await broker.pop.pop(req('pop-g-change', 'pop-change'))).messages, [], 'still invisible past the first duration');
   assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', m.receiptHandle)).code, 'EXPIRED');
   assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', m.receiptHandle, 1_000)).code, 'EXPIRED');
-  assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', changed.receiptHandle, 50)).code, 'INVALID_PARAMETER');
+  for (const bad of [-1, 1.5, 13 * 3_600_000]) {
+    assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', changed.receiptHandle, bad)).code, 'INVALID_PARAMETER', String(bad));
+  }
   assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', changed.receiptHandle)).code, 'OK');
+});
+
+test('changeInvisibleDuration to 0 makes a delivery visible again at once (a nack)', async () => {
+  const [key] = await send('pop-nack', 1);
+  const [m] = await popUntil(req('pop-g-nack', 'pop-nack', { invisibleMs: 30_000 }), 1);
+  assert.ok(m);
+  const nack = await broker.pop.changeInvisibleDuration('pop-g-nack', 'pop-nack', m.receiptHandle, 0);
+  assert.equal(nack.code, 'OK', nack.remark);
+  const [again] = await popUntil(req('pop-g-nack', 'pop-nack'), 1, 5_000);
+  assert.ok(again, 'back well before the 30 s it was popped for');
+  assert.equal(keyOf(again), key);
+  assert.equal(again.deliveryAttempt, 2);
+  assert.equal((await broker.pop.ack('pop-g-nack', 'pop-nack', again.receiptHandle)).code, 'OK');
 });
 
 test('forged, altered and foreign handles are refused and change nothing', async () => {

@@ -245,9 +245,10 @@ export class PopService {
     return { group };
   }
 
-  private checkInvisible(ms: number): string | null {
-    const { invisibleMsMin, invisibleMsMax } = this.options;
-    if (!Number.isInteger(ms) || ms < invisibleMsMin || ms > invisibleMsMax) return `invisible duration ${ms} ms is not in [${invisibleMsMin}, ${invisibleMsMax}]`;
+  /** A pop's invisible duration is at least invisibleMsMin; a change may be shorter, down to 0 (visible again at once), as the proxy allows. */
+  private checkInvisible(ms: number, min = this.options.invisibleMsMin): string | null {
+    const max = this.options.invisibleMsMax;
+    if (!Number.isInteger(ms) || ms < min || ms > max) return `invisible duration ${ms} ms is not in [${min}, ${max}]`;
     return null;
   }
 
@@ -281,9 +282,9 @@ export class PopService {
     return { code: 'OK' };
   }
 
-  /** Makes one delivery invisible for `invisibleMs` from now; answers a NEW receipt handle. */
+  /** Makes one delivery invisible for `invisibleMs` from now (0: visible again at once); answers a NEW receipt handle. */
   async changeInvisibleDuration(group: string, topic: string, receiptHandle: string, invisibleMs: number): Promise<ChangeInvisibleResult> {
-    const bad = this.checkInvisible(invisibleMs);
+    const bad = this.checkInvisible(invisibleMs, 0);
     if (bad) return { code: 'INVALID_PARAMETER', remark: bad };
     const found = this.locate(group, topic, receiptHandle);
     if (!('entry' in found)) return found;
