@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Broker } from '../engine/broker/broker';
-import { MATCH_ALL_FILTER } from '../engine/broker/filter/message-filter';
+import { MATCH_ALL } from '../engine/broker/filter/message-filter';
 import { ACK_PROPERTIES, CK_PROPERTIES, encodeAck, encodeCheckPoint } from '../engine/broker/pop/pop-check-point';
 import { newNonce } from '../engine/broker/pop/receipt-handle';
 import { decodeMessage, type MessageInput } from '../engine/store/message-codec';
@@ -44,7 +44,7 @@ async function popAll(broker: Broker, topic: string, group: string): Promise<{ m
   const t0 = performance.now();
   const worker = async () => {
     while (done < MESSAGES) {
-      const res = await broker.pop.pop({ group, topic, maxMessages: 32, invisibleMs: 60_000, filter: MATCH_ALL_FILTER, fifo: false, clientId: 'bench' });
+      const res = await broker.pop.pop({ group, topic, maxMessages: 32, invisibleMs: 60_000, filter: MATCH_ALL, fifo: false, clientId: 'bench' });
       if (res.code !== 'OK') throw new Error(`pop: ${res.code} ${res.remark}`);
       if (res.messages.length === 0) return;
       const acks = await Promise.all(res.messages.map((m) => broker.pop.ack(group, topic, m.receiptHandle)));

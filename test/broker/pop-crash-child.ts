@@ -7,7 +7,7 @@
  * DLQs as `dead <group> <key>`, then exit 0).
  */
 import { Broker } from '../../engine/broker/broker';
-import { MATCH_ALL_FILTER } from '../../engine/broker/filter/message-filter';
+import { MATCH_ALL } from '../../engine/broker/filter/message-filter';
 import type { PoppedMessage } from '../../engine/broker/pop/pop-service';
 import { putMessage } from '../../engine/broker/put-message';
 import { decodeMessage } from '../../engine/store/message-codec';
@@ -52,7 +52,7 @@ async function handle(broker: Broker, group: string, m: PoppedMessage, rnd: () =
 async function worker(broker: Broker, group: string, rnd: () => number, drain: boolean): Promise<number> {
   const fifo = group === 'pop-crash-fifo';
   const res = await broker.pop.pop({
-    group, topic: CRASH_TOPIC, maxMessages: 1 + Math.floor(rnd() * 8), invisibleMs: 100 + Math.floor(rnd() * 400), filter: MATCH_ALL_FILTER, fifo, clientId: 'crash', pollMs: 200,
+    group, topic: CRASH_TOPIC, maxMessages: 1 + Math.floor(rnd() * 8), invisibleMs: 100 + Math.floor(rnd() * 400), filter: MATCH_ALL, fifo, clientId: 'crash', pollMs: 200,
   });
   if (res.code !== 'OK') throw new Error(`pop ${group}: ${res.code} ${res.remark}`);
   for (const m of res.messages) {

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Broker } from '../../engine/broker/broker';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
-import { MATCH_ALL_FILTER, tagMessageFilter } from '../../engine/broker/filter/message-filter';
+import { buildMessageFilter, MATCH_ALL } from '../../engine/broker/filter/message-filter';
+import { buildSubscriptionData } from '../../engine/broker/filter/subscription-data';
 import type { PoppedMessage, PopRequest } from '../../engine/broker/pop/pop-service';
 import { encodeReceiptHandle, newNonce, parseReceiptHandle } from '../../engine/broker/pop/receipt-handle';
 import { decodeMessage } from '../../engine/store/message-codec';
@@ -38,7 +39,7 @@ after(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function req(group: string, topic: string, over: Partial<PopRequest> = {}): PopRequest {
-  return { group, topic, maxMessages: 32, invisibleMs: INVISIBLE_MS, filter: MATCH_ALL_FILTER, fifo: false, clientId: 'it-client', ...over };
+  return { group, topic, maxMessages: 32, invisibleMs: INVISIBLE_MS, filter: MATCH_ALL, fifo: false, clientId: 'it-client', ...over };
 }
 
 async function send(topic: string, n: number, tag = 'T', prefix = topic): Promise<string[]> {
@@ -186,10 +187,10 @@ test("after the group's max attempts the message is in %DLQ%<group>, and forward
 test('a tag filter pops only matching messages', async () => {
   await send('pop-filter', 6, 'A', 'a');
   await send('pop-filter', 6, 'B', 'b');
-  const got = await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 6);
+  const got = await popUntil(req('pop-g-filter', 'pop-filter', { filter: buildMessageFilter(buildSubscriptionData('pop-filter', 'A')) }), 6);
   assert.deepEqual(got.map(keyOf).sort(), ['a-0', 'a-1', 'a-2', 'a-3', 'a-4', 'a-5']);
   for (const m of got) assert.equal((await broker.pop.ack('pop-g-filter', 'pop-filter', m.receiptHandle)).code, 'OK');
-  assert.deepEqual(await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 1, 600), []);
+  assert.deepEqual(await popUntil(req('pop-g-filter', 'pop-filter', { filter: buildMessageFilter(buildSubscriptionData('pop-filter', 'A')) }), 1, 600), []);
 });
 
 test('FIFO: each queue in order, the next only after the previous is acked; an expired one comes back first with attempt + 1', async () => {
