@@ -95,10 +95,10 @@ async function main(): Promise<void> {
   try {
     const topics = ['PopBenchA', 'PopBenchB', 'PopBenchC'];
     for (const t of topics) {
-      broker.ensureTopic(t, QUEUES);
+      broker.ctx.topics.createIfMissing(t, QUEUES);
       await fill(broker, t);
     }
-    broker.ensureTopic('PopBenchRaw', 1);
+    broker.ctx.topics.createIfMissing('PopBenchRaw', 1);
     const before = await rawAll(broker, 'PopBenchA', 'PopBenchRaw');
     log(`ceiling (raw store work) before: ${Math.round(before.msgsPerSec)} msg/s, ${before.usPerMsg.toFixed(1)} µs/msg`);
     const pop = await popAll(broker, 'PopBenchB', 'pop-bench-g');

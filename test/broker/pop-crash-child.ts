@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     config: { listenPort: 0, namesrvAddrs: [], minInvisibleTimeMillsForRecv: 100, reviveInterval: 50, flushConsumerOffsetInterval: rnd() < 0.5 ? 100 : 5_000 },
   });
   if (!broker.ctx.topics.get(CRASH_TOPIC)) {
-    broker.ensureTopic(CRASH_TOPIC, 4);
+    broker.ctx.topics.createIfMissing(CRASH_TOPIC, 4);
     broker.ctx.groups.findOrCreate(CRASH_GROUPS[0]);
     broker.ctx.groups.createOrUpdate({ ...broker.ctx.groups.findOrCreate(CRASH_GROUPS[1])!, consumeMessageOrderly: true });
     for (let i = 0; i < SEEDED; i++) await send(broker, `seed-${i}`);

@@ -258,7 +258,7 @@ test('a long poll wakes when a message arrives, and times out empty otherwise', 
 });
 
 test('bad requests get clear codes', async () => {
-  broker.ensureTopic('pop-bad', 2);
+  broker.ctx.topics.createIfMissing('pop-bad', 2);
   const cases: Array<[Partial<PopRequest>, string]> = [
     [{ maxMessages: 0 }, 'INVALID_PARAMETER'],
     [{ maxMessages: 33 }, 'INVALID_PARAMETER'],
