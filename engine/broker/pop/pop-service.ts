@@ -195,11 +195,6 @@ export class PopService {
     this.core.log.saveReviveOffsets(this.core.state);
   }
 
-  /** Runs one revive pass now (tests; the loop runs every reviveIntervalMs). */
-  revivePass(now?: number): Promise<void> {
-    return this.revive.pass(now);
-  }
-
   /** Pops up to maxMessages; resolves when messages are available or pollMs passes. */
   async pop(req: PopRequest): Promise<PopResult> {
     if (this.stopped) return { code: 'SERVICE_NOT_AVAILABLE', remark: 'the broker is stopping', messages: [] };
