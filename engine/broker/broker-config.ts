@@ -52,6 +52,15 @@ export interface BrokerConfig {
    * here, since users who subscribe with SQL92 want it). Off: such pulls are refused as RocketMQ does.
    */
   enablePropertyFilter: boolean;
+  /** Pop consumption: queues of the revive topic (RocketMQ reviveQueueNum). */
+  reviveQueueNum: number;
+  /** Pop consumption: how often expired invisibility is revived, ms (RocketMQ reviveInterval). */
+  reviveInterval: number;
+  /** Pop consumption: accepted invisible durations, ms (the proxy's minInvisibleTimeMillsForRecv / maxInvisibleTimeMills). */
+  minInvisibleTimeMillsForRecv: number;
+  maxInvisibleTimeMills: number;
+  /** Pop consumption: invisible messages one group may have at once (RocketMQ popInflightMessageThreshold). */
+  popInflightMessageThreshold: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -80,4 +89,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   transactionCheckMax: 15,
   transactionCheckInterval: 30_000,
   enablePropertyFilter: true,
+  reviveQueueNum: 8,
+  reviveInterval: 1_000,
+  minInvisibleTimeMillsForRecv: 10_000,
+  maxInvisibleTimeMills: 12 * 3_600_000,
+  popInflightMessageThreshold: 10_000,
 };

@@ -14,7 +14,7 @@ import { compileExpression, FilterEvaluationError, type CompiledExpression } fro
 import { FilterParseError } from './expression';
 import { MessageEvaluationContext, propertiesRangeOf } from './message-evaluation-context';
 import { parseSelector } from './selector-parser';
-import { SUB_ALL, type SubscriptionData } from './subscription-data';
+import { buildSubscriptionData, SUB_ALL, type SubscriptionData } from './subscription-data';
 
 export interface MessageFilter {
   /** No filtering at all (fast path). */
@@ -116,4 +116,12 @@ export function compileSql92(sql: string): CompiledExpression {
   }
   if (hit instanceof FilterParseError) throw hit;
   return hit;
+}
+
+/** Names of this seam the gRPC adapter uses: MATCH_ALL and a TAG expression's filter. */
+export const MATCH_ALL_FILTER = MATCH_ALL;
+
+/** A TAG expression (`*`, `A || B`) as a filter; throws SubscriptionParseError when it names no tag. */
+export function tagMessageFilter(topic: string, expression: string | undefined): MessageFilter {
+  return buildMessageFilter(buildSubscriptionData(topic, expression, 0));
 }
