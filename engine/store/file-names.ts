@@ -56,6 +56,12 @@ export function configDir(root: string): string {
 }
 
 /** IndexFile name: creation time as yyyyMMddHHmmssSSS in local time (UtilAll.timeMillisToHumanString). */
+/** The local time an index file name (yyyyMMddHHmmssSSS) stands for, ms. */
+export function indexFileNameToMs(name: string): number {
+  const n = (from: number, to: number) => Number(name.slice(from, to));
+  return new Date(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14), n(14, 17)).getTime();
+}
+
 export function indexFileName(ms: number): string {
   const d = new Date(ms);
   const p = (n: number, w: number) => String(n).padStart(w, '0');

@@ -21,7 +21,7 @@ import * as limits_ from '../limits';
 
 // Hot path: imported bindings are copied to locals once (tsx/esbuild compiles each access
 // of an imported binding to a getter call).
-const { indexDir, indexFileName } = file_names_;
+const { indexDir, indexFileName, indexFileNameToMs } = file_names_;
 const { javaHashAscii, javaHashContinue, javaHashJoin, javaHashUtf8, javaStringHashCode } = java_hash_;
 const { DISPATCH_PROP_KEYS, DISPATCH_PROP_UNIQ_KEY } = message_properties_;
 const { transactionType } = message_codec_;
@@ -108,10 +108,12 @@ export class IndexService {
     let last = this.files[this.files.length - 1];
     if (last && last.isWritable() && !last.isFull()) return last;
     if (last && last.isWritable()) last.seal();
-    let name = indexFileName(Date.now());
-    while (this.files.some((f) => path.basename(f.filePath) === name) || fs.existsSync(path.join(this.dir, name))) {
-      name = indexFileName(Number(Date.now()) + 1 + Math.floor(Math.random() * 1000));
-    }
+    // Files are ordered by name (their creation time) when loaded, so a new name must sort after every
+    // existing one, even when files roll within one millisecond or the clock went back.
+    const newestName = last ? path.basename(last.filePath) : '';
+    let ms = Math.max(Date.now(), newestName === '' ? 0 : indexFileNameToMs(newestName) + 1);
+    let name = indexFileName(ms);
+    while (name <= newestName || fs.existsSync(path.join(this.dir, name))) name = indexFileName(++ms);
     const f = IndexFile.create(path.join(this.dir, name), this.hashSlotNum, this.indexNum, last);
     this.files.push(f);
     last = f;
