@@ -24,6 +24,8 @@ test('transactional commit and rollback, and a timer 5 s ahead: states on the me
 
   await test.step('its trace: the half message, then the commit', async () => {
     await page.getByRole('link', { name: 'Trace', exact: true }).click();
+    // A reload before the client-side navigation commits would reload the message page instead.
+    await expect(page).toHaveURL(/\/traces\?/);
     const traces = new TracesPage(page);
     await traces.waitForStep('transaction');
     await expect(traces.trace().getByTestId('trace-steps')).toContainText('half message stored (transactional)');
@@ -63,6 +65,8 @@ test('transactional commit and rollback, and a timer 5 s ahead: states on the me
 
   await test.step('its trace: stored to wait, then delivered by the timer after about 5 s', async () => {
     await page.getByRole('link', { name: 'Trace', exact: true }).click();
+    // A reload before the client-side navigation commits would reload the message page instead.
+    await expect(page).toHaveURL(/\/traces\?/);
     const traces = new TracesPage(page);
     await traces.waitForStep('delay');
     await expect(traces.trace().getByTestId('trace-steps')).toContainText(new RegExp(`timer: delivered to ${topic} after waiting [3-9]s`));
