@@ -23,6 +23,8 @@ export interface EngineConfig {
   brokerPort: number;
   /** Brokers create unknown topics on a first send from the TBW102 template (embedded default: on). */
   autoCreateTopicEnable?: boolean;
+  /** The name server answers unknown topics with TBW102's route (for ali-ons, which has no fallback); default off. */
+  defaultRouteForUnknownTopics?: boolean;
   /** Broker settings beyond the ones derived from the above. */
   broker?: Partial<BrokerConfig>;
   store?: Partial<MessageStoreConfig>;
@@ -83,7 +85,7 @@ export class BrokerEngine {
     const autoCreate = this.config.autoCreateTopicEnable ?? true;
     try {
       // The name server creates no topics: the broker does, on a first send naming TBW102 (see topic-auto-create).
-      this.namesrv = new NameServer();
+      this.namesrv = new NameServer({ defaultRouteForUnknownTopics: this.config.defaultRouteForUnknownTopics ?? false });
       await listenOrExplain('namesrv', host, this.config.namesrvPort, () => this.namesrv!.start(host, this.config.namesrvPort));
       const advertised = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
       this.brokerInstance = await listenOrExplain('broker', host, this.config.brokerPort, () =>

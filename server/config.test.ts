@@ -4,7 +4,7 @@ import { ConfigError, DEFAULTS, parseConfig } from './config';
 
 test('defaults need nothing: ./data, 127.0.0.1 and RocketMQ ports', () => {
   const c = parseConfig([], {});
-  assert.deepEqual(c, { ...DEFAULTS, autoCreateTopic: true, dev: false });
+  assert.deepEqual(c, { ...DEFAULTS, autoCreateTopic: true, defaultRouteForUnknownTopics: false, dev: false });
   assert.equal(c.consolePort, 8080);
   assert.equal(c.namesrvPort, 9876);
   assert.equal(c.brokerPort, 10911);

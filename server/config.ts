@@ -14,6 +14,7 @@ export const ServerConfigSchema = z.object({
   namesrvPort: port,
   brokerPort: port,
   autoCreateTopic: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+  defaultRouteForUnknownTopics: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   flushDiskType: z.enum(['ASYNC_FLUSH', 'SYNC_FLUSH'], { error: 'must be ASYNC_FLUSH or SYNC_FLUSH' }),
   sampleIntervalMs: z.coerce
     .number({ error: 'must be a number of milliseconds (1000-300000)' })
@@ -36,6 +37,7 @@ export const DEFAULTS = {
   namesrvPort: 9876,
   brokerPort: 10911,
   autoCreateTopic: 'true',
+  defaultRouteForUnknownTopics: 'false',
   flushDiskType: 'ASYNC_FLUSH',
   sampleIntervalMs: 10_000,
   timerMaxDelaySec: 3 * 24 * 3600,
@@ -59,6 +61,12 @@ const OPTIONS = [
     flag: '--auto-create-topic <true|false>',
     env: 'ROCKETDECK_AUTO_CREATE_TOPIC',
     help: 'the broker creates unknown topics on a first send naming TBW102 (RocketMQ autoCreateTopicEnable)',
+  },
+  {
+    key: 'defaultRouteForUnknownTopics',
+    flag: '--default-route-for-unknown-topics <true|false>',
+    env: 'ROCKETDECK_DEFAULT_ROUTE_FOR_UNKNOWN_TOPICS',
+    help: 'the name server answers unknown topics with the TBW102 route, so clients without that fallback (ali-ons) can create topics by sending',
   },
   { key: 'sampleIntervalMs', flag: '--sample-interval-ms <ms>', env: 'ROCKETDECK_SAMPLE_INTERVAL_MS', help: 'how often metrics are sampled and alert rules evaluated' },
   { key: 'timerMaxDelaySec', flag: '--timer-max-delay-sec <s>', env: 'ROCKETDECK_TIMER_MAX_DELAY_SEC', help: 'longest delay a timer message may ask for (RocketMQ timerMaxDelaySec)' },

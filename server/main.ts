@@ -41,6 +41,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     namesrvPort: config.namesrvPort,
     brokerPort: config.brokerPort,
     autoCreateTopicEnable: config.autoCreateTopic,
+    defaultRouteForUnknownTopics: config.defaultRouteForUnknownTopics,
     store: { flushDiskType: config.flushDiskType, timerMaxDelaySec: config.timerMaxDelaySec },
   });
   try {

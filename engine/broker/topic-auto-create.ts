@@ -10,7 +10,7 @@
  * topic, and the RocketMQ 5 endpoint calls it (through Broker.createTopicFromDefault, which also waits
  * for the registration) on QueryRoute, since 5.x clients have no default-topic fallback.
  */
-import { AUTO_CREATE_TOPIC_KEY_TOPIC, isNotAllowedSendTopic, isRetryOrDlqTopic, validateTopic } from '../common/topic-validator';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC, isAutoCreatableTopic } from '../common/topic-validator';
 import type { TopicConfig } from '../remoting/protocol/route-data';
 import type { BrokerContext } from './broker-context';
 
@@ -29,6 +29,6 @@ export interface CreateFromDefaultOptions {
 export function createTopicInSendMessageMethod(ctx: BrokerContext, topic: string, options: CreateFromDefaultOptions = {}): TopicConfig | undefined {
   const existing = ctx.topics.get(topic);
   if (existing) return existing;
-  if (!validateTopic(topic).valid || isNotAllowedSendTopic(topic) || isRetryOrDlqTopic(topic) || topic === AUTO_CREATE_TOPIC_KEY_TOPIC) return undefined;
+  if (!isAutoCreatableTopic(topic)) return undefined;
   return ctx.topics.createInSendMessage(topic, options.defaultTopic ?? AUTO_CREATE_TOPIC_KEY_TOPIC, options.queueNums ?? ctx.config.defaultTopicQueueNums);
 }

@@ -90,3 +90,8 @@ export const REVIVE_TOPIC_PREFIX = 'rmq_sys_REVIVE_LOG_';
 export function isNotAllowedSendTopic(topic: string): boolean {
   return NOT_ALLOWED_SEND_TOPICS.has(topic) || topic.startsWith(REVIVE_TOPIC_PREFIX);
 }
+
+/** A name a client's first send may create from the default topic (valid, not system, retry, DLQ or TBW102 itself). */
+export function isAutoCreatableTopic(topic: string): boolean {
+  return validateTopic(topic).valid && !isNotAllowedSendTopic(topic) && !isRetryOrDlqTopic(topic) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC;
+}

@@ -4,16 +4,23 @@
  * TOPIC_NOT_EXIST, as in RocketMQ. Topics are created by brokers — on an admin command, or on a first
  * send that names the default topic (TBW102, which brokers register while autoCreateTopicEnable is on) —
  * and reach the name server with the broker's next registration.
+ *
+ * Clients that cannot fall back to the default topic themselves (ali-ons throws on the 17 before it
+ * tries TBW102) can be served it here instead: with `defaultRouteForUnknownTopics`, an unknown topic a
+ * client may send to is answered with TBW102's route, which is what the Java client substitutes on its
+ * own. The lookup still creates nothing; the broker creates the topic on the first send naming TBW102.
  */
 import { requiredString } from '../remoting/custom-header';
 import { encodeJsonBody } from '../remoting/protocol/json-body';
 import { createResponse, type RemotingCommand } from '../remoting/remoting-command';
 import { ResponseCode } from '../remoting/response-code';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC, isAutoCreatableTopic } from '../common/topic-validator';
 import type { NamesrvContext } from './broker-request-processor';
 
-export function getRouteInfoByTopic(ctx: NamesrvContext, request: RemotingCommand): RemotingCommand {
+export function getRouteInfoByTopic(ctx: NamesrvContext, request: RemotingCommand, options: { defaultRouteForUnknownTopics?: boolean } = {}): RemotingCommand {
   const topic = requiredString(request.extFields, 'topic');
-  const route = ctx.routes.pickupTopicRouteData(topic);
+  let route = ctx.routes.pickupTopicRouteData(topic);
+  if (!route && options.defaultRouteForUnknownTopics && isAutoCreatableTopic(topic)) route = ctx.routes.pickupTopicRouteData(AUTO_CREATE_TOPIC_KEY_TOPIC);
   if (!route) {
     return createResponse(request, ResponseCode.TOPIC_NOT_EXIST, { remark: `No topic route info in name server for the topic: ${topic}` });
   }

@@ -32,6 +32,11 @@ export interface NameServerOptions {
   /** Time source (tests). */
   clock?: () => number;
   logger?: RemotingLogger;
+  /**
+   * Answer a route lookup for an unknown topic with the default topic's (TBW102) route, for clients that
+   * cannot fall back to it themselves (ali-ons); off by default, as in RocketMQ (TOPIC_NOT_EXIST).
+   */
+  defaultRouteForUnknownTopics?: boolean;
   /** Frame limit, idle timeout, backpressure marks of the listener. */
   remoting?: RemotingServerOptions;
 }
@@ -62,7 +67,7 @@ export class NameServer {
     s.registerProcessor(RequestCode.UNREGISTER_BROKER, (req) => broker.unregisterBroker(ctx, req));
     s.registerProcessor(RequestCode.QUERY_DATA_VERSION, (req) => broker.queryDataVersion(ctx, req));
     s.registerProcessor(RequestCode.BROKER_HEARTBEAT, (req) => broker.brokerHeartbeat(ctx, req));
-    s.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => getRouteInfoByTopic(ctx, req));
+    s.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => getRouteInfoByTopic(ctx, req, this.options));
     s.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, (req) => admin.getBrokerClusterInfo(ctx, req));
     s.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, (req) => admin.getAllTopicList(ctx, allTopicList, req));
     s.registerProcessor(RequestCode.GET_TOPICS_BY_CLUSTER, (req) => admin.getTopicsByCluster(ctx, req));

@@ -62,3 +62,26 @@ test('--auto-create-topic false: sends to unknown topics are refused; a topic cr
     }
   });
 });
+
+test('--default-route-for-unknown-topics true: ali-ons, which has no TBW102 fallback, creates a topic by sending to it', async () => {
+  await withProcess(['--default-route-for-unknown-topics', 'true'], async (_p, nameSrv, client, admin) => {
+    const lookup = await routeOf(client, nameSrv, 'acp-ons-new');
+    assert.equal(lookup.code, ResponseCode.SUCCESS, 'answered with the default route');
+    assert.deepEqual(lookup.route?.queueDatas.map((q) => [q.brokerName, q.perm, q.writeQueueNums]), [['broker-a', 7, 8]]);
+    assert.equal((await admin.listTopics()).some((t) => t.topic === 'acp-ons-new'), false, 'the lookup created nothing');
+    for (const name of ['%RETRY%g', 'SCHEDULE_TOPIC_XXXX', 'bad topic']) {
+      assert.equal((await routeOf(client, nameSrv, name)).code, ResponseCode.TOPIC_NOT_EXIST, `no default route for ${name}`);
+    }
+    const producer = await createProducer(nameSrv, 'acp-ons-pg', { provision: false });
+    try {
+      const sent = await producer.send(message('acp-ons-new', 'T', 'first'));
+      assert.equal(sent.sendStatus, 'SEND_OK');
+      const created = (await admin.listTopics()).find((t) => t.topic === 'acp-ons-new');
+      assert.ok(created, 'the first send created the topic');
+      const own = await routeOf(client, nameSrv, 'acp-ons-new');
+      assert.deepEqual(own.route?.queueDatas.map((q) => [q.perm, q.writeQueueNums]), [[6, 4]], 'its own route, not the default one, once registered');
+    } finally {
+      await producer.close();
+    }
+  });
+});
