@@ -67,15 +67,16 @@ test('--default-route-for-unknown-topics true: ali-ons, which has no TBW102 fall
   await withProcess(['--default-route-for-unknown-topics', 'true'], async (_p, nameSrv, client, admin) => {
     const lookup = await routeOf(client, nameSrv, 'acp-ons-new');
     assert.equal(lookup.code, ResponseCode.SUCCESS, 'answered with the default route');
-    assert.deepEqual(lookup.route?.queueDatas.map((q) => [q.brokerName, q.perm, q.writeQueueNums]), [['broker-a', 7, 8]]);
+    // TBW102's broker and perm, with the clients' defaultTopicQueueNums (4) the broker will create.
+    assert.deepEqual(lookup.route?.queueDatas.map((q) => [q.brokerName, q.perm, q.readQueueNums, q.writeQueueNums]), [['broker-a', 7, 4, 4]]);
     assert.equal((await admin.listTopics()).some((t) => t.topic === 'acp-ons-new'), false, 'the lookup created nothing');
-    for (const name of ['%RETRY%g', 'SCHEDULE_TOPIC_XXXX', 'bad topic']) {
+    for (const name of ['%RETRY%g', 'rmq_sys_unknown', 'bad topic']) {
       assert.equal((await routeOf(client, nameSrv, name)).code, ResponseCode.TOPIC_NOT_EXIST, `no default route for ${name}`);
     }
     const producer = await createProducer(nameSrv, 'acp-ons-pg', { provision: false });
     try {
-      const sent = await producer.send(message('acp-ons-new', 'T', 'first'));
-      assert.equal(sent.sendStatus, 'SEND_OK');
+      // Every queue of the served route exists once the topic is created: send to all of them.
+      for (let i = 0; i < 12; i++) assert.equal((await producer.send(message('acp-ons-new', 'T', `m${i}`))).sendStatus, 'SEND_OK');
       const created = (await admin.listTopics()).find((t) => t.topic === 'acp-ons-new');
       assert.ok(created, 'the first send created the topic');
       const own = await routeOf(client, nameSrv, 'acp-ons-new');
