@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Broker } from './broker/broker';
 import type { BrokerConfig } from './broker/broker-config';
+import { PopService } from './broker/pop/pop-service';
+import { GrpcMessagingServer } from './grpc/grpc-messaging-server';
 import { NameServer } from './namesrv/name-server';
 import type { RemotingServer } from './remoting/remoting-server';
 import type { MessageStoreConfig } from './store/store-config';
@@ -21,13 +23,15 @@ export interface EngineConfig {
   host: string;
   namesrvPort: number;
   brokerPort: number;
+  /** RocketMQ 5 gRPC endpoint (apache.rocketmq.v2.MessagingService); 0 or unset picks a free port. */
+  grpcPort?: number;
   /** Create unknown topics on route lookup and first send (embedded default: on). */
   autoCreateTopicEnable?: boolean;
   /** Broker settings beyond the ones derived from the above. */
   broker?: Partial<BrokerConfig>;
   store?: Partial<MessageStoreConfig>;
 }
-export type ListenerName = 'namesrv' | 'broker';
+export type ListenerName = 'namesrv' | 'broker' | 'grpc';
 
 export interface ListenerInfo {
   name: ListenerName;
@@ -54,7 +58,7 @@ export class EngineStartError extends Error {
   }
 }
 
-const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port' };
+const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port', grpc: 'grpc port' };
 
 export class BrokerEngine {
   readonly instanceId = randomUUID();
@@ -62,6 +66,8 @@ export class BrokerEngine {
   private startedAt = 0;
   private namesrv: NameServer | undefined;
   private brokerInstance: Broker | undefined;
+  private grpcServer: GrpcMessagingServer | undefined;
+  private pop: PopService | undefined;
 
   constructor(config: EngineConfig) {
     this.config = { ...config, dataDir: path.resolve(config.dataDir) };
@@ -69,6 +75,11 @@ export class BrokerEngine {
 
   get started(): boolean {
     return this.startedAt !== 0;
+  }
+
+  /** The RocketMQ 5 gRPC endpoint (undefined until started). */
+  get grpc(): GrpcMessagingServer | undefined {
+    return this.grpcServer;
   }
 
   /** The co-hosted broker (undefined until started). */
@@ -107,6 +118,7 @@ export class BrokerEngine {
           },
         }),
       );
+      await this.startGrpc(host, advertised);
     } catch (err) {
       await this.stop();
       throw err;
@@ -114,12 +126,30 @@ export class BrokerEngine {
     this.startedAt = Date.now();
   }
 
-  /** Stops the broker (flushing the store) and then the name server; idempotent. */
+  /** The gRPC endpoint over the broker's services (its pop service: see below). */
+  private async startGrpc(host: string, advertised: string): Promise<void> {
+    const broker = this.brokerInstance!;
+    // Interim: the pop service is built in its own branch and will be the broker's (broker.pop).
+    this.pop = new PopService(broker.ctx);
+    await this.pop.start();
+    const port = this.config.grpcPort ?? 0;
+    this.grpcServer = await listenOrExplain('grpc', host, port, () =>
+      GrpcMessagingServer.start({ ctx: broker.ctx, pop: this.pop!, host, port, advertisedHost: advertised }),
+    );
+  }
+
+  /** Stops the gRPC endpoint, the broker (flushing the store) and then the name server; idempotent. */
   async stop(): Promise<void> {
     const broker = this.brokerInstance;
     const namesrv = this.namesrv;
+    const grpc = this.grpcServer;
+    const pop = this.pop;
     this.brokerInstance = undefined;
     this.namesrv = undefined;
+    this.grpcServer = undefined;
+    this.pop = undefined;
+    await grpc?.stop();
+    await pop?.stop();
     await broker?.stop();
     await namesrv?.stop();
     this.startedAt = 0;
@@ -132,6 +162,7 @@ export class BrokerEngine {
     };
     add('namesrv', this.namesrv?.remotingServer);
     add('broker', this.brokerInstance?.remoting);
+    if (this.grpcServer) listeners.push({ name: 'grpc', host: this.config.host, port: this.grpcServer.port, connections: this.grpcServer.connections });
     return {
       instanceId: this.instanceId,
       version: ROCKETDECK_VERSION,

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const SERVER_ENTRY = path.join(ROOT, 'dist/server/main.js');
 const NEXT_BUILD_ID = path.join(ROOT, '.next/BUILD_ID');
 
-const STARTED_LINE = /^rocketdeck .*: console (http:\/\/\S+), name server (\S+):(\d+), broker (\S+):(\d+), data (.+)$/m;
+const STARTED_LINE = /^rocketdeck .*: console (http:\/\/\S+), name server (\S+):(\d+), broker (\S+):(\d+), (?:grpc \S+:(\d+), )?data (.+)$/m;
 
 export class BenchSetupError extends Error {
   override readonly name = 'BenchSetupError';
@@ -58,6 +58,8 @@ export interface ServerProcess {
   consoleUrl: string;
   namesrvAddr: string;
   brokerAddr: string;
+  /** "host:port" of the RocketMQ 5 gRPC endpoint. */
+  grpcAddr: string;
   dataDir: string;
   /** What the server printed so far (first 64 KiB). */
   output(): string;
@@ -77,7 +79,7 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-bench-e2e-'));
-  const args = ['--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--data-dir', dataDir, ...(opts.args ?? [])];
+  const args = ['--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...(opts.args ?? [])];
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_ENTRY, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -129,6 +131,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     consoleUrl: match[1]!,
     namesrvAddr: `${match[2]}:${match[3]}`,
     brokerAddr: `${match[4]}:${match[5]}`,
+    grpcAddr: `${match[4]}:${match[6] ?? 0}`,
     dataDir,
     output: () => out,
     cpuSeconds() {
