@@ -90,6 +90,7 @@ export class ClientActivity {
     }
     const raw = command.settings;
     const type = raw.clientType ?? 'CLIENT_TYPE_UNSPECIFIED';
+    if (raw.userAgent?.language) channel.info.language = raw.userAgent.language;
     if (type === 'PRODUCER') {
       const enriched = this.settings.update(c.clientId, raw);
       this.registerProducer(channel, raw);

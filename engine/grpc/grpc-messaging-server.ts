@@ -67,7 +67,11 @@ export class GrpcMessagingServer {
     const handlers = buildHandlers(options, channels, () => holder.server!);
     server.addService(messagingServiceDefinition(), handlers);
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        if (!err) return resolve(bound);
+        server.forceShutdown();
+        reject(bindError(err));
+      });
     });
     const self = new GrpcMessagingServer(server, port, channels);
     holder.server = self;
@@ -112,6 +116,12 @@ export class GrpcMessagingServer {
       });
     });
   }
+}
+
+/** grpc-js reports a failed bind as one message naming the listen errors; the code callers test is recovered from it. */
+function bindError(err: Error): Error {
+  const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(err.message)?.[1];
+  return Object.assign(new Error(err.message, { cause: err }), code ? { code } : {});
 }
 
 type Self = () => GrpcMessagingServer;
