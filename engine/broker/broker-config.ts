@@ -39,6 +39,15 @@ export interface BrokerConfig {
   traceOn: boolean;
   /** Topic trace records are written to (RocketMQ's default trace topic). */
   traceTopic: string;
+  /** Pop consumption: queues of the revive topic (RocketMQ reviveQueueNum). */
+  reviveQueueNum: number;
+  /** Pop consumption: how often expired invisibility is revived, ms (RocketMQ reviveInterval). */
+  reviveInterval: number;
+  /** Pop consumption: accepted invisible durations, ms (the proxy's minInvisibleTimeMillsForRecv / maxInvisibleTimeMills). */
+  minInvisibleTimeMillsForRecv: number;
+  maxInvisibleTimeMills: number;
+  /** Pop consumption: invisible messages one group may have at once (RocketMQ popInflightMessageThreshold). */
+  popInflightMessageThreshold: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -62,4 +71,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   regionId: 'DefaultRegion',
   traceOn: true,
   traceTopic: 'RMQ_SYS_TRACE_TOPIC',
+  reviveQueueNum: 8,
+  reviveInterval: 1_000,
+  minInvisibleTimeMillsForRecv: 10_000,
+  maxInvisibleTimeMills: 12 * 3_600_000,
+  popInflightMessageThreshold: 10_000,
 };

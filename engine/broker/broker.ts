@@ -27,6 +27,7 @@ import { ConsumerOffsetManager } from './config/consumer-offset-manager';
 import { SubscriptionGroupManager } from './config/subscription-group-manager';
 import { TopicConfigManager } from './config/topic-config-manager';
 import { MessageClientIdSetter } from './message-client-id';
+import { PopService } from './pop/pop-service';
 import { adminBrokerProcessor } from './processor/admin-broker';
 import { adminConsumerProcessor } from './processor/admin-consumer';
 import { adminStatsProcessor } from './processor/admin-stats';
@@ -65,6 +66,8 @@ export class Broker {
     ctx: BrokerContext,
     private readonly holds: PullRequestHoldService,
     readonly schedule: ScheduleMessageService,
+    /** Pop consumption (RocketMQ 5's receive / ack / change-invisible), for the gRPC endpoint. */
+    readonly pop: PopService,
     private readonly outerApi: BrokerOuterAPI,
     private readonly logger: RemotingLogger,
   ) {
@@ -109,9 +112,11 @@ export class Broker {
     const holds = new PullRequestHoldService(heldPullsMax);
     const schedule = new ScheduleMessageService(ctx, path.join(configDir, 'delayOffset.json'));
     const outerApi = new BrokerOuterAPI({ namesrvAddrs: config.namesrvAddrs, logger });
-    const broker = new Broker(remoting, ctx, holds, schedule, outerApi, logger);
+    const pop = new PopService(ctx);
+    const broker = new Broker(remoting, ctx, holds, schedule, pop, outerApi, logger);
     broker.registerProcessors();
     broker.startServices();
+    await pop.start();
     await broker.registerNow();
     return broker;
   }
@@ -134,6 +139,7 @@ export class Broker {
     for (const t of this.timers) clearInterval(t);
     this.stopRegistration?.();
     this.holds.stop();
+    await this.pop.stop();
     await this.schedule.stop();
     await this.ctx.trace?.stop();
     this.ctx.offsets.persist();

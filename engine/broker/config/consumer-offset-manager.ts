@@ -78,6 +78,14 @@ export class ConsumerOffsetManager {
     return offset;
   }
 
+  /**
+   * The broker's own position for a queue (pop consumption moves it as it delivers): not a client's
+   * commit, so pending resets and their grace do not hold it back.
+   */
+  set(group: string, topic: string, queueId: number, offset: number): void {
+    this.store(group, topic, queueId, offset);
+  }
+
   private store(group: string, topic: string, queueId: number, offset: number): void {
     const key = `${topic}${TOPIC_GROUP_SEPARATOR}${group}`;
     let queues = this.table.get(key);

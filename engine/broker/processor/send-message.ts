@@ -13,14 +13,13 @@ import { ResponseCode } from '../../remoting/response-code';
 import type { MessageInput } from '../../store/message-codec';
 import { decodeProperties, encodeProperties, findPropertyValue, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, PROPERTY_SEPARATOR_BYTE } from '../../store/message-properties';
 import type { BrokerContext } from '../broker-context';
+import { sendMessageBack } from '../consumer-send-back';
 import { decodeBatchBody, BatchDecodeError } from '../message-batch';
 import type { MessageClientIdSetter } from '../message-client-id';
 import {
   hostOf,
   PROPERTY_CLUSTER,
   PROPERTY_DELAY,
-  PROPERTY_ORIGIN_MESSAGE_ID,
-  PROPERTY_RETRY_TOPIC,
   PROPERTY_UNIQ_KEY,
   PROPERTY_WAIT,
   putMessage,
@@ -260,37 +259,12 @@ export class SendMessageProcessor {
     const msg = ctx.store.lookMessageByOffset(offset);
     if (!msg) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `look message by offset failed, ${offset}` });
 
-    const props = { ...msg.properties };
-    props[PROPERTY_RETRY_TOPIC] ??= msg.topic;
-    props[PROPERTY_ORIGIN_MESSAGE_ID] ??= props[PROPERTY_UNIQ_KEY] ?? optionalString(ext, 'originMsgId') ?? msg.msgId;
-    props[PROPERTY_WAIT] = 'false';
-    const maxReconsumeTimes = optionalInt(ext, 'maxReconsumeTimes') ?? groupConfig.retryMaxTimes;
-    const input: MessageInput = {
-      topic: RETRY_GROUP_TOPIC_PREFIX + group,
-      queueId: Math.floor(Math.random() * groupConfig.retryQueueNums),
-      body: msg.body,
-      properties: '',
-      flag: msg.flag,
-      sysFlag: msg.sysFlag & ~0x30,
-      bornTimestamp: msg.bornTimestamp,
-      bornHost: hostOf(`${msg.bornHost}:${msg.bornPort}`).ip,
-      bornPort: msg.bornPort,
-      reconsumeTimes: msg.reconsumeTimes + 1,
-      waitStoreMsgOK: false,
-    };
-    if (msg.reconsumeTimes >= maxReconsumeTimes || delayLevelRequested < 0) {
-      input.topic = DLQ_GROUP_TOPIC_PREFIX + group;
-      input.queueId = 0;
-      delete props[PROPERTY_DELAY];
-      ctx.topics.createIfMissing(input.topic, 1, PERM_READ | PERM_WRITE);
-    } else {
-      ctx.topics.createIfMissing(input.topic, groupConfig.retryQueueNums, PERM_READ | PERM_WRITE);
-      props[PROPERTY_DELAY] = String(delayLevelRequested === 0 ? 3 + msg.reconsumeTimes : delayLevelRequested);
-    }
-    input.properties = encodeProperties(props);
-    const target = input.topic;
-    const result = await putMessage(ctx, input);
-    if (result.status === 'PUT_OK' && ctx.trace?.enabledFor(msg.topic)) ctx.trace.onSendBack(group, msg, { topic: target, delayLevel: Number(props[PROPERTY_DELAY] ?? 0) });
+    const { topic, delayLevel, result } = await sendMessageBack(ctx, groupConfig, msg, {
+      delayLevel: delayLevelRequested,
+      maxReconsumeTimes: optionalInt(ext, 'maxReconsumeTimes') ?? groupConfig.retryMaxTimes,
+      originMsgId: optionalString(ext, 'originMsgId'),
+    });
+    if (result.status === 'PUT_OK' && ctx.trace?.enabledFor(msg.topic)) ctx.trace.onSendBack(group, msg, { topic, delayLevel });
     if (result.status === 'PUT_OK') return createResponse(request, ResponseCode.SUCCESS);
     return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: result.remark ?? result.status });
   }

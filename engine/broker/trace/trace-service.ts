@@ -68,6 +68,19 @@ export interface BatchTrace {
   append: { logicsOffset: number; storeTimestamp: number };
 }
 
+/** One pop delivery, as its result's trace names it. */
+export interface PopDeliveryTrace {
+  requestId: string;
+  msgId: string;
+  keys: string;
+  deliveredAt: number;
+  reconsumeTimes: number;
+}
+
+/** ConsumeReturnType ordinals (SubAfter's context code). */
+const CONTEXT_SUCCESS = 0;
+const CONTEXT_TIMEOUT = 1;
+
 export interface TraceStats extends TraceWriterStats {
   queued: number;
   pendingDeliveries: number;
@@ -202,6 +215,44 @@ export class TraceService {
     const requestId = `${this.ctx.config.brokerName}-${(++this.seq).toString(36)}`;
     this.writer.add('SubRange', [now, this.region, group, requestId, clientHost, topic, queueId, from, to - from], positionKeys(topic, queueId, from, to));
     this.deliveries.add(group, topic, queueId, { from, to, requestId, deliveredAt: now });
+  }
+
+  /**
+   * Records a pop handed to `group` from one queue: one SubRange per run of offsets under one request
+   * id (returned). Pop deliveries end per message (onPopResult), not by commits, so they are not
+   * tracked for commits.
+   */
+  onPopDeliver(group: string, clientHost: string, topic: string, queueId: number, offsets: readonly number[]): string {
+    const now = Date.now();
+    const requestId = `${this.ctx.config.brokerName}-${(++this.seq).toString(36)}`;
+    let from = -1;
+    let to = -1;
+    const range = () => {
+      if (from >= 0) this.writer.add('SubRange', [now, this.region, group, requestId, clientHost, topic, queueId, from, to - from], positionKeys(topic, queueId, from, to));
+    };
+    for (const offset of offsets) {
+      if (offset === to) {
+        to++;
+        continue;
+      }
+      range();
+      from = offset;
+      to = offset + 1;
+    }
+    range();
+    return requestId;
+  }
+
+  /**
+   * How one pop delivery ended: acked (consumed), its invisibility passed (timed out: retried or
+   * dead-lettered), or forwarded to the DLQ by the client.
+   */
+  onPopResult(group: string, d: PopDeliveryTrace, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string }): void {
+    const now = Date.now();
+    const success = outcome.kind === 'ack';
+    const context = success ? CONTEXT_SUCCESS : outcome.kind === 'revive' ? CONTEXT_TIMEOUT : CONTEXT_FAILED;
+    this.writer.add('SubAfter', [d.requestId, d.msgId, now - d.deliveredAt, success, d.keys, context, now, group, outcome.kind], keysOf(d.msgId, d.keys));
+    if (outcome.kind !== 'ack') this.onRetryOrDlq(group, d.msgId, d.keys, d.reconsumeTimes + 1, { topic: outcome.topic, delayLevel: 0 });
   }
 
   /** A committed offset: every delivery below it was consumed (one Commit, keyed by the ranges it resolves). */

@@ -1,0 +1,262 @@
+/**
+ * Pop consumption (RocketMQ 5's receive / ack / change-invisible / DLQ) against the real in-process
+ * broker, with messages sent by the real `ali-ons` client over the remoting protocol.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Broker } from '../../engine/broker/broker';
+import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
+import { MATCH_ALL_FILTER, tagMessageFilter } from '../../engine/broker/filter/message-filter';
+import type { PoppedMessage, PopRequest } from '../../engine/broker/pop/pop-service';
+import { encodeReceiptHandle, newNonce, parseReceiptHandle } from '../../engine/broker/pop/receipt-handle';
+import { decodeMessage } from '../../engine/store/message-codec';
+import { createProducer, message, sendAll, type OnsProducer } from '../support/ali-ons';
+import { startEngine, type EngineFixture } from '../support/engine-fixture';
+
+const INVISIBLE_MS = 400;
+let fx: EngineFixture;
+let broker: Broker;
+let producer: OnsProducer;
+
+before(async () => {
+  fx = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+  broker = fx.engine.broker as Broker;
+  producer = await createProducer(fx.nameSrv, 'pop-it-pg');
+});
+after(async () => {
+  await producer.close();
+  await fx.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function req(group: string, topic: string, over: Partial<PopRequest> = {}): PopRequest {
+  return { group, topic, maxMessages: 32, invisibleMs: INVISIBLE_MS, filter: MATCH_ALL_FILTER, fifo: false, clientId: 'it-client', ...over };
+}
+
+async function send(topic: string, n: number, tag = 'T', prefix = topic): Promise<string[]> {
+  const keys = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  const results = await sendAll(producer, keys.map((k) => message(topic, tag, `body of ${k}`, [k])), 8);
+  assert.ok(results.every((r) => r.sendStatus === 'SEND_OK'));
+  return keys;
+}
+
+function keyOf(m: PoppedMessage): string {
+  return decodeMessage(m.record, 0).properties.KEYS ?? '';
+}
+
+/** Pops until `n` messages came or `ms` passed. */
+async function popUntil(r: PopRequest, n: number, ms = 5_000): Promise<PoppedMessage[]> {
+  const got: PoppedMessage[] = [];
+  const end = Date.now() + ms;
+  while (got.length < n && Date.now() < end) {
+    const res = await broker.pop.pop({ ...r, pollMs: Math.min(500, end - Date.now()) });
+    assert.equal(res.code, 'OK', res.remark);
+    got.push(...res.messages);
+  }
+  return got;
+}
+
+test('sent by ali-ons, popped with body, tag and keys; acked messages never come back', async () => {
+  const keys = await send('pop-ack', 20, 'TagA');
+  const got = await popUntil(req('pop-g-ack', 'pop-ack'), 20);
+  assert.deepEqual(got.map(keyOf).sort(), [...keys].sort());
+  for (const m of got) {
+    const msg = decodeMessage(m.record, 0);
+    assert.equal(msg.body.toString(), `body of ${msg.properties.KEYS}`);
+    assert.equal(msg.properties.TAGS, 'TagA');
+    assert.equal(m.topic, 'pop-ack');
+    assert.equal(m.deliveryAttempt, 1);
+  }
+  assert.equal(new Set(got.map((m) => m.receiptHandle)).size, 20, 'one handle per delivery');
+  assert.equal(broker.pop.inFlight('pop-g-ack').total, 20);
+  for (const m of got) assert.equal((await broker.pop.ack('pop-g-ack', 'pop-ack', m.receiptHandle)).code, 'OK');
+  assert.equal(broker.pop.inFlight('pop-g-ack').total, 0);
+  assert.equal((await broker.pop.ack('pop-g-ack', 'pop-ack', got[0]!.receiptHandle)).code, 'EXPIRED', 'a second ack is refused');
+  await sleep(INVISIBLE_MS * 3);
+  assert.deepEqual(await popUntil(req('pop-g-ack', 'pop-ack'), 1, 1_000), []);
+});
+
+test('an unacked message comes back after its invisible duration with attempt + 1 and a new handle; the old handle is refused', async () => {
+  const [key] = await send('pop-revive', 1);
+  const [first] = await popUntil(req('pop-g-revive', 'pop-revive'), 1);
+  assert.ok(first);
+  const t0 = Date.now();
+  assert.deepEqual((await broker.pop.pop(req('pop-g-revive', 'pop-revive'))).messages, [], 'invisible meanwhile');
+  const [again] = await popUntil(req('pop-g-revive', 'pop-revive'), 1, 5_000);
+  assert.ok(again, 'it came back');
+  assert.ok(Date.now() - t0 >= INVISIBLE_MS - 50, 'not before its invisibility passed');
+  assert.equal(keyOf(again), key);
+  assert.equal(again.deliveryAttempt, 2);
+  assert.equal(again.topic, 'pop-revive');
+  assert.equal(again.storedTopic, '%RETRY%pop-g-revive');
+  assert.notEqual(again.receiptHandle, first.receiptHandle);
+  assert.equal((await broker.pop.ack('pop-g-revive', 'pop-revive', first.receiptHandle)).code, 'EXPIRED');
+  assert.equal((await broker.pop.ack('pop-g-revive', 'pop-revive', again.receiptHandle)).code, 'OK');
+  await sleep(INVISIBLE_MS * 3);
+  assert.deepEqual(await popUntil(req('pop-g-revive', 'pop-revive'), 1, 1_000), []);
+});
+
+test('changeInvisibleDuration extends the invisibility and answers a new handle; the old one is refused', async () => {
+  await send('pop-change', 1);
+  const [m] = await popUntil(req('pop-g-change', 'pop-change'), 1);
+  assert.ok(m);
+  const changed = await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', m.receiptHandle, 3_000);
+  assert.equal(changed.code, 'OK', changed.remark);
+  assert.ok(changed.receiptHandle && changed.receiptHandle !== m.receiptHandle);
+  await sleep(INVISIBLE_MS * 3);
+  assert.deepEqual((await broker.pop.pop(req('pop-g-change', 'pop-change'))).messages, [], 'still invisible past the first duration');
+  assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', m.receiptHandle)).code, 'EXPIRED');
+  assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', m.receiptHandle, 1_000)).code, 'EXPIRED');
+  assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', changed.receiptHandle, 50)).code, 'INVALID_PARAMETER');
+  assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', changed.receiptHandle)).code, 'OK');
+});
+
+test('forged, altered and foreign handles are refused and change nothing', async () => {
+  await send('pop-forged', 1);
+  const [m] = await popUntil(req('pop-g-forged', 'pop-forged'), 1);
+  assert.ok(m);
+  const h = parseReceiptHandle(m.receiptHandle);
+  assert.ok(h);
+  const forged = encodeReceiptHandle({ ...h, nonce: newNonce() });
+  const moved = encodeReceiptHandle({ ...h, queueOffset: h.queueOffset + 1 });
+  for (const bad of [forged, moved, 'garbage', '', `${m.receiptHandle} `]) {
+    assert.equal((await broker.pop.ack('pop-g-forged', 'pop-forged', bad)).code, 'INVALID_HANDLE', bad);
+    assert.equal((await broker.pop.changeInvisibleDuration('pop-g-forged', 'pop-forged', bad, 1_000)).code, 'INVALID_HANDLE', bad);
+    assert.equal((await broker.pop.forwardToDeadLetter('pop-g-forged', 'pop-forged', bad)).code, 'INVALID_HANDLE', bad);
+  }
+  assert.equal((await broker.pop.ack('other-group', 'pop-forged', m.receiptHandle)).code, 'INVALID_HANDLE');
+  assert.equal((await broker.pop.ack('pop-g-forged', 'other-topic', m.receiptHandle)).code, 'INVALID_HANDLE');
+  assert.equal(broker.pop.inFlight('pop-g-forged').total, 1, 'still in flight');
+  assert.equal((await broker.pop.ack('pop-g-forged', 'pop-forged', m.receiptHandle)).code, 'OK', 'the real handle still works');
+});
+
+test("after the group's max attempts the message is in %DLQ%<group>, and forwardToDeadLetter moves one at once", async () => {
+  broker.ctx.groups.createOrUpdate(newSubscriptionGroupConfig('pop-g-dlq', { retryMaxTimes: 2 }));
+  const [key] = await send('pop-dlq', 1);
+  const attempts: number[] = [];
+  for (;;) {
+    const got = await popUntil(req('pop-g-dlq', 'pop-dlq'), 1, 3_000);
+    if (got.length === 0) break;
+    attempts.push(got[0]!.deliveryAttempt);
+    assert.ok(attempts.length <= 3, `delivered ${attempts.length} times`);
+  }
+  assert.deepEqual(attempts, [1, 2, 3], 'retryMaxTimes 2: three deliveries');
+  const dlq = broker.ctx.store.getMessage('%DLQ%pop-g-dlq', 0, 0, 32);
+  assert.equal(dlq.messages.length, 1);
+  const dead = decodeMessage(dlq.messages[0]!, 0);
+  assert.equal(dead.properties.KEYS, key);
+  assert.equal(dead.properties.RETRY_TOPIC, 'pop-dlq');
+
+  const [key2] = await send('pop-dlq', 1, 'T', 'forward');
+  const [m] = await popUntil(req('pop-g-dlq', 'pop-dlq'), 1);
+  assert.ok(m);
+  const fwd = await broker.pop.forwardToDeadLetter('pop-g-dlq', 'pop-dlq', m.receiptHandle);
+  assert.equal(fwd.code, 'OK', fwd.remark);
+  assert.equal(fwd.dlqTopic, '%DLQ%pop-g-dlq');
+  const after2 = broker.ctx.store.getMessage('%DLQ%pop-g-dlq', 0, 1, 32);
+  assert.equal(decodeMessage(after2.messages[0]!, 0).properties.KEYS, key2);
+  assert.equal((await broker.pop.ack('pop-g-dlq', 'pop-dlq', m.receiptHandle)).code, 'EXPIRED');
+  await sleep(INVISIBLE_MS * 2);
+  assert.deepEqual(await popUntil(req('pop-g-dlq', 'pop-dlq'), 1, 1_000), []);
+});
+
+test('a tag filter pops only matching messages', async () => {
+  await send('pop-filter', 6, 'A', 'a');
+  await send('pop-filter', 6, 'B', 'b');
+  const got = await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 6);
+  assert.deepEqual(got.map(keyOf).sort(), ['a-0', 'a-1', 'a-2', 'a-3', 'a-4', 'a-5']);
+  for (const m of got) assert.equal((await broker.pop.ack('pop-g-filter', 'pop-filter', m.receiptHandle)).code, 'OK');
+  assert.deepEqual(await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 1, 600), []);
+});
+
+test('FIFO: each queue in order, the next only after the previous is acked; an expired one comes back first with attempt + 1', async () => {
+  const total = 20;
+  await send('pop-fifo', total);
+  const r = req('pop-g-fifo', 'pop-fifo', { fifo: true, maxMessages: 1 });
+  const ack = async (m: PoppedMessage) => assert.equal((await broker.pop.ack('pop-g-fifo', 'pop-fifo', m.receiptHandle)).code, 'OK');
+  // One message per queue, then every queue is blocked by its unacked head.
+  const heads: PoppedMessage[] = [];
+  for (let m = (await broker.pop.pop(r)).messages; m.length > 0; m = (await broker.pop.pop(r)).messages) heads.push(...m);
+  const queues = new Set(heads.map((m) => m.queueId));
+  assert.equal(heads.length, queues.size, 'a queue with an unacked message delivers nothing more');
+  assert.ok(queues.size >= 2);
+  assert.ok(heads.every((m) => m.queueOffset === 0 && m.deliveryAttempt === 1));
+  // Ack all heads but one; that one comes back first on its queue, attempt 2, after its invisibility.
+  const [kept, ...rest] = heads as [PoppedMessage, ...PoppedMessage[]];
+  for (const m of rest) await ack(m);
+  const order = new Map<number, number[]>();
+  const note = (m: PoppedMessage) => order.set(m.queueId, [...(order.get(m.queueId) ?? []), m.queueOffset]);
+  for (const m of rest) note(m);
+  let redelivered: PoppedMessage | undefined;
+  const end = Date.now() + 20_000;
+  while (Date.now() < end) {
+    const got = await popUntil({ ...r, maxMessages: 3 }, 1, 1_000);
+    if (got.length === 0 && redelivered) break;
+    for (const m of got) {
+      if (m.queueId === kept.queueId && !redelivered) {
+        assert.equal(m.queueOffset, kept.queueOffset, 'the expired message comes back before its queue moves on');
+        assert.equal(m.deliveryAttempt, 2);
+        redelivered = m;
+      }
+      note(m);
+      await ack(m);
+    }
+  }
+  assert.ok(redelivered, 'the unacked head came back');
+  let seen = 0;
+  for (const [q, offsets] of order) {
+    seen += offsets.length;
+    assert.deepEqual(offsets, Array.from({ length: offsets.length }, (_, i) => i), `queue ${q} in send order`);
+  }
+  assert.equal(seen, total, 'every message delivered once after the expiry');
+});
+
+test('a long poll wakes when a message arrives, and times out empty otherwise', async () => {
+  await send('pop-poll', 1, 'T', 'warm');
+  for (const m of await popUntil(req('pop-g-poll', 'pop-poll'), 1)) await broker.pop.ack('pop-g-poll', 'pop-poll', m.receiptHandle);
+  const t0 = Date.now();
+  const empty = await broker.pop.pop(req('pop-g-poll', 'pop-poll', { pollMs: 400 }));
+  assert.equal(empty.code, 'OK');
+  assert.deepEqual(empty.messages, []);
+  assert.ok(Date.now() - t0 >= 350, 'held for its poll time');
+  const waiting = broker.pop.pop(req('pop-g-poll', 'pop-poll', { pollMs: 20_000 }));
+  await sleep(300);
+  const t1 = Date.now();
+  const [key] = await send('pop-poll', 1);
+  const res = await waiting;
+  assert.equal(res.messages.length, 1);
+  assert.equal(keyOf(res.messages[0]!), key);
+  assert.ok(Date.now() - t1 < 10_000, 'woken by the arrival, not the poll time');
+  const aborted = new AbortController();
+  const held = broker.pop.pop(req('pop-g-poll', 'pop-poll', { pollMs: 20_000, signal: aborted.signal }));
+  aborted.abort();
+  assert.deepEqual((await held).messages, []);
+});
+
+test('bad requests get clear codes', async () => {
+  broker.ensureTopic('pop-bad', 2);
+  const cases: Array<[Partial<PopRequest>, string]> = [
+    [{ maxMessages: 0 }, 'INVALID_PARAMETER'],
+    [{ maxMessages: 33 }, 'INVALID_PARAMETER'],
+    [{ invisibleMs: 10 }, 'INVALID_PARAMETER'],
+    [{ invisibleMs: 13 * 3_600_000 }, 'INVALID_PARAMETER'],
+    [{ queueId: 2 }, 'INVALID_PARAMETER'],
+    [{ group: '' }, 'INVALID_PARAMETER'],
+    [{ group: 'bad group' }, 'INVALID_PARAMETER'],
+    [{ topic: 'pop-no-such-topic' }, 'TOPIC_NOT_EXIST'],
+  ];
+  for (const [over, code] of cases) {
+    const res = await broker.pop.pop(req('pop-g-bad', 'pop-bad', over));
+    assert.equal(res.code, code, JSON.stringify(over));
+    assert.ok(res.remark && res.remark.length > 0);
+  }
+});
+
+test('pop positions live in the shared offset table', async () => {
+  await send('pop-offsets', 3);
+  const got = await popUntil(req('pop-g-offsets', 'pop-offsets'), 3);
+  assert.equal(got.length, 3);
+  const positions = [...broker.ctx.offsets.queueOffsets('pop-g-offsets', 'pop-offsets').values()];
+  assert.equal(positions.reduce((a, b) => a + b, 0), 3, 'positions moved past the popped messages');
+});
