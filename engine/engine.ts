@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Broker } from './broker/broker';
 import type { BrokerConfig } from './broker/broker-config';
-import { PopService } from './broker/pop/pop-service';
 import { GrpcMessagingServer } from './grpc/grpc-messaging-server';
 import { NameServer } from './namesrv/name-server';
 import type { RemotingServer } from './remoting/remoting-server';
@@ -67,7 +66,6 @@ export class BrokerEngine {
   private namesrv: NameServer | undefined;
   private brokerInstance: Broker | undefined;
   private grpcServer: GrpcMessagingServer | undefined;
-  private pop: PopService | undefined;
 
   constructor(config: EngineConfig) {
     this.config = { ...config, dataDir: path.resolve(config.dataDir) };
@@ -126,15 +124,12 @@ export class BrokerEngine {
     this.startedAt = Date.now();
   }
 
-  /** The gRPC endpoint over the broker's services (its pop service: see below). */
+  /** The gRPC endpoint: an adapter over the broker's services (pop consumption included). */
   private async startGrpc(host: string, advertised: string): Promise<void> {
     const broker = this.brokerInstance!;
-    // Interim: the pop service is built in its own branch and will be the broker's (broker.pop).
-    this.pop = new PopService(broker.ctx);
-    await this.pop.start();
     const port = this.config.grpcPort ?? 0;
     this.grpcServer = await listenOrExplain('grpc', host, port, () =>
-      GrpcMessagingServer.start({ ctx: broker.ctx, pop: this.pop!, host, port, advertisedHost: advertised }),
+      GrpcMessagingServer.start({ ctx: broker.ctx, pop: broker.pop, host, port, advertisedHost: advertised }),
     );
   }
 
@@ -143,13 +138,10 @@ export class BrokerEngine {
     const broker = this.brokerInstance;
     const namesrv = this.namesrv;
     const grpc = this.grpcServer;
-    const pop = this.pop;
     this.brokerInstance = undefined;
     this.namesrv = undefined;
     this.grpcServer = undefined;
-    this.pop = undefined;
     await grpc?.stop();
-    await pop?.stop();
     await broker?.stop();
     await namesrv?.stop();
     this.startedAt = 0;

@@ -16,7 +16,7 @@ import { decodeMessage } from '../store/message-codec';
 import type { GrpcClientSettingsManager } from './grpc-client-settings-manager';
 import { callContext } from './grpc-context';
 import { toProtoMessage } from './grpc-converter';
-import { invisibleMsMinForReceive, longPollingMsMax, longPollingMsMin, receiveBatchMax } from './grpc-limits';
+import { longPollingMsMax, longPollingMsMin, receiveBatchMax } from './grpc-limits';
 import { GrpcProxyError, status, STATUS_OK, statusOf, type CodeName, type Status } from './grpc-status';
 import { validateConsumerGroup, validateInvisibleTime, validateTopic } from './grpc-validator';
 import {
@@ -61,7 +61,7 @@ export class ConsumerActivity {
       const topic = validateTopic(request.messageQueue?.topic);
       const group = validateConsumerGroup(request.group);
       const invisibleMs = durationToMs(request.invisibleDuration);
-      validateInvisibleTime(invisibleMs, invisibleMsMinForReceive);
+      validateInvisibleTime(invisibleMs, this.ctx.config.minInvisibleTimeMillsForRecv, this.ctx.config.maxInvisibleTimeMills);
       if (request.batchSize < 1) throw new GrpcProxyError('BAD_REQUEST', `batch size must be at least 1, got ${request.batchSize}`);
       const filter = this.filterOf(topic, request.filterExpression);
       const result = await this.pop().pop({
@@ -121,7 +121,7 @@ export class ConsumerActivity {
     const topic = validateTopic(request.topic);
     const group = validateConsumerGroup(request.group);
     const invisibleMs = durationToMs(request.invisibleDuration);
-    validateInvisibleTime(invisibleMs);
+    validateInvisibleTime(invisibleMs, 0, this.ctx.config.maxInvisibleTimeMills);
     if (request.receiptHandle === '') throw new GrpcProxyError('INVALID_RECEIPT_HANDLE', 'receipt handle cannot be empty');
     const r = await this.pop().changeInvisibleDuration(group, topic, request.receiptHandle, invisibleMs);
     if (r.code !== 'OK' || !r.receiptHandle) throw new GrpcProxyError(ackCodeToCode(r.code), r.remark ?? ackRemark(r.code));
@@ -185,7 +185,8 @@ function popCodeToCode(code: PopCode): CodeName {
 }
 
 function ackCodeToCode(code: AckCode): CodeName {
-  return code === 'INVALID_HANDLE' || code === 'EXPIRED' ? 'INVALID_RECEIPT_HANDLE' : 'INTERNAL_SERVER_ERROR';
+  if (code === 'INVALID_HANDLE' || code === 'EXPIRED') return 'INVALID_RECEIPT_HANDLE';
+  return code === 'INVALID_PARAMETER' ? 'ILLEGAL_INVISIBLE_TIME' : 'INTERNAL_SERVER_ERROR';
 }
 
 function ackRemark(code: AckCode): string {

@@ -1,12 +1,9 @@
 /**
  * Limits of the gRPC endpoint, with the Apache proxy's defaults (ProxyConfig) and why they exist.
- * The body limit is the broker's `maxMessageSize` (one limit for both protocols), not repeated here.
+ * The body limit (`maxMessageSize`) and the invisible-duration bounds (`minInvisibleTimeMillsForRecv`,
+ * `maxInvisibleTimeMills`) are broker settings shared with the pop service, not repeated here.
  */
 
-/** Shortest invisible duration ReceiveMessage accepts, ms (minInvisibleTimeMillsForRecv): shorter ones redeliver before a client can ack. */
-export const invisibleMsMinForReceive = 10_000;
-/** Longest invisible duration, ms (maxInvisibleTimeMills, 12 h). */
-export const invisibleMsMax = 12 * 60 * 60 * 1000;
 /** Long-polling bounds, ms (grpcClientConsumerMin/MaxLongPollingTimeoutMillis). */
 export const longPollingMsMin = 5_000;
 export const longPollingMsMax = 20_000;

@@ -5,7 +5,6 @@
 import { isSystemGroup } from '../common/system-groups';
 import { isSystemTopic, isTopicOrGroupIllegal, validateTopic as checkTopicName } from '../common/topic-validator';
 import { GrpcProxyError } from './grpc-status';
-import { invisibleMsMax } from './grpc-limits';
 import type { Resource } from './proto-types';
 
 /** Longest group name (Validators.CHARACTER_MAX_LENGTH). */
@@ -30,9 +29,9 @@ export function validateConsumerGroup(group: Resource | null | undefined): strin
   return name;
 }
 
-export function validateInvisibleTime(invisibleMs: number, minMs = 0): void {
+export function validateInvisibleTime(invisibleMs: number, minMs: number, maxMs: number): void {
   if (invisibleMs < minMs) throw new GrpcProxyError('ILLEGAL_INVISIBLE_TIME', `the invisibleTime is too small. min is ${minMs}`);
-  if (invisibleMs > invisibleMsMax) throw new GrpcProxyError('ILLEGAL_INVISIBLE_TIME', `the invisibleTime is too large. max is ${invisibleMsMax}`);
+  if (invisibleMs > maxMs) throw new GrpcProxyError('ILLEGAL_INVISIBLE_TIME', `the invisibleTime is too large. max is ${maxMs}`);
 }
 
 /** Java's Character.isISOControl: C0 controls and DEL..U+009F. */
