@@ -49,6 +49,16 @@ export class RawMessagingClient {
     });
   }
 
+  /** The Telemetry stream (bidirectional), opened with this client's metadata. */
+  telemetry(): grpc.ClientDuplexStream<object, Record<string, unknown>> {
+    const fn = this.client.Telemetry as unknown as (md: grpc.Metadata) => grpc.ClientDuplexStream<object, Record<string, unknown>>;
+    return fn.call(this.client, this.metadata());
+  }
+
+  get id(): string {
+    return this.clientId;
+  }
+
   close(): void {
     this.client.close();
   }
