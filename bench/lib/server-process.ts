@@ -161,8 +161,17 @@ export interface CannedBroker {
 }
 
 /** The no-store responder (canned-broker.ts) as a child process, for a client's ceiling. */
-export async function startCannedBroker(): Promise<CannedBroker> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'canned-broker.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+export function startCannedBroker(): Promise<CannedBroker> {
+  return startCanned('canned-broker.ts', /^canned broker (\S+)$/m);
+}
+
+/** The gRPC MessagingService that stores nothing (bench/lib/canned-grpc.ts): the 5.x client's ceiling. */
+export function startCannedGrpc(): Promise<CannedBroker> {
+  return startCanned('canned-grpc.ts', /^canned grpc (\S+)$/m);
+}
+
+async function startCanned(script: string, ready: RegExp): Promise<CannedBroker> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, script)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const killOnExit = (): void => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -170,16 +179,16 @@ export async function startCannedBroker(): Promise<CannedBroker> {
   process.once('exit', killOnExit);
   let out = '';
   const addr = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchSetupError(`canned broker did not start within 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new BenchSetupError(`${script} did not start within 30 s:\n${out}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^canned broker (\S+)$/m.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
     });
-    void exited.then(() => reject(new BenchSetupError(`canned broker exited before starting:\n${out}`)));
+    void exited.then(() => reject(new BenchSetupError(`${script} exited before starting:\n${out}`)));
   });
   return {
     addr,
