@@ -32,7 +32,7 @@
  * BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, space-separated),
- * BENCH_GRPC_MESSAGES (20000), BENCH_GRPC_IN_FLIGHT (64), BENCH_GRPC_LATENCY_SAMPLES (2000),
+ * BENCH_GRPC_MESSAGES (5000: the 5.x client spends ~1 ms of CPU per send), BENCH_GRPC_IN_FLIGHT (64), BENCH_GRPC_LATENCY_SAMPLES (500),
  * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace,grpc,grpc-ceiling for profiling; default all).
  */
 import os from 'node:os';
@@ -52,9 +52,9 @@ const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
 const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const PULL_BATCH = envInt('BENCH_PULL_BATCH', 128);
-const GRPC_MESSAGES = envInt('BENCH_GRPC_MESSAGES', 20_000);
+const GRPC_MESSAGES = envInt('BENCH_GRPC_MESSAGES', 5000);
 const GRPC_IN_FLIGHT = envInt('BENCH_GRPC_IN_FLIGHT', 64);
-const GRPC_LATENCY_SAMPLES = envInt('BENCH_GRPC_LATENCY_SAMPLES', 2000);
+const GRPC_LATENCY_SAMPLES = envInt('BENCH_GRPC_LATENCY_SAMPLES', 500);
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;
@@ -181,7 +181,7 @@ async function measureGrpcCeiling(when: string): Promise<number> {
   try {
     const producer = await startGrpcProducer(canned.addr, ['BenchGrpcCeiling']);
     try {
-      await produceGrpc(producer, 'BenchGrpcCeiling', { total: Math.min(GRPC_MESSAGES, 5000), inFlight: GRPC_IN_FLIGHT, body: BODY });
+      await produceGrpc(producer, 'BenchGrpcCeiling', { total: Math.min(GRPC_MESSAGES, 1000), inFlight: GRPC_IN_FLIGHT, body: BODY });
       const t = await produceGrpc(producer, 'BenchGrpcCeiling', { total: GRPC_MESSAGES, inFlight: GRPC_IN_FLIGHT, body: BODY });
       log(`grpc produce (5.x client against a server that stores nothing, ${when}): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s`);
       return t.msgsPerSec;
@@ -206,7 +206,7 @@ async function grpcPhases(server: ServerProcess): Promise<GrpcFigures> {
   const topic = 'BenchGrpc';
   const producer = await startGrpcProducer(server.grpcAddr, [topic, 'BenchGrpcWarm', 'BenchGrpcLatency']);
   try {
-    await produceGrpc(producer, 'BenchGrpcWarm', { total: Math.min(GRPC_MESSAGES, 5000), inFlight: GRPC_IN_FLIGHT, body: BODY });
+    await produceGrpc(producer, 'BenchGrpcWarm', { total: Math.min(GRPC_MESSAGES, 1000), inFlight: GRPC_IN_FLIGHT, body: BODY });
     if (PHASES.has('grpc-ceiling')) out.ceilings.push(await measureGrpcCeiling('before'));
     const p = await withCpu(server, () => produceGrpc(producer, topic, { total: GRPC_MESSAGES, inFlight: GRPC_IN_FLIGHT, body: BODY }));
     log(`grpc produce (5.x client, ${GRPC_IN_FLIGHT} in flight): ${describe(p.result, p)}`);
@@ -224,7 +224,7 @@ async function grpcPhases(server: ServerProcess): Promise<GrpcFigures> {
     }
     const latConsumer = await startGrpcConsumer(server.grpcAddr, 'bench-grpc-lat', 'BenchGrpcLatency', 10_000);
     try {
-      out.lat = await measureGrpcLatency(producer, latConsumer, 'BenchGrpcLatency', { warmup: 200, count: GRPC_LATENCY_SAMPLES, body: BODY });
+      out.lat = await measureGrpcLatency(producer, latConsumer, 'BenchGrpcLatency', { warmup: 50, count: GRPC_LATENCY_SAMPLES, body: BODY });
       log(`grpc e2e latency (${out.lat.samples} one at a time): p50 ${out.lat.p50Ms.toFixed(3)} ms, p90 ${out.lat.p90Ms.toFixed(3)} ms, p99 ${out.lat.p99Ms.toFixed(3)} ms, max ${out.lat.maxMs.toFixed(2)} ms`);
     } finally {
       await latConsumer.shutdown();
