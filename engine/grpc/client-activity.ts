@@ -22,6 +22,10 @@ import type { ClientType, HeartbeatRequest, NotifyClientTerminationRequest, Sett
 const GRPC_CLIENT_VERSION_ORDINAL = 413;
 
 const CONSUMER_TYPES: ReadonlySet<ClientType> = new Set(['SIMPLE_CONSUMER', 'PUSH_CONSUMER', 'PULL_CONSUMER']);
+/** How long after its first settings a client counts as starting up, ms (see onRouteQueried). */
+const STARTUP_WINDOW_MS = 10_000;
+/** When the settings are repeated after a start-up route lookup, ms after it (the second covers a slow client). */
+const SETTINGS_REPEAT_DELAYS_MS = [100, 1000] as const;
 
 export class ClientActivity {
   constructor(
@@ -52,6 +56,25 @@ export class ClientActivity {
     this.settings.remove(c.clientId);
     channel?.close();
     return { status: STATUS_OK };
+  }
+
+  /**
+   * A client starting up with several topics looks their routes up one after the other, and opens its
+   * Telemetry stream (sending its settings) after the first; it only starts waiting for the settings
+   * reply after the last. A reply that arrives in between is lost and start-up hangs for good (the Node
+   * client). So while a client starts up, each route lookup re-arms a repeat of its settings reply shortly
+   * after the lookups stop; a client that already had its reply just takes the same settings again.
+   */
+  onRouteQueried(c: GrpcCallContext): void {
+    const channel = c.clientId ? this.channels.get(c.clientId) : undefined;
+    if (!channel?.hasTelemetry || channel.settingsAt === 0 || Date.now() - channel.settingsAt > STARTUP_WINDOW_MS) return;
+    channel.clearTimers();
+    for (const delay of SETTINGS_REPEAT_DELAYS_MS) {
+      channel.addTimer(() => {
+        const settings = this.settings.get(c.clientId);
+        if (settings) channel.writeTelemetry({ status: STATUS_OK, settings });
+      }, delay);
+    }
   }
 
   /** The bidirectional stream: client settings in, enriched settings and server commands out. */
@@ -91,6 +114,7 @@ export class ClientActivity {
     const raw = command.settings;
     const type = raw.clientType ?? 'CLIENT_TYPE_UNSPECIFIED';
     if (raw.userAgent?.language) channel.info.language = raw.userAgent.language;
+    if (channel.settingsAt === 0) channel.settingsAt = Date.now();
     if (type === 'PRODUCER') {
       const enriched = this.settings.update(c.clientId, raw);
       this.registerProducer(channel, raw);

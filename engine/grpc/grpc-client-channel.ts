@@ -31,6 +31,9 @@ export class GrpcClientChannel implements ClientChannel {
   private telemetry: TelemetryStream | undefined;
   private closed = false;
   lastSeen = Date.now();
+  /** When the client's first settings arrived (0: not yet). */
+  settingsAt = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
   /** Groups this client joined as producer / consumer (to leave them on close). */
   readonly producerGroups = new Set<string>();
   readonly consumerGroups = new Set<string>();
@@ -66,6 +69,21 @@ export class GrpcClientChannel implements ClientChannel {
     return true;
   }
 
+  /** A deferred write for this client, dropped when it closes. */
+  addTimer(fn: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
   invokeOneway(request: RemotingCommand): boolean {
     if (request.code !== RequestCode.CHECK_TRANSACTION_STATE || !request.body) return false;
     const message = toProtoMessage(decodeMessage(request.body, 0, { checkCRC: false }));
@@ -80,6 +98,7 @@ export class GrpcClientChannel implements ClientChannel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearTimers();
     const stream = this.telemetry;
     this.telemetry = undefined;
     if (stream && !stream.writableEnded) stream.end();

@@ -135,7 +135,10 @@ function buildHandlers(o: GrpcServerOptions, channels: GrpcChannelManager, self:
   const send = new SendMessageActivity(ctx, route, () => self().transactionSeam);
   const consumer = new ConsumerActivity(ctx, () => o.pop, settings, () => self().sqlFilterFactory);
   const handlers: grpc.UntypedServiceImplementation = {
-    QueryRoute: unary(logger, (_c, req) => route.queryRoute(req)),
+    QueryRoute: unary(logger, (c, req) => {
+      client.onRouteQueried(c);
+      return route.queryRoute(req);
+    }),
     QueryAssignment: unary(logger, (_c, req) => route.queryAssignment(req)),
     Heartbeat: unary(logger, (c, req) => client.heartbeat(c, req)),
     NotifyClientTermination: unary(logger, (c, req) => client.notifyClientTermination(c, req)),

@@ -84,6 +84,20 @@ test('a 5.x send reaches an ali-ons consumer with tag, keys, user properties and
   }
 });
 
+test('a producer with several topics starts: its settings reply is repeated after its last route lookup', async () => {
+  // The client looks the routes up one by one and only then waits for the settings reply it asked for after the first.
+  const topics = ['g-multi-1', 'g-multi-2', 'g-multi-3', 'g-multi-4'];
+  const producer = await Promise.race([
+    startProducer(endpoint, topics),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('start-up hung')), 15_000)),
+  ]);
+  try {
+    for (const topic of topics) assert.ok((await producer.send(message(topic, 'hi'))).messageId);
+  } finally {
+    await shutdownQuietly(producer);
+  }
+});
+
 test('5.x clients are listed like remoting ones: producers under their topic, consumers under their group', async () => {
   const producer = await startProducer(endpoint, ['g-listed']);
   const consumer = await startSimpleConsumer(endpoint, 'g-listed-cg', { 'g-listed': '*' });
