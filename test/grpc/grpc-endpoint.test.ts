@@ -6,6 +6,7 @@
  * Needs `npm run build`.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { RemotingClient } from '../../engine/remoting/remoting-client';
 import { createRequest } from '../../engine/remoting/remoting-command';
@@ -212,4 +213,28 @@ test('with auto-creation off an unknown topic is TOPIC_NOT_FOUND, and the 5.x pr
     local.close();
     await fx.close();
   }
+});
+
+test('garbage on the gRPC port and clients dropping mid-call do not stop the endpoint serving others', async () => {
+  const junk = [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0004\u0001garbage-frame'), Buffer.alloc(70_000, 0xff)];
+  for (const bytes of junk) {
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(rd.grpcPort, '127.0.0.1', () => socket.end(bytes));
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      socket.resume();
+    });
+  }
+  // A long poll whose client goes away before it ends.
+  const dropping = new RawMessagingClient(endpoint);
+  const queue = { topic: { name: 'g-bad-normal' }, id: 0, permission: 'READ_WRITE', broker: { name: 'broker-a', id: 0, endpoints: null }, acceptMessageTypes: [] };
+  const polling = dropping.stream('ReceiveMessage', { group: { name: 'g-drop-cg' }, messageQueue: queue, filterExpression: { type: 'TAG', expression: 'nothing-matches' }, batchSize: 1, invisibleDuration: { seconds: 15, nanos: 0 }, longPollingTimeout: { seconds: 20, nanos: 0 } }).catch(() => []);
+  await new Promise((r) => setTimeout(r, 300));
+  dropping.close();
+  await polling;
+  const route = await raw.unary('QueryRoute', { topic: { name: 'g-route' }, endpoints: null });
+  assert.equal(route.status.code, 'OK');
+  const sent = await raw.unary('SendMessage', sendRequest('g-route'));
+  assert.equal(sent.status.code, 'OK');
+  assert.equal(rd.proc.exitCode, null, 'the process is still up');
 });

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { RemotingClient } from '../../engine/remoting/remoting-client';
 import { createRequest } from '../../engine/remoting/remoting-command';
 import { RequestCode } from '../../engine/remoting/request-code';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 import { RawMessagingClient } from '../support/grpc-raw';
 import { message, shutdownQuietly, startProducer, startSimpleConsumer } from '../support/rocketmq5';
@@ -117,6 +118,32 @@ test('after the group\'s max attempts the message is in %DLQ%<group>; ForwardMes
   } finally {
     await shutdownQuietly(consumer);
     await shutdownQuietly(producer);
+  }
+});
+
+test('the console traces a 5.x send and its pop delivery like a remoting one', async () => {
+  const admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
+  const producer = await startProducer(endpoint, ['r-traced']);
+  const consumer = await startSimpleConsumer(endpoint, 'r-traced-cg', { 'r-traced': '*' });
+  try {
+    const sent = await producer.send(message('r-traced', 'traced', { tag: 'T', keys: ['trace-key'] }));
+    const [m] = await consumer.receive(1, 5000);
+    assert.equal(m?.messageId, sent.messageId);
+    await consumer.ack(m!);
+    const deadline = Date.now() + 30_000;
+    let types: string[] = [];
+    while (Date.now() < deadline) {
+      const trace = (await admin.queryTraces({ msgId: sent.messageId }))[0];
+      types = trace?.records.map((r) => r.type) ?? [];
+      if (types.includes('Pub') && types.length > 1) break;
+      await sleep(200);
+    }
+    assert.ok(types.includes('Pub'), `a Pub record for the gRPC send: ${JSON.stringify(types)}`);
+    assert.ok(types.length > 1, `the delivery is traced too: ${JSON.stringify(types)}`);
+  } finally {
+    await shutdownQuietly(consumer);
+    await shutdownQuietly(producer);
+    await admin.close();
   }
 });
 
