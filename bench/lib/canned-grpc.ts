@@ -58,9 +58,11 @@ function main(): void {
     port = bound;
     process.stdout.write(`canned grpc 127.0.0.1:${bound}\n`);
   });
+  // Graceful: streams the client is closing finish first (a cancelled Telemetry stream is an
+  // unhandled 'error' in the 5.x client once it has shut down).
   const stop = (): void => {
-    server.forceShutdown();
-    process.exit(0);
+    setTimeout(() => process.exit(0), 2000).unref();
+    server.tryShutdown(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.stdin.on('end', stop);
