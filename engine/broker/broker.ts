@@ -116,7 +116,12 @@ export class Broker {
     const broker = new Broker(remoting, ctx, holds, schedule, pop, outerApi, logger);
     broker.registerProcessors();
     broker.startServices();
-    await pop.start();
+    try {
+      await pop.start();
+    } catch (err) {
+      await broker.stop();
+      throw err;
+    }
     await broker.registerNow();
     return broker;
   }

@@ -12,7 +12,7 @@ import { encodeProperties } from '../store/message-properties';
 import type { PutMessageResult } from '../store/put-result';
 import type { BrokerContext } from './broker-context';
 import type { SubscriptionGroupConfig } from './config/subscription-group-manager';
-import { hostOf, PROPERTY_DELAY, PROPERTY_ORIGIN_MESSAGE_ID, PROPERTY_RETRY_TOPIC, PROPERTY_UNIQ_KEY, PROPERTY_WAIT, putMessage } from './put-message';
+import { hostOf, PROPERTY_DELAY, PROPERTY_ORIGIN_MESSAGE_ID, PROPERTY_RETRY_TOPIC, PROPERTY_WAIT, putMessage } from './put-message';
 
 /** Delay level RocketMQ starts a send-back's back-off at (level 3 = 10 s), plus one per reconsume. */
 const SEND_BACK_BASE_LEVEL = 3;
@@ -25,8 +25,8 @@ export interface SendBackOptions {
   delayLevel: number | null;
   /** Reconsumes allowed before the DLQ (the group's retryMaxTimes unless the client sent its own). */
   maxReconsumeTimes: number;
-  /** The id a client named for a message that has no UNIQ_KEY. */
-  originMsgId?: string;
+  /** Properties the copy carries besides the original's (a pop revive names its delivery). */
+  properties?: Record<string, string>;
 }
 
 export interface SendBackOutcome {
@@ -47,8 +47,11 @@ export async function sendMessageBack(
   const group = groupConfig.groupName;
   const props = { ...msg.properties };
   props[PROPERTY_RETRY_TOPIC] ??= msg.topic;
-  props[PROPERTY_ORIGIN_MESSAGE_ID] ??= props[PROPERTY_UNIQ_KEY] ?? options.originMsgId ?? msg.msgId;
+  // As Apache: the stored message's id as the broker knows it — its offset id, the msgId the producer got
+  // back — unless an earlier retry already named the original. Copies stay linked by their UNIQ_KEY.
+  if (!props[PROPERTY_ORIGIN_MESSAGE_ID]) props[PROPERTY_ORIGIN_MESSAGE_ID] = msg.msgId;
   props[PROPERTY_WAIT] = 'false';
+  if (options.properties) Object.assign(props, options.properties);
   const retryQueueNums = Math.max(1, groupConfig.retryQueueNums);
   const input: MessageInput = {
     topic: RETRY_GROUP_TOPIC_PREFIX + group,

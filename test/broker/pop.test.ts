@@ -3,13 +3,16 @@
  * broker, with messages sent by the real `ali-ons` client over the remoting protocol.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Broker } from '../../engine/broker/broker';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
-import { MATCH_ALL_FILTER, tagMessageFilter } from '../../engine/broker/filter/message-filter';
+import { buildMessageFilter, MATCH_ALL } from '../../engine/broker/filter/message-filter';
+import { buildSubscriptionData } from '../../engine/broker/filter/subscription-data';
 import type { PoppedMessage, PopRequest } from '../../engine/broker/pop/pop-service';
 import { encodeReceiptHandle, newNonce, parseReceiptHandle } from '../../engine/broker/pop/receipt-handle';
 import { decodeMessage } from '../../engine/store/message-codec';
+import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { createProducer, message, sendAll, type OnsProducer } from '../support/ali-ons';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 
@@ -17,13 +20,18 @@ const INVISIBLE_MS = 400;
 let fx: EngineFixture;
 let broker: Broker;
 let producer: OnsProducer;
+let admin: RemotingClusterAdmin;
+/** In-flight limit per group in this file's broker. */
+const IN_FLIGHT_MAX = 60;
 
 before(async () => {
-  fx = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+  fx = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50, popInflightMessageThreshold: IN_FLIGHT_MAX } });
   broker = fx.engine.broker as Broker;
   producer = await createProducer(fx.nameSrv, 'pop-it-pg');
+  admin = new RemotingClusterAdmin({ nameServers: [fx.nameSrv] });
 });
 after(async () => {
+  await admin.close();
   await producer.close();
   await fx.close();
 });
@@ -31,7 +39,7 @@ after(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function req(group: string, topic: string, over: Partial<PopRequest> = {}): PopRequest {
-  return { group, topic, maxMessages: 32, invisibleMs: INVISIBLE_MS, filter: MATCH_ALL_FILTER, fifo: false, clientId: 'it-client', ...over };
+  return { group, topic, maxMessages: 32, invisibleMs: INVISIBLE_MS, filter: MATCH_ALL, fifo: false, clientId: 'it-client', ...over };
 }
 
 async function send(topic: string, n: number, tag = 'T', prefix = topic): Promise<string[]> {
@@ -108,8 +116,23 @@ test('changeInvisibleDuration extends the invisibility and answers a new handle;
   assert.deepEqual((await broker.pop.pop(req('pop-g-change', 'pop-change'))).messages, [], 'still invisible past the first duration');
   assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', m.receiptHandle)).code, 'EXPIRED');
   assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', m.receiptHandle, 1_000)).code, 'EXPIRED');
-  assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', changed.receiptHandle, 50)).code, 'INVALID_PARAMETER');
+  for (const bad of [-1, 1.5, 13 * 3_600_000]) {
+    assert.equal((await broker.pop.changeInvisibleDuration('pop-g-change', 'pop-change', changed.receiptHandle, bad)).code, 'INVALID_PARAMETER', String(bad));
+  }
   assert.equal((await broker.pop.ack('pop-g-change', 'pop-change', changed.receiptHandle)).code, 'OK');
+});
+
+test('changeInvisibleDuration to 0 makes a delivery visible again at once (a nack)', async () => {
+  const [key] = await send('pop-nack', 1);
+  const [m] = await popUntil(req('pop-g-nack', 'pop-nack', { invisibleMs: 30_000 }), 1);
+  assert.ok(m);
+  const nack = await broker.pop.changeInvisibleDuration('pop-g-nack', 'pop-nack', m.receiptHandle, 0);
+  assert.equal(nack.code, 'OK', nack.remark);
+  const [again] = await popUntil(req('pop-g-nack', 'pop-nack'), 1, 5_000);
+  assert.ok(again, 'back well before the 30 s it was popped for');
+  assert.equal(keyOf(again), key);
+  assert.equal(again.deliveryAttempt, 2);
+  assert.equal((await broker.pop.ack('pop-g-nack', 'pop-nack', again.receiptHandle)).code, 'OK');
 });
 
 test('forged, altered and foreign handles are refused and change nothing', async () => {
@@ -164,10 +187,10 @@ test("after the group's max attempts the message is in %DLQ%<group>, and forward
 test('a tag filter pops only matching messages', async () => {
   await send('pop-filter', 6, 'A', 'a');
   await send('pop-filter', 6, 'B', 'b');
-  const got = await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 6);
+  const got = await popUntil(req('pop-g-filter', 'pop-filter', { filter: buildMessageFilter(buildSubscriptionData('pop-filter', 'A')) }), 6);
   assert.deepEqual(got.map(keyOf).sort(), ['a-0', 'a-1', 'a-2', 'a-3', 'a-4', 'a-5']);
   for (const m of got) assert.equal((await broker.pop.ack('pop-g-filter', 'pop-filter', m.receiptHandle)).code, 'OK');
-  assert.deepEqual(await popUntil(req('pop-g-filter', 'pop-filter', { filter: tagMessageFilter('pop-filter', 'A') }), 1, 600), []);
+  assert.deepEqual(await popUntil(req('pop-g-filter', 'pop-filter', { filter: buildMessageFilter(buildSubscriptionData('pop-filter', 'A')) }), 1, 600), []);
 });
 
 test('FIFO: each queue in order, the next only after the previous is acked; an expired one comes back first with attempt + 1', async () => {
@@ -235,7 +258,7 @@ test('a long poll wakes when a message arrives, and times out empty otherwise', 
 });
 
 test('bad requests get clear codes', async () => {
-  broker.ensureTopic('pop-bad', 2);
+  broker.ctx.topics.createIfMissing('pop-bad', 2);
   const cases: Array<[Partial<PopRequest>, string]> = [
     [{ maxMessages: 0 }, 'INVALID_PARAMETER'],
     [{ maxMessages: 33 }, 'INVALID_PARAMETER'],
@@ -259,4 +282,129 @@ test('pop positions live in the shared offset table', async () => {
   assert.equal(got.length, 3);
   const positions = [...broker.ctx.offsets.queueOffsets('pop-g-offsets', 'pop-offsets').values()];
   assert.equal(positions.reduce((a, b) => a + b, 0), 3, 'positions moved past the popped messages');
+});
+
+test('a group has at most its in-flight limit of invisible messages', async () => {
+  await send('pop-limit', IN_FLIGHT_MAX + 10);
+  const r = req('pop-g-limit', 'pop-limit', { invisibleMs: 30_000 });
+  const got = await popUntil(r, IN_FLIGHT_MAX, 5_000);
+  assert.equal(got.length, IN_FLIGHT_MAX);
+  const full = await broker.pop.pop(r);
+  assert.equal(full.code, 'IN_FLIGHT_FULL');
+  assert.match(full.remark ?? '', /invisible messages/);
+  assert.equal(broker.pop.inFlight('pop-g-limit', 'pop-limit').total, IN_FLIGHT_MAX);
+  assert.equal((await broker.pop.ack('pop-g-limit', 'pop-limit', got[0]!.receiptHandle)).code, 'OK');
+  assert.equal((await broker.pop.pop(r)).messages.length, 1, 'room for one more after an ack');
+});
+
+/** Polls the trace of `msgId` until it has the steps of `want` (records land through the trace writer and the index). */
+async function traceUntil(msgId: string, want: string[]): Promise<string[]> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const t = (await admin.queryTraces({ msgId }))[0];
+    const steps = t?.records.map((r) => (r.type === 'SubAfter' ? `SubAfter:${r.success}` : r.type)) ?? [];
+    if (JSON.stringify([...steps].sort()) === JSON.stringify([...want].sort()) || Date.now() > end) return steps;
+    await sleep(200);
+  }
+}
+
+test('traces record pops, acks, invisibility timeouts and DLQ moves', async () => {
+  const [sent] = await sendAll(producer, [message('pop-trace', 'T', 'traced', ['trace-key'])]);
+  const msgId = sent!.msgId;
+  const [first] = await popUntil(req('pop-g-trace', 'pop-trace'), 1);
+  assert.ok(first);
+  const [again] = await popUntil(req('pop-g-trace', 'pop-trace'), 1, 5_000);
+  assert.ok(again, 'revived');
+  assert.equal((await broker.pop.ack('pop-g-trace', 'pop-trace', again.receiptHandle)).code, 'OK');
+  const want = ['Pub', 'SubBefore', 'SubAfter:false', 'Retry', 'SubBefore', 'SubAfter:true'];
+  const steps = await traceUntil(msgId, want);
+  // The console orders records by time, then by type: a retry copy popped in the very millisecond its
+  // revive was stored may sort its SubBefore first; the steps themselves must all be there.
+  assert.deepEqual([...steps].sort(), [...want].sort(), steps.join(' '));
+  assert.deepEqual(steps.slice(0, 2), ['Pub', 'SubBefore']);
+  assert.equal(steps.at(-1), 'SubAfter:true');
+
+  const [dead] = await sendAll(producer, [message('pop-trace', 'T', 'dead', ['dead-key'])]);
+  const [m] = await popUntil(req('pop-g-trace', 'pop-trace'), 1);
+  assert.ok(m);
+  assert.equal((await broker.pop.forwardToDeadLetter('pop-g-trace', 'pop-trace', m.receiptHandle)).code, 'OK');
+  const wantDead = ['Pub', 'SubBefore', 'SubAfter:false', 'DLQ'];
+  assert.deepEqual(await traceUntil(dead!.msgId, wantDead), wantDead);
+});
+
+test('a restart keeps invisible messages invisible, their handles valid, and acked ones gone', async () => {
+  const own = await startEngine({ broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+  const dataDir = own.dataDir;
+  let second: EngineFixture | undefined;
+  try {
+    const b1 = own.engine.broker as Broker;
+    const p = await createProducer(own.nameSrv, 'pop-restart-pg');
+    const results = await sendAll(p, Array.from({ length: 10 }, (_, i) => message('pop-restart', 'T', `b${i}`, [`r-${i}`])));
+    await p.close();
+    assert.ok(results.every((x) => x.sendStatus === 'SEND_OK'));
+    const r = req('pop-g-restart', 'pop-restart', { invisibleMs: 2_000 });
+    const got: PoppedMessage[] = [];
+    for (let i = 0; i < 20 && got.length < 10; i++) got.push(...(await b1.pop.pop({ ...r, pollMs: 200 })).messages);
+    assert.equal(got.length, 10);
+    const acked = got.slice(0, 5);
+    for (const m of acked) assert.equal((await b1.pop.ack('pop-g-restart', 'pop-restart', m.receiptHandle)).code, 'OK');
+    await own.engine.stop();
+
+    second = await startEngine({ dataDir, broker: { minInvisibleTimeMillsForRecv: 100, reviveInterval: 50 } });
+    const b2 = second.engine.broker as Broker;
+    assert.equal(b2.pop.inFlight('pop-g-restart').total, 5, 'the five unacked are still invisible');
+    assert.deepEqual((await b2.pop.pop(r)).messages, []);
+    assert.equal((await b2.pop.ack('pop-g-restart', 'pop-restart', got[5]!.receiptHandle)).code, 'OK', 'a handle from before the restart still acks');
+    assert.notEqual((await b2.pop.ack('pop-g-restart', 'pop-restart', acked[0]!.receiptHandle)).code, 'OK', 'a handle acked before the restart is refused');
+    const back: PoppedMessage[] = [];
+    const end = Date.now() + 10_000;
+    while (back.length < 4 && Date.now() < end) back.push(...(await b2.pop.pop({ ...r, pollMs: 500 })).messages);
+    assert.deepEqual(back.map(keyOf).sort(), got.slice(6).map(keyOf).sort(), 'exactly the unacked four came back');
+    assert.ok(back.every((m) => m.deliveryAttempt === 2));
+  } finally {
+    await second?.engine.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("the console reads a pop group's offsets (GET_CONSUME_STATS), and an admin offset reset moves its pops", async () => {
+  const keys = await send('pop-console', 5);
+  const got = await popUntil(req('pop-g-console', 'pop-console', { invisibleMs: 30_000 }), 5);
+  assert.equal(got.length, 5);
+  for (const m of got) assert.equal((await broker.pop.ack('pop-g-console', 'pop-console', m.receiptHandle)).code, 'OK');
+  const detail = await admin.groupDetail('pop-g-console');
+  const queues = detail.queues.filter((q) => q.topic === 'pop-console');
+  assert.equal(queues.reduce((n, q) => n + (q.consumerOffset ?? 0), 0), 5);
+  assert.equal(queues.reduce((n, q) => n + (q.lag ?? 0), 0), 0);
+  await admin.resetOffset('pop-g-console', 'pop-console', { kind: 'earliest' });
+  const again = await popUntil(req('pop-g-console', 'pop-console'), 5);
+  assert.deepEqual(again.map(keyOf).sort(), [...keys].sort(), 'the reset replays the queue from its start');
+  for (const m of again) assert.equal((await broker.pop.ack('pop-g-console', 'pop-console', m.receiptHandle)).code, 'OK');
+});
+
+test('FIFO (a group configured consumeMessageOrderly): past its max attempts the head goes to the DLQ and the queue moves on', async () => {
+  broker.ctx.groups.createOrUpdate(newSubscriptionGroupConfig('pop-g-fifo-dlq', { retryMaxTimes: 1, consumeMessageOrderly: true }));
+  await send('pop-fifo-dlq', 8);
+  const r = req('pop-g-fifo-dlq', 'pop-fifo-dlq', { maxMessages: 1 });
+  const [head] = (await broker.pop.pop(r)).messages;
+  assert.ok(head);
+  const q = head.queueId;
+  const attempts = [head.deliveryAttempt];
+  let next: PoppedMessage | undefined;
+  for (const end = Date.now() + 10_000; Date.now() < end && !next; ) {
+    for (const m of await popUntil(r, 1, 1_000)) {
+      if (m.queueId !== q) {
+        assert.equal((await broker.pop.ack('pop-g-fifo-dlq', 'pop-fifo-dlq', m.receiptHandle)).code, 'OK');
+      } else if (m.queueOffset === head.queueOffset) {
+        attempts.push(m.deliveryAttempt);
+      } else {
+        next = m;
+      }
+    }
+  }
+  assert.deepEqual(attempts, [1, 2], 'retryMaxTimes 1: two deliveries');
+  assert.ok(next, 'the queue moved on');
+  assert.equal(next.queueOffset, head.queueOffset + 1);
+  const dlq = broker.ctx.store.getMessage('%DLQ%pop-g-fifo-dlq', 0, 0, 32);
+  assert.deepEqual(dlq.messages.map((rec) => decodeMessage(rec, 0).properties.KEYS), [keyOf(head)]);
 });

@@ -1,34 +1,33 @@
 /**
- * MessageFilter: the one filter seam pop (and, later, pull) consumption applies — first on the
- * ConsumeQueue unit's tags code (cheap, may over-match on hash collisions), then on the stored record
- * itself (exact). TAG expressions adapt tagFilterOf; SQL92 expressions plug in behind the same interface.
+ * MessageFilter (RocketMQ's MessageFilter): the filter pop consumption applies — first `matchesCode`
+ * on the ConsumeQueue unit's tags code (cheap, may say yes wrongly), then `matchesRecord` on the
+ * CommitLog record itself (exact). This branch builds TAG filters only (adapting tagFilterOf); the
+ * SQL92 branch's file of the same name is the full version with the same names (MessageFilter,
+ * MATCH_ALL, buildMessageFilter) and supersedes this one.
  */
 import { checkRecord, RecordInfo } from '../../store/message-codec';
 import { findPropertyValue } from '../../store/message-properties';
 import { PROPERTY_TAGS } from '../put-message';
-import { buildSubscriptionData, tagFilterOf, type TagFilter } from './subscription-data';
+import { buildSubscriptionData, tagFilterOf, type SubscriptionData } from './subscription-data';
 
 export interface MessageFilter {
-  /** True when every message matches (no per-message check needed). */
+  /** No filtering at all (fast path). */
   readonly all: boolean;
-  /** First pass, on the ConsumeQueue unit's tags code. */
+  /** ConsumeQueue pre-filter by tags hash; true when it can't tell. */
   matchesCode(tagsCode: number): boolean;
-  /** Second pass, on the encoded CommitLog record. */
+  /** The encoded CommitLog record: exact tag. */
   matchesRecord(record: Buffer): boolean;
 }
 
-export const MATCH_ALL_FILTER: MessageFilter = { all: true, matchesCode: () => true, matchesRecord: () => true };
+export const EXPRESSION_TYPE_TAG = 'TAG';
 
-/**
- * A TAG expression (`*`, `A || B`) as a MessageFilter. Throws SubscriptionParseError for an
- * expression that names no tag.
- */
-export function tagMessageFilter(topic: string, expression: string | undefined): MessageFilter {
-  return fromTagFilter(tagFilterOf(buildSubscriptionData(topic, expression, 0)));
-}
+export const MATCH_ALL: MessageFilter = { all: true, matchesCode: () => true, matchesRecord: () => true };
 
-function fromTagFilter(tags: TagFilter): MessageFilter {
-  if (tags.all) return MATCH_ALL_FILTER;
+/** The filter of a TAG subscription (from buildSubscriptionData: tags split). */
+export function buildMessageFilter(sub: Pick<SubscriptionData, 'subString' | 'tagsSet' | 'expressionType'>): MessageFilter {
+  if (sub.expressionType && sub.expressionType !== EXPRESSION_TYPE_TAG) throw new TypeError(`expression type ${sub.expressionType} has no filter on this branch`);
+  const tags = tagFilterOf(sub);
+  if (tags.all) return MATCH_ALL;
   const info = new RecordInfo();
   return {
     all: false,
@@ -39,4 +38,12 @@ function fromTagFilter(tags: TagFilter): MessageFilter {
       return tags.matchesTag(found ? record.toString('utf8', info.range[0], info.range[1]) : undefined);
     },
   };
+}
+
+/** First names of this seam, used by the gRPC branch: MATCH_ALL and a TAG expression's filter. */
+export const MATCH_ALL_FILTER = MATCH_ALL;
+
+/** A TAG expression (`*`, `A || B`) as a filter; throws SubscriptionParseError when it names no tag. */
+export function tagMessageFilter(topic: string, expression: string | undefined): MessageFilter {
+  return buildMessageFilter(buildSubscriptionData(topic, expression, 0));
 }

@@ -5,16 +5,21 @@
  * Replaying the topic in order rebuilds the in-flight table (pop-state.ts).
  *
  *   CK  {"n":nonce,"pn":superseded nonce?,"c":group,"t":topic,"rt":stored topic,"q":queueId,"o":queueOffset,
- *        "p":commitLogOffset,"r":attempt,"pt":popTime,"it":invisibleMs,"f":fifo 0|1,"e":queue offset the pop moved on to}
+ *        "p":commitLogOffset,"r":attempt,"pt":popTime,"it":invisibleMs,"f":fifo 0|1,"e":queue offset the pop moved on to,
+ *        "s":nonce of the delivery whose revive stored this retry copy?}
  *   ACK {"n":nonce,"c":group,"rs":"ack"|"revive"|"dlq"}
  *
  * A CK with `pn` replaces delivery `pn` (ChangeInvisibleDuration, or a FIFO redelivery) in one record.
+ * A CK with `s` delivers a retry copy revived from delivery `s` (the copy's POP_CK property): it ends
+ * `s` too, in case the broker died between storing the copy and the ACK of `s`.
  */
 import { encodeProperties } from '../../store/message-properties';
 import { PROPERTY_TAGS } from '../put-message';
 
 export const CK_TAG = 'ck';
 export const ACK_TAG = 'ack';
+/** Property of a revived retry copy naming the delivery it was revived from (RocketMQ's MessageConst.PROPERTY_POP_CK). */
+export const PROPERTY_POP_CK = 'POP_CK';
 /** Properties every CK / ACK record carries. */
 export const CK_PROPERTIES = encodeProperties({ [PROPERTY_TAGS]: CK_TAG });
 export const ACK_PROPERTIES = encodeProperties({ [PROPERTY_TAGS]: ACK_TAG });
@@ -38,6 +43,8 @@ export interface PopCheckPoint {
   fifo: boolean;
   /** Queue offset the pop moved its queue's position to (past filtered-out messages too). */
   end: number;
+  /** The delivery whose revive stored this (retry) message. */
+  src?: string;
 }
 
 export type AckReason = 'ack' | 'revive' | 'dlq';
@@ -58,6 +65,7 @@ export class PopRecordError extends Error {
 export function encodeCheckPoint(ck: PopCheckPoint): Buffer {
   const o: Record<string, unknown> = { n: ck.nonce, c: ck.group, t: ck.topic, rt: ck.storedTopic, q: ck.queueId, o: ck.queueOffset, p: ck.commitLogOffset, r: ck.attempt, pt: ck.popTime, it: ck.invisibleMs, f: ck.fifo ? 1 : 0, e: ck.end };
   if (ck.prev !== undefined) o.pn = ck.prev;
+  if (ck.src !== undefined) o.s = ck.src;
   return Buffer.from(JSON.stringify(o));
 }
 
@@ -96,5 +104,6 @@ export function decodeReviveRecord(tag: string | undefined, body: Buffer, where:
     attempt: int('r'), popTime: int('pt'), invisibleMs: int('it'), fifo: int('f') === 1, end: int('e'),
   };
   if (o.pn !== undefined) ck.prev = str('pn');
+  if (o.s !== undefined) ck.src = str('s');
   return { kind: 'ck', ck };
 }

@@ -6,7 +6,6 @@
  * order and redeliver its expired members (attempt + 1, the group's max attempts then the DLQ) before
  * the queue moves on. Each queue's read-and-checkpoint runs under a per-queue lock.
  */
-import { randomInt } from 'node:crypto';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/topic-validator';
 import { decodeMessage, type DecodedMessage } from '../../store/message-codec';
 import type { GetMessageResult } from '../../store/message-reader';
@@ -14,7 +13,7 @@ import type { BrokerContext } from '../broker-context';
 import type { SubscriptionGroupConfig } from '../config/subscription-group-manager';
 import { sendMessageBack } from '../consumer-send-back';
 import { PROPERTY_KEYS, PROPERTY_RETRY_TOPIC, PROPERTY_UNIQ_KEY } from '../put-message';
-import type { PopCheckPoint } from './pop-check-point';
+import { PROPERTY_POP_CK, type PopCheckPoint } from './pop-check-point';
 import type { PopLongPollingService } from './pop-long-polling-service';
 import type { PoppedMessage, PopRequest } from './pop-service';
 import type { FifoBatch, InFlightEntry, PopState } from './pop-state';
@@ -89,7 +88,7 @@ export class PopMessageProcessor {
     if (fifo) {
       await visit(req.topic, false);
     } else {
-      const retryFirst = randomInt(RETRY_FIRST_ONE_IN) === 0;
+      const retryFirst = Math.floor(Math.random() * RETRY_FIRST_ONE_IN) === 0;
       if (retryFirst) await visit(retryTopic, true);
       await visit(req.topic, false);
       if (!retryFirst) await visit(retryTopic, true);
@@ -217,13 +216,15 @@ export class PopMessageProcessor {
     const { req, storedTopic, queueId } = r;
     const popTime = Date.now();
     const retry = storedTopic !== req.topic;
-    const qid = log.qidFor(req.group, req.topic);
+    const qid = log.qidFor(req.group);
     const cks: PopCheckPoint[] = picked.map((c) => {
       const ck: PopCheckPoint = {
         nonce: newNonce(), group: req.group, topic: retry ? (c.msg.properties[PROPERTY_RETRY_TOPIC] ?? req.topic) : req.topic, storedTopic, queueId,
         queueOffset: c.queueOffset, commitLogOffset: c.msg.commitLogOffset, attempt: c.attempt, popTime, invisibleMs: req.invisibleMs, fifo, end,
       };
       if (c.prev) ck.prev = c.prev.nonce;
+      const src = retry ? c.msg.properties[PROPERTY_POP_CK] : undefined;
+      if (src !== undefined) ck.src = src;
       return ck;
     });
     const written = await log.putCheckPoints(qid, cks);
@@ -252,7 +253,7 @@ export class PopMessageProcessor {
 }
 
 /** Traces how a delivery ended (ack, timeout, DLQ), reading the message back if this broker restarted since the pop. */
-export function traceEnd(core: PopCore, e: InFlightEntry, msg: DecodedMessage | null, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string }): void {
+export function traceEnd(core: PopCore, e: InFlightEntry, msg: DecodedMessage | null, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string; at?: number }): void {
   const trace = core.ctx.trace;
   if (!trace?.enabledFor(e.storedTopic) || !trace.tracesGroup(e.group)) return;
   let { msgId, keys } = e;

@@ -157,6 +157,7 @@ export class PopService {
   private readonly processor: PopMessageProcessor;
   private readonly revive: PopReviveService;
   private readonly onArrival: MessageArrivingListener = (topic) => this.core.polls.notify(topic);
+  private stopped = false;
 
   constructor(private readonly ctx: BrokerContext, options: Partial<PopServiceOptions> = {}) {
     const c = ctx.config;
@@ -181,11 +182,13 @@ export class PopService {
   async start(): Promise<void> {
     this.core.log.ensureTopic();
     this.core.log.replay(this.core.state);
+    await this.revive.endRevivedBeforeCrash();
     this.ctx.store.addMessageArrivingListener(this.onArrival);
     this.revive.start();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.revive.stop();
     this.core.polls.stop();
     this.ctx.store.removeMessageArrivingListener(this.onArrival);
@@ -199,6 +202,7 @@ export class PopService {
 
   /** Pops up to maxMessages; resolves when messages are available or pollMs passes. */
   async pop(req: PopRequest): Promise<PopResult> {
+    if (this.stopped) return { code: 'SERVICE_NOT_AVAILABLE', remark: 'the broker is stopping', messages: [] };
     const checked = this.checkPop(req);
     if ('code' in checked) return { code: checked.code, remark: checked.remark, messages: [] };
     const { group } = checked;
@@ -206,9 +210,9 @@ export class PopService {
     const topics = fifo ? [req.topic] : [req.topic, RETRY_GROUP_TOPIC_PREFIX + req.group];
     const deadline = Date.now() + Math.min(Math.max(req.pollMs ?? 0, 0), popPollMsMax);
     const { polls, state } = this.core;
-    for (let parkedOnce = false; ; parkedOnce = true) {
+    for (let again = false; ; again = true) {
       const room = this.options.inFlightMaxPerGroup - state.groupCount(req.group);
-      if (room <= 0 && !parkedOnce) return { code: 'IN_FLIGHT_FULL', remark: `group ${req.group} has ${state.groupCount(req.group)} invisible messages, the most allowed`, messages: [] };
+      if (room <= 0 && !again) return { code: 'IN_FLIGHT_FULL', remark: `group ${req.group} has ${state.groupCount(req.group)} invisible messages, the most allowed`, messages: [] };
       const generation = polls.generation(topics);
       const got = room > 0 ? await this.processor.popOnce(req, group, fifo, Math.min(req.maxMessages, room)) : { messages: [] };
       if (got.messages.length > 0) return { code: 'OK', messages: got.messages };
@@ -216,7 +220,8 @@ export class PopService {
       if (Date.now() >= deadline || req.signal?.aborted) return { code: 'OK', messages: [] };
       if (polls.generation(topics) !== generation) continue;
       if (!(await polls.wait(topics, deadline, req.signal))) {
-        return parkedOnce ? { code: 'OK', messages: [] } : { code: 'POLLING_FULL', remark: `${popPollsParkedMax} pops are already waiting`, messages: [] };
+        if (this.stopped) return { code: 'OK', messages: [] };
+        return again ? { code: 'OK', messages: [] } : { code: 'POLLING_FULL', remark: `${popPollsParkedMax} pops are already waiting`, messages: [] };
       }
     }
   }
@@ -240,9 +245,10 @@ export class PopService {
     return { group };
   }
 
-  private checkInvisible(ms: number): string | null {
-    const { invisibleMsMin, invisibleMsMax } = this.options;
-    if (!Number.isInteger(ms) || ms < invisibleMsMin || ms > invisibleMsMax) return `invisible duration ${ms} ms is not in [${invisibleMsMin}, ${invisibleMsMax}]`;
+  /** A pop's invisible duration is at least invisibleMsMin; a change may be shorter, down to 0 (visible again at once), as the proxy allows. */
+  private checkInvisible(ms: number, min = this.options.invisibleMsMin): string | null {
+    const max = this.options.invisibleMsMax;
+    if (!Number.isInteger(ms) || ms < min || ms > max) return `invisible duration ${ms} ms is not in [${min}, ${max}]`;
     return null;
   }
 
@@ -276,9 +282,9 @@ export class PopService {
     return { code: 'OK' };
   }
 
-  /** Makes one delivery invisible for `invisibleMs` from now; answers a NEW receipt handle. */
+  /** Makes one delivery invisible for `invisibleMs` from now (0: visible again at once); answers a NEW receipt handle. */
   async changeInvisibleDuration(group: string, topic: string, receiptHandle: string, invisibleMs: number): Promise<ChangeInvisibleResult> {
-    const bad = this.checkInvisible(invisibleMs);
+    const bad = this.checkInvisible(invisibleMs, 0);
     if (bad) return { code: 'INVALID_PARAMETER', remark: bad };
     const found = this.locate(group, topic, receiptHandle);
     if (!('entry' in found)) return found;

@@ -95,10 +95,17 @@ export class PopState {
     return this.entries.values();
   }
 
-  /** A stored CK: a new delivery (replacing `ck.prev`, if any). */
+  /** A stored CK: a new delivery (replacing `ck.prev`, ending `ck.src`, if any). */
   applyCheckPoint(ck: PopCheckPoint, reviveQid: number, ckPos: number): InFlightEntry {
     if (ck.prev !== undefined) this.remove(ck.prev);
-    const entry: InFlightEntry = { ...ck, reviveQid, ckPos, invisibleUntil: ck.popTime + ck.invisibleMs, busy: false, expiryAnnounced: false };
+    if (ck.src !== undefined) this.remove(ck.src);
+    // Named fields, not a spread: entries are made per delivery, and a spread object is built in dictionary mode.
+    const entry: InFlightEntry = {
+      nonce: ck.nonce, prev: ck.prev, src: ck.src, group: ck.group, topic: ck.topic, storedTopic: ck.storedTopic, queueId: ck.queueId, queueOffset: ck.queueOffset,
+      commitLogOffset: ck.commitLogOffset, attempt: ck.attempt, popTime: ck.popTime, invisibleMs: ck.invisibleMs, fifo: ck.fifo, end: ck.end,
+      reviveQid, ckPos, invisibleUntil: ck.popTime + ck.invisibleMs, busy: false, expiryAnnounced: false,
+      traceRequestId: undefined, msgId: undefined, keys: undefined,
+    };
     this.entries.set(ck.nonce, entry);
     this.perGroup.set(ck.group, this.groupCount(ck.group) + 1);
     if (!ck.fifo) {
@@ -122,7 +129,11 @@ export class PopState {
    */
   applyAck(nonce: string): { entry: InFlightEntry; batchDone: boolean } | null {
     const entry = this.remove(nonce);
-    if (!entry) return null;
+    if (!entry) {
+      // Replay of an ACK whose CK lies before the revive offset: its handle is still known as stale.
+      this.rememberResolved(nonce);
+      return null;
+    }
     if (!entry.fifo) return { entry, batchDone: false };
     const key = fifoKey(entry.group, entry.topic, entry.queueId);
     const batch = this.batches.get(key);
@@ -153,11 +164,15 @@ export class PopState {
     const left = this.groupCount(entry.group) - 1;
     if (left > 0) this.perGroup.set(entry.group, left);
     else this.perGroup.delete(entry.group);
+    this.rememberResolved(nonce);
+    return entry;
+  }
+
+  private rememberResolved(nonce: string): void {
     this.resolvedNonces.add(nonce);
     if (this.resolvedNonces.size > resolvedNoncesMax) {
       const oldest = this.resolvedNonces.values().next().value as string;
       this.resolvedNonces.delete(oldest);
     }
-    return entry;
   }
 }

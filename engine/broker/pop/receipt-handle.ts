@@ -32,8 +32,19 @@ export interface ReceiptHandle {
   nonce: string;
 }
 
+/** Random bytes drawn in blocks: one getrandom call per 512 nonces instead of one each. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolPos = 0;
+
 export function newNonce(): string {
-  return randomBytes(NONCE_BYTES).toString('hex');
+  if (poolPos + NONCE_BYTES > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolPos = 0;
+  }
+  const nonce = pool.toString('hex', poolPos, poolPos + NONCE_BYTES);
+  poolPos += NONCE_BYTES;
+  return nonce;
 }
 
 export function encodeReceiptHandle(h: ReceiptHandle): string {

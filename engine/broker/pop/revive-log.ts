@@ -32,9 +32,12 @@ export class ReviveLog {
     this.topic = reviveTopicOf(ctx.config.brokerClusterName);
   }
 
-  /** The revive queue of a group's deliveries of a topic (all of them: a CK and its ACKs stay in order). */
-  qidFor(group: string, topic: string): number {
-    return Math.abs(javaStringHashCode(`${group}@${topic}`) % this.queueNums);
+  /**
+   * The revive queue of a group's deliveries: one per group, so every record about a message — its
+   * CKs, ACKs, and the CK of a retry copy naming it — is replayed in the order it was written.
+   */
+  qidFor(group: string): number {
+    return Math.abs(javaStringHashCode(group) % this.queueNums);
   }
 
   ensureTopic(): void {

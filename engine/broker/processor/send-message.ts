@@ -262,7 +262,6 @@ export class SendMessageProcessor {
     const { topic, delayLevel, result } = await sendMessageBack(ctx, groupConfig, msg, {
       delayLevel: delayLevelRequested,
       maxReconsumeTimes: optionalInt(ext, 'maxReconsumeTimes') ?? groupConfig.retryMaxTimes,
-      originMsgId: optionalString(ext, 'originMsgId'),
     });
     if (result.status === 'PUT_OK' && ctx.trace?.enabledFor(msg.topic)) ctx.trace.onSendBack(group, msg, { topic, delayLevel });
     if (result.status === 'PUT_OK') return createResponse(request, ResponseCode.SUCCESS);

@@ -247,12 +247,13 @@ export class TraceService {
    * How one pop delivery ended: acked (consumed), its invisibility passed (timed out: retried or
    * dead-lettered), or forwarded to the DLQ by the client.
    */
-  onPopResult(group: string, d: PopDeliveryTrace, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string }): void {
-    const now = Date.now();
+  onPopResult(group: string, d: PopDeliveryTrace, outcome: { kind: 'ack' } | { kind: 'revive' | 'dlq'; topic: string; at?: number }): void {
+    // A timeout is stamped when the invisibility ended, which precedes the retry copy's delivery.
+    const now = outcome.kind === 'ack' ? Date.now() : Math.min(outcome.at ?? Date.now(), Date.now());
     const success = outcome.kind === 'ack';
     const context = success ? CONTEXT_SUCCESS : outcome.kind === 'revive' ? CONTEXT_TIMEOUT : CONTEXT_FAILED;
     this.writer.add('SubAfter', [d.requestId, d.msgId, now - d.deliveredAt, success, d.keys, context, now, group, outcome.kind], keysOf(d.msgId, d.keys));
-    if (outcome.kind !== 'ack') this.onRetryOrDlq(group, d.msgId, d.keys, d.reconsumeTimes + 1, { topic: outcome.topic, delayLevel: 0 });
+    if (outcome.kind !== 'ack') this.onRetryOrDlq(group, d.msgId, d.keys, d.reconsumeTimes + 1, { topic: outcome.topic, delayLevel: 0, at: now });
   }
 
   /** A committed offset: every delivery below it was consumed (one Commit, keyed by the ranges it resolves). */
@@ -280,8 +281,8 @@ export class TraceService {
   }
 
   /** A message on its way to %RETRY%<group> (with a delay level) or %DLQ%<group>. */
-  onRetryOrDlq(group: string, msgId: string, keys: string, reconsumeTimes: number, outcome: { topic: string; delayLevel: number }): void {
-    const now = Date.now();
+  onRetryOrDlq(group: string, msgId: string, keys: string, reconsumeTimes: number, outcome: { topic: string; delayLevel: number; at?: number }): void {
+    const now = outcome.at ?? Date.now();
     if (outcome.topic.startsWith(DLQ_GROUP_TOPIC_PREFIX)) {
       this.writer.add('DLQ', [now, this.region, group, outcome.topic, msgId, reconsumeTimes, keys], keysOf(msgId, keys));
     } else if (outcome.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
