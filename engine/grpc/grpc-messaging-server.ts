@@ -57,6 +57,11 @@ export class GrpcMessagingServer {
   }
 
   static async start(options: GrpcServerOptions): Promise<GrpcMessagingServer> {
+    // grpc-js logs to stderr on its own (a failed bind is one line there, before ours); its errors go
+    // to the broker's logger instead, and reach callers as values.
+    const logger = options.logger ?? { warn() {} };
+    grpc.setLogger({ error: (...args: unknown[]) => logger.warn(`grpc: ${args.join(' ')}`), info() {}, debug() {} });
+    grpc.setLogVerbosity(grpc.logVerbosity.ERROR);
     const server = new grpc.Server({
       'grpc.max_receive_message_length': inboundMessageBytesMax,
       'grpc.max_send_message_length': inboundMessageBytesMax,
