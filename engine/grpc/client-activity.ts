@@ -85,7 +85,14 @@ export class ClientActivity {
       call.end();
       return;
     }
-    const channel = this.channelOf(c);
+    let channel: GrpcClientChannel;
+    try {
+      channel = this.channelOf(c);
+    } catch (err) {
+      call.write({ status: statusOf(err) });
+      call.end();
+      return;
+    }
     channel.attachTelemetry(call);
     call.on('data', (command: TelemetryCommand) => {
       try {

@@ -16,6 +16,8 @@ import type { RemotingCommand } from '../remoting/remoting-command';
 import { RequestCode } from '../remoting/request-code';
 import { decodeMessage } from '../store/message-codec';
 import { toProtoMessage } from './grpc-converter';
+import { grpcClientsMax } from './grpc-limits';
+import { GrpcProxyError } from './grpc-status';
 import type { TelemetryCommand } from './proto-types';
 
 export type TelemetryStream = ServerDuplexStream<TelemetryCommand, TelemetryCommand>;
@@ -110,7 +112,12 @@ export class GrpcChannelManager {
   private readonly channels = new Map<string, GrpcClientChannel>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: BrokerContext, private readonly scanIntervalMs = 10_000) {}
+  constructor(
+    private readonly ctx: BrokerContext,
+    /** Called once a client's channel closed (its settings can go). */
+    private readonly onClientGone: (clientId: string) => void = () => {},
+    private readonly scanIntervalMs = 10_000,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.scanExpired(), this.scanIntervalMs);
@@ -130,6 +137,7 @@ export class GrpcChannelManager {
   touch(info: GrpcClientInfo): GrpcClientChannel {
     let channel = this.channels.get(info.clientId);
     if (!channel || !channel.isActive) {
+      if (!channel && this.channels.size >= grpcClientsMax) throw new GrpcProxyError('TOO_MANY_REQUESTS', `${grpcClientsMax} clients are connected already`);
       channel = new GrpcClientChannel(info, (c) => this.onClose(c));
       this.channels.set(info.clientId, channel);
     }
@@ -154,7 +162,10 @@ export class GrpcChannelManager {
   }
 
   private onClose(channel: GrpcClientChannel): void {
-    if (this.channels.get(channel.info.clientId) === channel) this.channels.delete(channel.info.clientId);
+    if (this.channels.get(channel.info.clientId) === channel) {
+      this.channels.delete(channel.info.clientId);
+      this.onClientGone(channel.info.clientId);
+    }
     for (const group of channel.producerGroups) this.ctx.producers.unregister(group, channel);
     for (const group of channel.consumerGroups) this.ctx.consumers.unregister(group, channel);
   }

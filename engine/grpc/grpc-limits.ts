@@ -23,3 +23,5 @@ export const sendBatchMessagesMax = 1024;
 export const inboundMessageBytesMax = 64 * 1024 * 1024;
 /** Client settings remembered at once (one per live client id); beyond it the oldest are dropped. */
 export const clientSettingsMax = 100_000;
+/** 5.x clients known at once (by client id); a new one beyond it is refused TOO_MANY_REQUESTS until others expire. */
+export const grpcClientsMax = 100_000;

@@ -68,8 +68,9 @@ export class GrpcMessagingServer {
     });
     // Handlers reach the server (its port, its seams) once it is bound.
     const holder: { server?: GrpcMessagingServer } = {};
-    const channels = new GrpcChannelManager(options.ctx);
-    const handlers = buildHandlers(options, channels, () => holder.server!);
+    const settings = new GrpcClientSettingsManager(options.ctx);
+    const channels = new GrpcChannelManager(options.ctx, (clientId) => settings.remove(clientId));
+    const handlers = buildHandlers(options, { channels, settings }, () => holder.server!);
     server.addService(messagingServiceDefinition(), handlers);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
@@ -131,10 +132,14 @@ function bindError(err: Error): Error {
 
 type Self = () => GrpcMessagingServer;
 
-function buildHandlers(o: GrpcServerOptions, channels: GrpcChannelManager, self: Self): grpc.UntypedServiceImplementation {
+function buildHandlers(
+  o: GrpcServerOptions,
+  clients: { channels: GrpcChannelManager; settings: GrpcClientSettingsManager },
+  self: Self,
+): grpc.UntypedServiceImplementation {
   const { ctx } = o;
+  const { channels, settings } = clients;
   const logger = o.logger ?? { warn() {} };
-  const settings = new GrpcClientSettingsManager(ctx);
   const route = new RouteActivity(ctx, () => endpointsOf(o.advertisedHost, self().port));
   const client = new ClientActivity(ctx, settings, channels);
   const send = new SendMessageActivity(ctx, route, () => self().transactionSeam);
