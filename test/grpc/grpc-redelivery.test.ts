@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { RemotingClient } from '../../engine/remoting/remoting-client';
 import { createRequest } from '../../engine/remoting/remoting-command';
 import { RequestCode } from '../../engine/remoting/request-code';
+import { decodeMessage } from '../../engine/store/message-codec';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { startEngine, type EngineFixture } from '../support/engine-fixture';
 import { RawMessagingClient } from '../support/grpc-raw';
@@ -144,6 +145,23 @@ test('the console traces a 5.x send and its pop delivery like a remoting one', a
     await shutdownQuietly(consumer);
     await shutdownQuietly(producer);
     await admin.close();
+  }
+});
+
+test('a DELAY send carries its delivery time as TIMER_DELIVER_MS for the broker\'s timer; a DELAY topic refuses NORMAL sends', async () => {
+  const ctx = fx.engine.broker!.ctx;
+  const created = await remoting.invoke(fx.brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'r-delay', readQueueNums: 1, writeQueueNums: 1, perm: 6, attributes: '+message.type=DELAY' }));
+  assert.equal(created.code, 0);
+  const producer = await startProducer(endpoint, ['r-delay']);
+  try {
+    const at = new Date(Date.now() + 3000);
+    await producer.send(message('r-delay', 'later', { tag: 'T', deliveryTimestamp: at }));
+    const record = ctx.store.getMessage('r-delay', 0, 0, 1).messages[0];
+    assert.ok(record);
+    assert.equal(decodeMessage(record).properties.TIMER_DELIVER_MS, String(at.getTime()));
+    await assert.rejects(producer.send(message('r-delay', 'now', { tag: 'T' })), /not match|NORMAL|message type/i, 'the client itself refuses a type the route does not accept');
+  } finally {
+    await shutdownQuietly(producer);
   }
 });
 
