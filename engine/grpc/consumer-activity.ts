@@ -43,6 +43,9 @@ export const sqlFiltersNotImplemented: SqlFilterFactory = () => {
 };
 
 export class ConsumerActivity {
+  /** Long polls in progress: a stopping server ends them at once instead of waiting out their time. */
+  private readonly polls = new Set<AbortController>();
+
   constructor(
     private readonly ctx: BrokerContext,
     private readonly pop: () => PopService,
@@ -55,6 +58,7 @@ export class ConsumerActivity {
     const request = call.request;
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
+    this.polls.add(abort);
     try {
       const settings = this.settings.get(c.clientId);
       const pollMs = pollingTime(request, c.deadline - Date.now(), durationToMs(settings?.requestTimeout) || DEFAULT_REQUEST_TIMEOUT_MS);
@@ -94,8 +98,14 @@ export class ConsumerActivity {
     } catch (err) {
       if (!call.cancelled) call.write({ status: statusOf(err) });
     } finally {
+      this.polls.delete(abort);
       if (!call.cancelled) call.end();
     }
+  }
+
+  /** Ends every long poll now (each answers with what it has: nothing). */
+  abortPolls(): void {
+    for (const abort of this.polls) abort.abort();
   }
 
   async ackMessage(request: AckMessageRequest) {

@@ -52,6 +52,7 @@ export class GrpcMessagingServer {
     private readonly server: grpc.Server,
     readonly port: number,
     channels: GrpcChannelManager,
+    private readonly consumer: ConsumerActivity,
   ) {
     this.channels = channels;
   }
@@ -70,7 +71,7 @@ export class GrpcMessagingServer {
     const holder: { server?: GrpcMessagingServer } = {};
     const settings = new GrpcClientSettingsManager(options.ctx);
     const channels = new GrpcChannelManager(options.ctx, (clientId) => settings.remove(clientId));
-    const handlers = buildHandlers(options, { channels, settings }, () => holder.server!);
+    const { handlers, consumer } = buildHandlers(options, { channels, settings }, () => holder.server!);
     server.addService(messagingServiceDefinition(), handlers);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
@@ -79,7 +80,7 @@ export class GrpcMessagingServer {
         reject(bindError(err));
       });
     });
-    const self = new GrpcMessagingServer(server, port, channels);
+    const self = new GrpcMessagingServer(server, port, channels, consumer);
     holder.server = self;
     channels.start();
     return self;
@@ -109,6 +110,7 @@ export class GrpcMessagingServer {
   }
 
   async stop(): Promise<void> {
+    this.consumer.abortPolls();
     this.channels.stop();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
@@ -136,7 +138,7 @@ function buildHandlers(
   o: GrpcServerOptions,
   clients: { channels: GrpcChannelManager; settings: GrpcClientSettingsManager },
   self: Self,
-): grpc.UntypedServiceImplementation {
+): { handlers: grpc.UntypedServiceImplementation; consumer: ConsumerActivity } {
   const { ctx } = o;
   const { channels, settings } = clients;
   const logger = o.logger ?? { warn() {} };
@@ -163,7 +165,7 @@ function buildHandlers(
     Telemetry: (call: TelemetryStream) => client.telemetry(call),
   };
   for (const name of NOT_IMPLEMENTED_RPCS) handlers[name] = notImplemented(name);
-  return handlers;
+  return { handlers, consumer };
 }
 
 /** A unary RPC: the activity's answer, or its refusal (or failure) as the response's status. */
