@@ -27,6 +27,7 @@ test('system and not-allowed-send topics', () => {
   assert.ok(!isSystemTopic('TopicTest'));
   assert.ok(isNotAllowedSendTopic('SCHEDULE_TOPIC_XXXX'));
   assert.ok(!isNotAllowedSendTopic('RMQ_SYS_TRACE_TOPIC'));
+  assert.ok(isNotAllowedSendTopic('rmq_sys_REVIVE_LOG_DefaultCluster'), 'pop checkpoints are the broker\'s own');
   assert.ok(isTopicOrGroupIllegal('a b'));
   assert.ok(!isTopicOrGroupIllegal('CID_group-1'));
 });

@@ -83,6 +83,10 @@ export function isSystemTopic(topic: string): boolean {
   return SYSTEM_TOPICS.has(topic) || topic.startsWith(SYSTEM_TOPIC_PREFIX);
 }
 
+/** Pop consumption's revive topics (`rmq_sys_REVIVE_LOG_<cluster>`, RocketMQ's PopAckConstants.REVIVE_TOPIC). */
+export const REVIVE_TOPIC_PREFIX = 'rmq_sys_REVIVE_LOG_';
+
+/** Topics clients may not send to; a revive topic holds the broker's own checkpoints, which a client's record would forge. */
 export function isNotAllowedSendTopic(topic: string): boolean {
-  return NOT_ALLOWED_SEND_TOPICS.has(topic);
+  return NOT_ALLOWED_SEND_TOPICS.has(topic) || topic.startsWith(REVIVE_TOPIC_PREFIX);
 }

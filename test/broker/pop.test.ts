@@ -9,8 +9,10 @@ import type { Broker } from '../../engine/broker/broker';
 import { newSubscriptionGroupConfig } from '../../engine/broker/config/subscription-group-manager';
 import { buildMessageFilter, MATCH_ALL } from '../../engine/broker/filter/message-filter';
 import { buildSubscriptionData } from '../../engine/broker/filter/subscription-data';
+import { CK_PROPERTIES, PopRecordError } from '../../engine/broker/pop/pop-check-point';
 import type { PoppedMessage, PopRequest } from '../../engine/broker/pop/pop-service';
 import { encodeReceiptHandle, newNonce, parseReceiptHandle } from '../../engine/broker/pop/receipt-handle';
+import { putMessage } from '../../engine/broker/put-message';
 import { decodeMessage } from '../../engine/store/message-codec';
 import { RemotingClusterAdmin } from '../../server/admin/remoting-cluster-admin';
 import { createProducer, message, sendAll, type OnsProducer } from '../support/ali-ons';
@@ -407,4 +409,31 @@ test('FIFO (a group configured consumeMessageOrderly): past its max attempts the
   assert.equal(next.queueOffset, head.queueOffset + 1);
   const dlq = broker.ctx.store.getMessage('%DLQ%pop-g-fifo-dlq', 0, 0, 32);
   assert.deepEqual(dlq.messages.map((rec) => decodeMessage(rec, 0).properties.KEYS), [keyOf(head)]);
+});
+
+test('clients cannot write to the revive topic; a record there the broker cannot read stops its start with a typed error', async () => {
+  const stored = () => broker.ctx.store.getQueueIds(broker.pop.reviveTopic).reduce((n, q) => n + broker.ctx.store.getMaxOffsetInQueue(broker.pop.reviveTopic, q), 0);
+  const before = stored();
+  await assert.rejects(producer.send(message(broker.pop.reviveTopic, 'ck', '{"n":"forged"}')), /still failed/);
+  assert.equal(stored(), before, 'nothing was written');
+  const own = await startEngine({});
+  const dataDir = own.dataDir;
+  try {
+    const b = own.engine.broker as Broker;
+    // An invisible delivery keeps replay starting at its CK, so a record after it is read at the next start.
+    b.ctx.topics.createIfMissing('pop-corrupt', 1);
+    assert.equal((await putMessage(b.ctx, { topic: 'pop-corrupt', queueId: 0, body: Buffer.from('x'), properties: '' })).status, 'PUT_OK');
+    assert.equal((await b.pop.pop(req('pop-g-corrupt', 'pop-corrupt', { invisibleMs: 60_000 }))).messages.length, 1);
+    for (const queueId of b.ctx.store.getQueueIds(b.pop.reviveTopic)) {
+      const put = await b.ctx.store.putMessage({ topic: b.pop.reviveTopic, queueId, body: Buffer.from('not a checkpoint'), properties: CK_PROPERTIES });
+      assert.equal(put.status, 'PUT_OK');
+    }
+    await own.engine.stop();
+    await assert.rejects(startEngine({ dataDir }), (err: unknown) => {
+      const chain = [err, (err as { cause?: unknown }).cause];
+      return chain.some((e) => e instanceof PopRecordError && /rmq_sys_REVIVE_LOG_DefaultCluster:\d+:\d+: body is not JSON/.test(e.message));
+    });
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -158,6 +158,8 @@ export class PopService {
   private readonly revive: PopReviveService;
   private readonly onArrival: MessageArrivingListener = (topic) => this.core.polls.notify(topic);
   private stopped = false;
+  /** Replay finished: only then may the revive offsets move (a half-replayed state would skip records). */
+  private started = false;
 
   constructor(private readonly ctx: BrokerContext, options: Partial<PopServiceOptions> = {}) {
     const c = ctx.config;
@@ -185,6 +187,7 @@ export class PopService {
     await this.revive.endRevivedBeforeCrash();
     this.ctx.store.addMessageArrivingListener(this.onArrival);
     this.revive.start();
+    this.started = true;
   }
 
   async stop(): Promise<void> {
@@ -192,12 +195,7 @@ export class PopService {
     await this.revive.stop();
     this.core.polls.stop();
     this.ctx.store.removeMessageArrivingListener(this.onArrival);
-    this.core.log.saveReviveOffsets(this.core.state);
-  }
-
-  /** Runs one revive pass now (tests; the loop runs every reviveIntervalMs). */
-  revivePass(now?: number): Promise<void> {
-    return this.revive.pass(now);
+    if (this.started) this.core.log.saveReviveOffsets(this.core.state);
   }
 
   /** Pops up to maxMessages; resolves when messages are available or pollMs passes. */

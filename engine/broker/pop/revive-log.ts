@@ -6,7 +6,7 @@
  * under CID_RMQ_SYS_REVIVE_GROUP, as RocketMQ keeps it) and applies every record to PopState in order.
  */
 import { PERM_READ, PERM_WRITE } from '../../common/perm-name';
-import { SYSTEM_TOPIC_PREFIX } from '../../common/topic-validator';
+import { REVIVE_TOPIC_PREFIX } from '../../common/topic-validator';
 import { decodeMessage, type MessageInput } from '../../store/message-codec';
 import { javaStringHashCode } from '../../util/java-hash';
 import type { BrokerContext } from '../broker-context';
@@ -20,7 +20,7 @@ export const REVIVE_GROUP = 'CID_RMQ_SYS_REVIVE_GROUP';
 const REPLAY_BATCH = 32;
 
 export function reviveTopicOf(clusterName: string): string {
-  return `${SYSTEM_TOPIC_PREFIX}REVIVE_LOG_${clusterName}`;
+  return `${REVIVE_TOPIC_PREFIX}${clusterName}`;
 }
 
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; remark: string };
