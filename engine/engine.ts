@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Broker } from './broker/broker';
 import type { BrokerConfig } from './broker/broker-config';
+import { GrpcMessagingServer } from './grpc/grpc-messaging-server';
 import { NameServer } from './namesrv/name-server';
 import type { RemotingServer } from './remoting/remoting-server';
 import type { MessageStoreConfig } from './store/store-config';
@@ -21,13 +22,15 @@ export interface EngineConfig {
   host: string;
   namesrvPort: number;
   brokerPort: number;
+  /** RocketMQ 5 gRPC endpoint (apache.rocketmq.v2.MessagingService); 0 or unset picks a free port. */
+  grpcPort?: number;
   /** Brokers create unknown topics on a first send from the TBW102 template (embedded default: on). */
   autoCreateTopicEnable?: boolean;
   /** Broker settings beyond the ones derived from the above. */
   broker?: Partial<BrokerConfig>;
   store?: Partial<MessageStoreConfig>;
 }
-export type ListenerName = 'namesrv' | 'broker';
+export type ListenerName = 'namesrv' | 'broker' | 'grpc';
 
 export interface ListenerInfo {
   name: ListenerName;
@@ -54,7 +57,7 @@ export class EngineStartError extends Error {
   }
 }
 
-const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port' };
+const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port', grpc: 'grpc port' };
 
 export class BrokerEngine {
   readonly instanceId = randomUUID();
@@ -62,6 +65,7 @@ export class BrokerEngine {
   private startedAt = 0;
   private namesrv: NameServer | undefined;
   private brokerInstance: Broker | undefined;
+  private grpcServer: GrpcMessagingServer | undefined;
 
   constructor(config: EngineConfig) {
     this.config = { ...config, dataDir: path.resolve(config.dataDir) };
@@ -69,6 +73,11 @@ export class BrokerEngine {
 
   get started(): boolean {
     return this.startedAt !== 0;
+  }
+
+  /** The RocketMQ 5 gRPC endpoint (undefined until started). */
+  get grpc(): GrpcMessagingServer | undefined {
+    return this.grpcServer;
   }
 
   /** The co-hosted broker (undefined until started). */
@@ -100,6 +109,7 @@ export class BrokerEngine {
           },
         }),
       );
+      await this.startGrpc(host, advertised);
     } catch (err) {
       await this.stop();
       throw err;
@@ -107,12 +117,24 @@ export class BrokerEngine {
     this.startedAt = Date.now();
   }
 
-  /** Stops the broker (flushing the store) and then the name server; idempotent. */
+  /** The gRPC endpoint: an adapter over the broker's services (pop consumption included). */
+  private async startGrpc(host: string, advertised: string): Promise<void> {
+    const broker = this.brokerInstance!;
+    const port = this.config.grpcPort ?? 0;
+    this.grpcServer = await listenOrExplain('grpc', host, port, () =>
+      GrpcMessagingServer.start({ ctx: broker.ctx, pop: broker.pop, host, port, advertisedHost: advertised }),
+    );
+  }
+
+  /** Stops the gRPC endpoint, the broker (flushing the store) and then the name server; idempotent. */
   async stop(): Promise<void> {
     const broker = this.brokerInstance;
     const namesrv = this.namesrv;
+    const grpc = this.grpcServer;
     this.brokerInstance = undefined;
     this.namesrv = undefined;
+    this.grpcServer = undefined;
+    await grpc?.stop();
     await broker?.stop();
     await namesrv?.stop();
     this.startedAt = 0;
@@ -125,6 +147,7 @@ export class BrokerEngine {
     };
     add('namesrv', this.namesrv?.remotingServer);
     add('broker', this.brokerInstance?.remoting);
+    if (this.grpcServer) listeners.push({ name: 'grpc', host: this.config.host, port: this.grpcServer.port, connections: this.grpcServer.connections });
     return {
       instanceId: this.instanceId,
       version: ROCKETDECK_VERSION,
