@@ -122,7 +122,10 @@ export class BrokerEngine {
     const broker = this.brokerInstance!;
     const port = this.config.grpcPort ?? 0;
     this.grpcServer = await listenOrExplain('grpc', host, port, () =>
-      GrpcMessagingServer.start({ ctx: broker.ctx, pop: broker.pop, host, port, advertisedHost: advertised }),
+      GrpcMessagingServer.start({
+        ctx: broker.ctx, pop: broker.pop, host, port, advertisedHost: advertised,
+        createTopicFromDefault: (topic) => broker.createTopicFromDefault(topic),
+      }),
     );
   }
 

@@ -9,7 +9,8 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { BrokerContext } from '../broker/broker-context';
-import { MATCH_ALL_FILTER, tagMessageFilter, type MessageFilter } from '../broker/filter/message-filter';
+import { FilterParseError } from '../broker/filter/expression';
+import { buildMessageFilter, EXPRESSION_TYPE_SQL92, MATCH_ALL_FILTER, tagMessageFilter, type MessageFilter } from '../broker/filter/message-filter';
 import { SubscriptionParseError } from '../broker/filter/subscription-data';
 import type { AckCode, PopCode, PopService } from '../broker/pop/pop-service';
 import { decodeMessage } from '../store/message-codec';
@@ -35,13 +36,6 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 3000;
 
 export type ReceiveStream = ServerWritableStream<ReceiveMessageRequest, { status?: Status; message?: Message }>;
 
-/** Builds the filter of an SQL92 expression (the broker's SQL filter seam); throws GrpcProxyError if it cannot. */
-export type SqlFilterFactory = (topic: string, expression: string) => MessageFilter;
-
-export const sqlFiltersNotImplemented: SqlFilterFactory = () => {
-  throw new GrpcProxyError('NOT_IMPLEMENTED', 'SQL92 filter expressions are not supported by this broker yet');
-};
-
 export class ConsumerActivity {
   /** Long polls in progress: a stopping server ends them at once instead of waiting out their time. */
   private readonly polls = new Set<AbortController>();
@@ -50,7 +44,6 @@ export class ConsumerActivity {
     private readonly ctx: BrokerContext,
     private readonly pop: () => PopService,
     private readonly settings: GrpcClientSettingsManager,
-    private readonly sqlFilter: () => SqlFilterFactory,
   ) {}
 
   async receiveMessage(call: ReceiveStream): Promise<void> {
@@ -149,11 +142,28 @@ export class ConsumerActivity {
 
   private filterOf(topic: string, expression: FilterExpression | null): MessageFilter {
     if (!expression) return MATCH_ALL_FILTER;
-    if (expression.type === 'SQL') return this.sqlFilter()(topic, expression.expression);
+    if (expression.type === 'SQL') return this.sqlFilterOf(expression.expression);
     try {
       return tagMessageFilter(topic, expression.expression);
     } catch (err) {
       if (err instanceof SubscriptionParseError) throw new GrpcProxyError('ILLEGAL_FILTER_EXPRESSION', err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * The broker's SQL92 filter (the same one remoting pulls use). Refused as the broker refuses a SQL92
+   * subscription while enablePropertyFilter is off (SYSTEM_ERROR, which the proxy answers as
+   * INTERNAL_SERVER_ERROR); a malformed expression is ILLEGAL_FILTER_EXPRESSION with the parser's message.
+   */
+  private sqlFilterOf(expression: string): MessageFilter {
+    if (!this.ctx.config.enablePropertyFilter) {
+      throw new GrpcProxyError('INTERNAL_SERVER_ERROR', `The broker does not support consumer to filter message by ${EXPRESSION_TYPE_SQL92} (enablePropertyFilter is off)`);
+    }
+    try {
+      return buildMessageFilter({ subString: expression, tagsSet: [], expressionType: EXPRESSION_TYPE_SQL92 });
+    } catch (err) {
+      if (err instanceof FilterParseError) throw new GrpcProxyError('ILLEGAL_FILTER_EXPRESSION', `SQL92 expression ${JSON.stringify(expression)} is invalid: ${err.message}`);
       throw err;
     }
   }

@@ -11,18 +11,17 @@ import * as grpc from '@grpc/grpc-js';
 import type { BrokerContext } from '../broker/broker-context';
 import type { PopService } from '../broker/pop/pop-service';
 import { ClientActivity } from './client-activity';
-import { ConsumerActivity, sqlFiltersNotImplemented, type ReceiveStream, type SqlFilterFactory } from './consumer-activity';
+import type { TopicConfig } from '../remoting/protocol/route-data';
+import { ConsumerActivity, type ReceiveStream } from './consumer-activity';
+import { EndTransactionActivity } from './end-transaction-activity';
 import { GrpcChannelManager, type TelemetryStream } from './grpc-client-channel';
 import { GrpcClientSettingsManager } from './grpc-client-settings-manager';
 import { callContext, type GrpcCallContext } from './grpc-context';
 import { inboundMessageBytesMax } from './grpc-limits';
 import { GrpcProxyError, status, statusOf } from './grpc-status';
-import { validateTopic } from './grpc-validator';
-import type { EndTransactionRequest } from './proto-types';
 import { messagingServiceDefinition } from './proto-loader';
 import { endpointsOf, RouteActivity } from './route-activity';
 import { SendMessageActivity } from './send-message-activity';
-import { transactionsNotImplemented, type GrpcTransactionSeam } from './transaction-seam';
 
 export interface GrpcLogger {
   warn(msg: string): void;
@@ -37,6 +36,8 @@ export interface GrpcServerOptions {
   port: number;
   /** Address clients are given in routes (the bound one unless it is a wildcard). */
   advertisedHost: string;
+  /** The broker's topic auto-creation (Broker.createTopicFromDefault), for QueryRoute of an unknown topic. */
+  createTopicFromDefault: (topic: string) => Promise<TopicConfig | undefined>;
   logger?: GrpcLogger;
 }
 
@@ -44,8 +45,6 @@ const SHUTDOWN_GRACE_MS = 2_000;
 const NOT_IMPLEMENTED_RPCS = ['PullMessage', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'RecallMessage', 'SyncLiteSubscription'] as const;
 
 export class GrpcMessagingServer {
-  private transactions: GrpcTransactionSeam = transactionsNotImplemented;
-  private sqlFilter: SqlFilterFactory = sqlFiltersNotImplemented;
   readonly channels: GrpcChannelManager;
 
   private constructor(
@@ -86,24 +85,6 @@ export class GrpcMessagingServer {
     return self;
   }
 
-  /** The broker's transaction service, once it exists (TRANSACTION sends and EndTransaction go through it). */
-  setTransactionSeam(seam: GrpcTransactionSeam): void {
-    this.transactions = seam;
-  }
-
-  /** The broker's SQL92 filter, once it exists. */
-  setSqlFilterFactory(factory: SqlFilterFactory): void {
-    this.sqlFilter = factory;
-  }
-
-  get transactionSeam(): GrpcTransactionSeam {
-    return this.transactions;
-  }
-
-  get sqlFilterFactory(): SqlFilterFactory {
-    return this.sqlFilter;
-  }
-
   /** Live 5.x client connections (the health endpoint's count). */
   get connections(): number {
     return this.channels.size;
@@ -142,10 +123,11 @@ function buildHandlers(
   const { ctx } = o;
   const { channels, settings } = clients;
   const logger = o.logger ?? { warn() {} };
-  const route = new RouteActivity(ctx, () => endpointsOf(o.advertisedHost, self().port));
+  const route = new RouteActivity(ctx, () => endpointsOf(o.advertisedHost, self().port), o.createTopicFromDefault);
   const client = new ClientActivity(ctx, settings, channels);
-  const send = new SendMessageActivity(ctx, route, () => self().transactionSeam);
-  const consumer = new ConsumerActivity(ctx, () => o.pop, settings, () => self().sqlFilterFactory);
+  const send = new SendMessageActivity(ctx, route);
+  const transactions = new EndTransactionActivity(ctx);
+  const consumer = new ConsumerActivity(ctx, () => o.pop, settings);
   const handlers: grpc.UntypedServiceImplementation = {
     QueryRoute: unary(logger, (c, req) => {
       client.onRouteQueried(c);
@@ -155,7 +137,7 @@ function buildHandlers(
     Heartbeat: unary(logger, (c, req) => client.heartbeat(c, req)),
     NotifyClientTermination: unary(logger, (c, req) => client.notifyClientTermination(c, req)),
     SendMessage: unary(logger, (c, req) => send.sendMessage(c, req)),
-    EndTransaction: unary(logger, (_c, req: EndTransactionRequest) => endTransaction(self().transactionSeam, req)),
+    EndTransaction: unary(logger, (_c, req) => transactions.endTransaction(req)),
     AckMessage: unary(logger, (_c, req) => consumer.ackMessage(req)),
     ChangeInvisibleDuration: unary(logger, (_c, req) => consumer.changeInvisibleDuration(req)),
     ForwardMessageToDeadLetterQueue: unary(logger, (_c, req) => consumer.forwardMessageToDeadLetterQueue(req)),
@@ -200,20 +182,4 @@ function notImplemented(name: string): grpc.UntypedHandleCall {
     };
   }
   return (_call: grpc.ServerUnaryCall<unknown, object>, callback: grpc.sendUnaryData<object>) => callback(null, { status: s });
-}
-
-async function endTransaction(seam: GrpcTransactionSeam, req: EndTransactionRequest) {
-  const topic = validateTopic(req.topic);
-  if (req.transactionId.trim() === '') throw new GrpcProxyError('INVALID_TRANSACTION_ID', 'transaction id cannot be empty');
-  if (req.messageId.trim() === '') throw new GrpcProxyError('ILLEGAL_MESSAGE_ID', 'message id cannot be empty');
-  if (req.resolution !== 'COMMIT' && req.resolution !== 'ROLLBACK') throw new GrpcProxyError('BAD_REQUEST', `unknown transaction resolution ${req.resolution}`);
-  await seam.end({
-    topic,
-    producerGroup: topic,
-    messageId: req.messageId,
-    transactionId: req.transactionId,
-    commit: req.resolution === 'COMMIT',
-    fromCheck: req.source === 'SOURCE_SERVER_CHECK',
-  });
-  return { status: status('OK') };
 }

@@ -3,12 +3,12 @@
  * this gRPC endpoint, with the message types the topic accepts (its `message.type` attribute).
  *
  * An unknown topic answers TOPIC_NOT_FOUND as the proxy does — unless autoCreateTopicEnable is on:
- * 5.x clients have no default-topic fallback, so the lookup creates it (from TBW102, as a first send
- * would) and marks it MIXED, since the client has not said yet which types it will send.
+ * 5.x clients have no default-topic fallback, so the lookup creates it through the broker's one
+ * auto-creation path (from TBW102, as a remoting first send would) and marks it MIXED, since the
+ * client has not said yet which types it will send.
  */
 import net from 'node:net';
 import { isReadable, isWriteable } from '../common/perm-name';
-import { AUTO_CREATE_TOPIC_KEY_TOPIC } from '../common/topic-validator';
 import type { BrokerContext } from '../broker/broker-context';
 import type { TopicConfig } from '../remoting/protocol/route-data';
 import { GrpcProxyError, STATUS_OK, type Status } from './grpc-status';
@@ -32,20 +32,27 @@ function acceptMessageTypes(type: TopicMessageType): MessageType[] {
   return [type];
 }
 
-export class RouteActivity {
-  constructor(private readonly ctx: BrokerContext, private readonly endpoint: () => Endpoints) {}
+/** The broker's topic auto-creation (Broker.createTopicFromDefault): undefined when it does not apply. */
+export type CreateTopicFromDefault = (topic: string) => Promise<TopicConfig | undefined>;
 
-  queryRoute(request: QueryRouteRequest): { status: Status; messageQueues: MessageQueue[] } {
+export class RouteActivity {
+  constructor(
+    private readonly ctx: BrokerContext,
+    private readonly endpoint: () => Endpoints,
+    private readonly createTopic: CreateTopicFromDefault,
+  ) {}
+
+  async queryRoute(request: QueryRouteRequest): Promise<{ status: Status; messageQueues: MessageQueue[] }> {
     const topic = validateTopic(request.topic);
-    const config = this.topicOrCreate(topic);
+    const config = this.topicOf(topic) ?? (await this.topicOrCreate(topic));
     return { status: STATUS_OK, messageQueues: this.messageQueues(request.topic!, config) };
   }
 
   /** Push consumers: one assignment per broker, queue −1 (the broker pops from all queues). */
-  queryAssignment(request: QueryAssignmentRequest): { status: Status; assignments: { messageQueue: MessageQueue }[] } {
+  async queryAssignment(request: QueryAssignmentRequest): Promise<{ status: Status; assignments: { messageQueue: MessageQueue }[] }> {
     const topic = validateTopic(request.topic);
     validateConsumerGroup(request.group);
-    const config = this.topicOrCreate(topic);
+    const config = this.topicOf(topic) ?? (await this.topicOrCreate(topic));
     if (!isReadable(config.perm)) return { status: STATUS_OK, assignments: [] };
     const messageQueue: MessageQueue = {
       topic: request.topic!,
@@ -57,15 +64,20 @@ export class RouteActivity {
     return { status: STATUS_OK, assignments: [{ messageQueue }] };
   }
 
+  /** The topic's config if it exists (the common case, no await on the send path). */
+  topicOf(topic: string): TopicConfig | undefined {
+    return this.ctx.topics.get(topic);
+  }
+
   /** The topic's config; created while auto-creation is on, else TOPIC_NOT_FOUND. */
-  topicOrCreate(topic: string): TopicConfig {
+  async topicOrCreate(topic: string): Promise<TopicConfig> {
     const { ctx } = this;
-    const existing = ctx.topics.get(topic);
-    if (existing) return existing;
-    const created = ctx.config.autoCreateTopicEnable
-      ? ctx.topics.createInSendMessage(topic, AUTO_CREATE_TOPIC_KEY_TOPIC, ctx.config.defaultTopicQueueNums)
-      : undefined;
+    const existed = ctx.topics.get(topic);
+    if (existed) return existed;
+    const created = ctx.config.autoCreateTopicEnable ? await this.createTopic(topic) : undefined;
     if (!created) throw new GrpcProxyError('TOPIC_NOT_FOUND', `topic ${topic} does not exist (and topic auto-creation is off)`);
+    // Two lookups racing: the first one marked it already.
+    if (created.attributes?.[TOPIC_MESSAGE_TYPE_ATTRIBUTE] !== undefined) return created;
     return ctx.topics.createOrUpdate({ ...created, attributes: { ...created.attributes, [TOPIC_MESSAGE_TYPE_ATTRIBUTE]: 'MIXED' } });
   }
 

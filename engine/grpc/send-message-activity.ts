@@ -5,7 +5,8 @@
  * broker's shared put, so a gRPC send is stored, counted and traced like a remoting one.
  *
  * A DELAY message carries TIMER_DELIVER_MS (its delivery timestamp); the put path's timer turns it
- * into a scheduled delivery. A TRANSACTION message goes through the transaction seam.
+ * into a scheduled delivery. A TRANSACTION message is stored as a half message by the broker's one
+ * TransactionalMessageService, as a remoting half send is (EndTransaction and the check-back follow).
  */
 import { isWriteable } from '../common/perm-name';
 import { isRetryOrDlqTopic } from '../common/topic-validator';
@@ -14,7 +15,7 @@ import { hostOf, PROPERTY_CLUSTER, putMessage } from '../broker/put-message';
 import { SYSFLAG_COMPRESSED } from '../store/layout/message-layout';
 import type { MessageInput } from '../store/message-codec';
 import { encodeProperties, KEY_SEPARATOR } from '../store/message-properties';
-import type { PutMessageStatus } from '../store/put-result';
+import type { PutMessageResult, PutMessageStatus } from '../store/put-result';
 import { javaStringHashCode } from '../util/java-hash';
 import type { GrpcCallContext } from './grpc-context';
 import {
@@ -34,7 +35,6 @@ import { containsControlCharacter, validateTag, validateTopic } from './grpc-val
 import { durationToMs, timestampToMs, type Message, type SendMessageRequest, type SendResultEntry } from './proto-types';
 import type { RouteActivity } from './route-activity';
 import { topicMessageType } from './route-activity';
-import type { GrpcTransactionSeam } from './transaction-seam';
 
 const SYSFLAG_TRANSACTION_PREPARED = 0x4;
 
@@ -44,7 +44,6 @@ export class SendMessageActivity {
   constructor(
     private readonly ctx: BrokerContext,
     private readonly route: RouteActivity,
-    private readonly transactions: () => GrpcTransactionSeam,
   ) {}
 
   async sendMessage(c: GrpcCallContext, request: SendMessageRequest): Promise<{ status: Status; entries: SendResultEntry[] }> {
@@ -53,7 +52,7 @@ export class SendMessageActivity {
     if (messages.length > sendBatchMessagesMax) throw new GrpcProxyError('BAD_REQUEST', `at most ${sendBatchMessagesMax} messages per request`);
     const topic = validateTopic(messages[0]!.topic);
     for (const m of messages) if (m.topic?.name !== topic) throw new GrpcProxyError('MESSAGE_CORRUPTED', 'topic in message is not same');
-    const config = this.route.topicOrCreate(topic);
+    const config = this.route.topicOf(topic) ?? (await this.route.topicOrCreate(topic));
     if (!isWriteable(config.perm)) throw new GrpcProxyError('FORBIDDEN', `the topic[${topic}] sending message is forbidden`);
     // Every message is checked before any is stored: a bad one refuses the request, not half of it.
     const inputs = messages.map((m) => this.buildInput(c, m, topic, config.writeQueueNums));
@@ -105,24 +104,31 @@ export class SendMessageActivity {
 
   private async put(c: GrpcCallContext, p: PreparedMessage): Promise<SendResultEntry> {
     const { ctx } = this;
-    if (p.transactional) {
-      const half = await this.transactions().prepare(p.input);
-      return { status: status('OK'), messageId: p.messageId, transactionId: half.transactionId, offset: half.offset };
-    }
     const topic = p.input.topic;
     const queueId = p.input.queueId;
-    const result = await putMessage(ctx, p.input, { receivedAt: p.startedAt });
+    const sysFlag = p.input.sysFlag ?? 0;
+    const result = p.transactional ? await this.prepareHalf(p) : await putMessage(ctx, p.input, { receivedAt: p.startedAt });
     const append = result.appendResult;
     if (result.status !== 'PUT_OK' || !append) {
       return { status: status(putStatusToCode(result.status), `send message failed, status ${result.status}${result.remark ? `: ${result.remark}` : ''}`), messageId: p.messageId, transactionId: '', offset: 0 };
     }
     if (ctx.trace?.enabledFor(topic)) {
       ctx.trace.onSend({
-        producerGroup: topic, topic, queueId, sysFlag: p.input.sysFlag ?? 0, reconsumeTimes: 0, storedTopic: p.input.topic,
+        producerGroup: topic, topic, queueId, sysFlag, reconsumeTimes: 0, storedTopic: p.input.topic,
         props: p.props, msgId: p.messageId, bodyLength: p.input.body.length, startedAt: p.startedAt, clientHost: c.remoteAddress, append,
       });
     }
-    return { status: status('OK'), messageId: p.messageId, transactionId: '', offset: append.logicsOffset };
+    // The broker answers a half send with the message's unique id as its transaction id (SendMessageProcessor).
+    return { status: status('OK'), messageId: p.messageId, transactionId: p.transactional ? p.messageId : '', offset: append.logicsOffset };
+  }
+
+  /** The half message, through the broker's transaction service (which re-addresses `p.input` to the half topic). */
+  private prepareHalf(p: PreparedMessage): Promise<PutMessageResult> {
+    const transactions = this.ctx.transactions;
+    if (!transactions) throw new GrpcProxyError('NOT_IMPLEMENTED', 'transactional messages are not available on this broker');
+    const refused = transactions.refusal();
+    if (refused) throw new GrpcProxyError('FORBIDDEN', refused.remark);
+    return transactions.prepare(p.input, p.props);
   }
 }
 

@@ -191,12 +191,23 @@ test('bad receives, acks and other calls get the proxy status codes', async () =
   assert.deepEqual(pull.map((i) => (i.status as { code: string }).code), ['NOT_IMPLEMENTED']);
 });
 
-test('transactional messages answer NOT_IMPLEMENTED until the broker wires its transaction service in', async () => {
-  const s = (await raw.unary('SendMessage', sendRequest('g-route', { system: { messageType: 'TRANSACTION' } }))).status;
-  assert.equal(s.code, 'NOT_IMPLEMENTED');
-  assert.match(s.message, /transactional messages are not supported/);
-  const end = await raw.unary('EndTransaction', { topic: { name: 'g-route' }, messageId: 'm', transactionId: 't', resolution: 'COMMIT', source: 'SOURCE_CLIENT' });
-  assert.equal(end.status.code, 'NOT_IMPLEMENTED');
+test('a TRANSACTION send is a half message of the broker: OK with its transaction id; refused while rejectTransactionMessage is on', async () => {
+  const req = sendRequest('g-route', { system: { messageType: 'TRANSACTION' } }) as { messages: { systemProperties: { messageId: string } }[] };
+  const sent = await raw.unary('SendMessage', req);
+  assert.equal(sent.status.code, 'OK', sent.status.message);
+  const entry = (sent.entries as { transactionId: string; messageId: string }[])[0]!;
+  assert.equal(entry.transactionId, req.messages[0]!.systemProperties.messageId);
+  const rollback = await raw.unary('EndTransaction', { topic: { name: 'g-route' }, messageId: entry.messageId, transactionId: entry.transactionId, resolution: 'ROLLBACK', source: 'SOURCE_CLIENT' });
+  assert.equal(rollback.status.code, 'OK', rollback.status.message);
+  const update = (text: string) => remoting.invoke(brokerAddr, createRequest(RequestCode.UPDATE_BROKER_CONFIG, null, { body: Buffer.from(text) }));
+  assert.equal((await update('rejectTransactionMessage=true\n')).code, 0);
+  try {
+    const refused = (await raw.unary('SendMessage', sendRequest('g-route', { system: { messageType: 'TRANSACTION' } }))).status;
+    assert.equal(refused.code, 'FORBIDDEN');
+    assert.match(refused.message, /sending transaction message is forbidden/);
+  } finally {
+    assert.equal((await update('rejectTransactionMessage=false\n')).code, 0);
+  }
 });
 
 test('with auto-creation off an unknown topic is TOPIC_NOT_FOUND, and the 5.x producer cannot start on it', async () => {
