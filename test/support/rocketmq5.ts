@@ -2,7 +2,7 @@
  * The official RocketMQ 5 Node.js client (`rocketmq-client-nodejs`, gRPC), wrapped for tests: quiet
  * logs (errors kept for failure messages), and shutdown that never leaves the test process hanging.
  */
-import { Producer, SimpleConsumer, type MessageOptions, type MessageView } from 'rocketmq-client-nodejs';
+import { Producer, SimpleConsumer, type FilterExpression, type MessageOptions, type MessageView } from 'rocketmq-client-nodejs';
 
 export type { MessageView };
 
@@ -24,7 +24,8 @@ export async function startProducer(endpoint: string, topics: string[], extra: R
   return producer;
 }
 
-export async function startSimpleConsumer(endpoint: string, group: string, subscriptions: Record<string, string>, awaitDuration = 5000): Promise<SimpleConsumer> {
+/** `subscriptions`: topic → a tag expression, or a FilterExpression (SQL92: `new FilterExpression(sql, FilterType.SQL)`). */
+export async function startSimpleConsumer(endpoint: string, group: string, subscriptions: Record<string, string | FilterExpression>, awaitDuration = 5000): Promise<SimpleConsumer> {
   const consumer = new SimpleConsumer({
     endpoints: endpoint,
     namespace: '',
