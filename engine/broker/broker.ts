@@ -241,7 +241,7 @@ export class Broker {
         RequestCode.GET_TIMER_METRICS,
         RequestCode.GET_TIMER_CHECK_POINT,
       ],
-      adminStatsProcessor(ctx),
+      adminStatsProcessor(ctx, (group) => this.pop.inFlight(group)),
     );
     remoting.registerProcessor(
       [RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY],

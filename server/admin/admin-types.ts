@@ -103,6 +103,8 @@ export interface GroupSummary {
   onlineClients: number;
   /** Sum of per-queue lag; null when any part is unknown, and for a BROADCASTING group (its clients keep the offsets). */
   totalLag: number | null;
+  /** Sum of per-queue in-flight (invisible) pop messages; null when no broker reports it. */
+  inFlight: number | null;
   consumeTps: number | null;
   /** CLUSTERING / BROADCASTING as the group's online clients report it; null when none is online. */
   messageModel: string | null;
@@ -124,6 +126,8 @@ export interface QueueLag {
   lag: number | null;
   /** Store time of the last consumed message; null when unknown. */
   lastConsumeTimestamp: number | null;
+  /** Messages a pop (RocketMQ 5) consumer holds invisible, received but not acked; null when the broker does not say. */
+  inFlight: number | null;
   // No client per queue: ConsumeStats does not carry one, GET_CONSUMER_RUNNING_INFO goes unanswered by clients such as
   // ali-ons (the broker waits 5 s for each), and recomputing the allocation would guess the client's strategy.
 }

@@ -24,13 +24,16 @@ export const consumeStatsTopicsMax = 1_000;
 /** The RocketMQ version RocketDeck speaks as (LOCAL_VERSION = MQVersion V5_3_3's ordinal); RocketDeck's own is `rocketdeckVersion`. */
 const BROKER_VERSION_DESC = 'V5_3_3';
 
-export function adminStatsProcessor(ctx: BrokerContext) {
+/** Invisible pop messages of a group per stored topic and queue (PopService.inFlight). */
+export type PopInFlight = (group: string) => { queues: ReadonlyArray<{ topic: string; queueId: number; inFlight: number }> };
+
+export function adminStatsProcessor(ctx: BrokerContext, popInFlight?: PopInFlight) {
   return (request: RemotingCommand): RemotingCommand => {
     switch (request.code) {
       case RequestCode.GET_TOPIC_STATS_INFO:
         return topicStats(ctx, request);
       case RequestCode.GET_CONSUME_STATS:
-        return consumeStats(ctx, request);
+        return consumeStats(ctx, request, popInFlight);
       case RequestCode.GET_CONSUMER_CONNECTION_LIST:
         return consumerConnections(ctx, request);
       case RequestCode.GET_PRODUCER_CONNECTION_LIST: {
@@ -85,9 +88,10 @@ function topicStats(ctx: BrokerContext, request: RemotingCommand): RemotingComma
 /**
  * ConsumeStats per readable queue: brokerOffset = max offset, consumerOffset = committed offset (0
  * when none, as RocketMQ writes it, with `committed: false`), lastTimestamp = store time of the last
- * consumed message. Without a topic: every topic the group has offsets on or subscribes to.
+ * consumed message, inFlight = the group's invisible pop messages on the queue (RocketDeck's field).
+ * Without a topic: every topic the group has offsets on or subscribes to.
  */
-function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+function consumeStats(ctx: BrokerContext, request: RemotingCommand, popInFlight?: PopInFlight): RemotingCommand {
   const ext = request.extFields;
   const group = requiredString(ext, 'consumerGroup');
   const named = optionalString(ext, 'topic');
@@ -104,6 +108,8 @@ function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCom
   }
   if (topics.length > consumeStatsTopicsMax) topics = topics.slice(0, consumeStatsTopicsMax);
   const entries: Array<[MessageQueue, OffsetWrapper]> = [];
+  const inFlight = new Map<string, number>();
+  for (const q of popInFlight?.(group).queues ?? []) inFlight.set(`${q.topic}\u0001${q.queueId}`, q.inFlight);
   let consumeTps = 0;
   for (const topic of topics) {
     const config = ctx.topics.get(topic);
@@ -123,6 +129,7 @@ function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCom
           consumerOffset,
           lastTimestamp: Math.max(last, 0),
           pullOffset: consumerOffset,
+          ...(popInFlight ? { inFlight: inFlight.get(`${topic}\u0001${queueId}`) ?? 0 } : {}),
         },
       ]);
     }
