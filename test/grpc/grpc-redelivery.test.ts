@@ -148,7 +148,7 @@ test('the console traces a 5.x send and its pop delivery like a remoting one', a
   }
 });
 
-test('a DELAY send carries its delivery time as TIMER_DELIVER_MS for the broker\'s timer; a DELAY topic refuses NORMAL sends', async () => {
+test('a DELAY send waits in the broker\'s timer and reaches its topic at its time, with TIMER_DELIVER_MS; a DELAY topic refuses NORMAL sends', async () => {
   const ctx = fx.engine.broker!.ctx;
   const created = await remoting.invoke(fx.brokerAddr, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'r-delay', readQueueNums: 1, writeQueueNums: 1, perm: 6, attributes: '+message.type=DELAY' }));
   assert.equal(created.code, 0);
@@ -156,8 +156,14 @@ test('a DELAY send carries its delivery time as TIMER_DELIVER_MS for the broker\
   try {
     const at = new Date(Date.now() + 3000);
     await producer.send(message('r-delay', 'later', { tag: 'T', deliveryTimestamp: at }));
-    const record = ctx.store.getMessage('r-delay', 0, 0, 1).messages[0];
-    assert.ok(record);
+    assert.equal(ctx.store.getMessage('r-delay', 0, 0, 1).messages.length, 0, 'not in its topic before its time');
+    let record: Buffer | undefined;
+    for (const until = Date.now() + 20_000; !record && Date.now() < until; ) {
+      record = ctx.store.getMessage('r-delay', 0, 0, 1).messages[0];
+      if (!record) await sleep(100);
+    }
+    assert.ok(record, 'delivered to its topic by the timer');
+    assert.ok(Date.now() >= at.getTime(), 'not before its time');
     assert.equal(decodeMessage(record).properties.TIMER_DELIVER_MS, String(at.getTime()));
     await assert.rejects(producer.send(message('r-delay', 'now', { tag: 'T' })), /not match|NORMAL|message type/i, 'the client itself refuses a type the route does not accept');
   } finally {
