@@ -127,3 +127,40 @@ test('a RocketMQ 5 (pop) group shows its in-flight messages per queue and in tot
     await shutdownQuietly(producer5);
   }
 });
+
+test("a message's detail shows a pop group's delivery attempts and when its delivery in flight comes back", async () => {
+  const endpoint = `127.0.0.1:${fx.engine.grpc!.port}`;
+  const topic = 'grp_pop_attempts';
+  const group = 'grp-pop-att-cg';
+  const producer5 = await startProducer(endpoint, [topic]);
+  const consumer = await startSimpleConsumer(endpoint, group, { [topic]: '*' });
+  const mine = async () => (await admin.viewMessage(sent.messageId, topic)).consumption.find((c) => c.group === group);
+  const sent = await producer5.send(message5(topic, 'attempts'));
+  try {
+    const receiveOne = async () => {
+      for (const until = Date.now() + 20_000; Date.now() < until; ) {
+        const got = await consumer.receive(1, 30_000);
+        if (got.length > 0) return got[0]!;
+      }
+      throw new Error('nothing received');
+    };
+    const first = await receiveOne();
+    assert.equal(first.deliveryAttempt, 1);
+    let c = await mine();
+    assert.equal(c?.state, 'in_flight');
+    assert.equal(c?.deliveryAttempts, 1);
+    assert.ok(c?.invisibleUntil !== null && c!.invisibleUntil > Date.now() + 20_000, 'invisible for its 30 s');
+    // A nack: visible again at once, redelivered (through %RETRY%<group>) as attempt 2.
+    await consumer.changeInvisibleDuration(first, 0);
+    const second = await receiveOne();
+    assert.equal(second.deliveryAttempt, 2);
+    c = await mine();
+    assert.deepEqual([c?.state, c?.deliveryAttempts], ['in_flight', 2]);
+    await consumer.ack(second);
+    c = await mine();
+    assert.deepEqual([c?.state, c?.deliveryAttempts, c?.invisibleUntil], ['consumed', 2, null]);
+  } finally {
+    await shutdownQuietly(consumer);
+    await shutdownQuietly(producer5);
+  }
+});

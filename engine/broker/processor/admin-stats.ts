@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { optionalString, requiredString } from '../../remoting/custom-header';
+import { optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/custom-header';
 import { encodeMqKeyedBody, type MessageQueue, type OffsetWrapper, type TopicOffset } from '../../remoting/protocol/admin-body';
 import { encodeJsonBody } from '../../remoting/protocol/json-body';
 import { createResponse, LOCAL_VERSION, type RemotingCommand } from '../../remoting/remoting-command';
@@ -17,6 +17,7 @@ import { ROCKETDECK_VERSION } from '../../version';
 import type { BrokerContext } from '../broker-context';
 import { STATS_NAMES, type StatsName } from '../broker-stats';
 import { inFlightRequestsPerConnectionMax } from '../../remoting/limits';
+import type { PopDelivery } from '../pop/pop-service';
 import { getBrokerConfig, updateBrokerConfig } from './broker-config-admin';
 
 /** Topics one GET_CONSUME_STATS covers when no topic is named (bounds the body). */
@@ -25,9 +26,16 @@ export const consumeStatsTopicsMax = 1_000;
 const BROKER_VERSION_DESC = 'V5_3_3';
 
 /** Invisible pop messages of a group per stored topic and queue (PopService.inFlight). */
-export type PopInFlight = (group: string) => { queues: ReadonlyArray<{ topic: string; queueId: number; inFlight: number }> };
+type PopInFlight = (group: string) => { queues: ReadonlyArray<{ topic: string; queueId: number; inFlight: number }> };
 
-export function adminStatsProcessor(ctx: BrokerContext, popInFlight?: PopInFlight) {
+/** The pop service's in-flight views (PopService.inFlight / deliveriesOf) the admin reads use. */
+export interface PopAdminView {
+  inFlight: PopInFlight;
+  deliveriesOf(topic: string, queueId: number, queueOffset: number): PopDelivery[];
+}
+
+export function adminStatsProcessor(ctx: BrokerContext, pop?: PopAdminView) {
+  const popInFlight = pop ? (group: string) => pop.inFlight(group) : undefined;
   return (request: RemotingCommand): RemotingCommand => {
     switch (request.code) {
       case RequestCode.GET_TOPIC_STATS_INFO:
@@ -58,6 +66,11 @@ export function adminStatsProcessor(ctx: BrokerContext, popInFlight?: PopInFligh
       case RequestCode.GET_TIMER_CHECK_POINT:
         if (!ctx.timer) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'The checkpoint is null' });
         return createResponse(request, ResponseCode.SUCCESS, { body: ctx.timer.checkpointBytes() });
+      case RequestCode.ROCKETDECK_GET_POP_DELIVERIES: {
+        const ext = request.extFields;
+        const deliveries = pop ? pop.deliveriesOf(requiredString(ext, 'topic'), requiredInt(ext, 'queueId'), requiredLong(ext, 'queueOffset')) : [];
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ deliveries }) });
+      }
       case RequestCode.GET_BROKER_CONFIG:
         return getBrokerConfig(ctx, request);
       case RequestCode.UPDATE_BROKER_CONFIG:
