@@ -9,6 +9,7 @@ const env = process.env;
 env.E2E_CONSOLE_PORT ??= String(randomPort());
 env.E2E_NAMESRV_PORT ??= String(randomPort());
 env.E2E_BROKER_PORT ??= String(randomPort());
+env.E2E_GRPC_PORT ??= String(randomPort());
 env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rocketdeck-e2e-'));
 
 const baseURL = `http://127.0.0.1:${env.E2E_CONSOLE_PORT}`;
@@ -42,6 +43,7 @@ export default defineConfig({
       `--console-port ${env.E2E_CONSOLE_PORT}`,
       `--namesrv-port ${env.E2E_NAMESRV_PORT}`,
       `--broker-port ${env.E2E_BROKER_PORT}`,
+      `--grpc-port ${env.E2E_GRPC_PORT}`,
     ].join(' '),
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,

@@ -14,6 +14,12 @@
  *   produce (own, sync) our pipelined client against a second broker run with --flush-disk-type SYNC_FLUSH
  *   tracing on/off      our pipelined producer on the ASYNC_FLUSH broker, rounds interleaved with the broker's
  *                       traceOn flipped (UPDATE_BROKER_CONFIG): the cost of broker-side message tracing
+ *   grpc produce        the official RocketMQ 5 client (rocketmq-client-nodejs) over the gRPC endpoint, one
+ *                       message per SendMessage, BENCH_GRPC_IN_FLIGHT sends in flight
+ *   grpc ceiling        the same against a MessagingService that stores nothing (bench/lib/canned-grpc.ts,
+ *                       its own process), right before and after: the most this client can send here
+ *   grpc receive + ack  drain that backlog with two SimpleConsumer receive(32) loops, one AckMessage per message
+ *   grpc e2e latency    send, receive (long-polling), ack — one message at a time
  *
  * Progress goes to stderr; the last line on stdout is one JSON object with the figures, the broker's CPU
  * per message in each phase and the 1-minute load average at start and end (the machine may be shared:
@@ -26,14 +32,16 @@
  * BENCH_LATENCY_SAMPLES (10000), BENCH_ROUNDS (produce and
  * drain rounds, median reported, 3), BENCH_SERVER_PROF (a directory: run the server with --cpu-prof),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, space-separated),
- * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace for profiling; default all).
+ * BENCH_GRPC_MESSAGES (5000: the 5.x client spends ~1 ms of CPU per send), BENCH_GRPC_IN_FLIGHT (64), BENCH_GRPC_LATENCY_SAMPLES (500),
+ * BENCH_PHASES (comma-separated subset of loopback,own,ons,ceiling,latency,sync,trace,grpc,grpc-ceiling for profiling; default all).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { closeOnsProducer, createOnsProducer } from './lib/ali-ons';
+import { measureGrpcLatency, produceGrpc, receiveAndAck, startGrpcConsumer, startGrpcProducer, type GrpcLatency } from './lib/grpc-workloads';
 import { measureLoopback } from './lib/loopback';
 import { RocketClient } from './lib/rocket-client';
-import { BenchSetupError, ensureBuild, type ServerProcess, startCannedBroker, startServer } from './lib/server-process';
+import { BenchSetupError, ensureBuild, type ServerProcess, startCannedBroker, startCannedGrpc, startServer } from './lib/server-process';
 import { setBrokerTrace } from './lib/trace-switch';
 import { drain, measureLatency, produceBatches, produceOns, type Throughput } from './lib/workloads';
 
@@ -44,10 +52,13 @@ const ONS_IN_FLIGHT = envInt('BENCH_ONS_IN_FLIGHT', 256);
 const LATENCY_SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const PULL_BATCH = envInt('BENCH_PULL_BATCH', 128);
+const GRPC_MESSAGES = envInt('BENCH_GRPC_MESSAGES', 5000);
+const GRPC_IN_FLIGHT = envInt('BENCH_GRPC_IN_FLIGHT', 64);
+const GRPC_LATENCY_SAMPLES = envInt('BENCH_GRPC_LATENCY_SAMPLES', 500);
 const DRAIN_WINDOW = 16;
 const BODY = Buffer.alloc(1024, 0x61);
 const MIB = 1024 * 1024;
-const ALL_PHASES = ['loopback', 'own', 'ons', 'ceiling', 'latency', 'sync', 'trace'] as const;
+const ALL_PHASES = ['loopback', 'own', 'ons', 'ceiling', 'latency', 'sync', 'trace', 'grpc', 'grpc-ceiling'] as const;
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((p) => p.trim()));
 for (const p of PHASES) if (!(ALL_PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}"`);
 
@@ -59,6 +70,10 @@ const TARGETS = {
   e2e_p50_ms: 0.5,
   e2e_p99_ms: 3,
   trace_cost_pct_max: 15,
+  grpc_e2e_p99_ms: 10,
+  grpc_vs_ceiling: 0.9,
+  /** Broker CPU per gRPC send at most this many times a remoting (ali-ons) send's. */
+  grpc_cpu_vs_remoting: 2,
 };
 
 function envInt(name: string, dflt: number): number {
@@ -112,7 +127,7 @@ function serverNodeArgs(tag: string): string[] {
 
 /** Rounds of our pipelined producer (fresh topic each) and, if asked, a drain of each backlog. */
 /** Broker CPU per message, µs, of each measured phase (the figure contention on a shared machine distorts least). */
-const brokerUsPerMsg: Record<string, number[]> = { own: [], own_sync: [], consume: [], ali_ons: [] };
+const brokerUsPerMsg: Record<string, number[]> = { own: [], own_sync: [], consume: [], ali_ons: [], grpc: [], grpc_receive_ack: [] };
 function cpuPerMsg(key: string, t: Throughput, cpu: { serverCores: number }): void {
   brokerUsPerMsg[key]!.push((cpu.serverCores * t.seconds * 1e6) / t.msgs);
 }
@@ -160,6 +175,68 @@ async function measureOnsCeiling(when: string): Promise<number> {
   }
 }
 
+/** The 5.x client against the canned MessagingService: what it reaches when the server costs nothing. */
+async function measureGrpcCeiling(when: string): Promise<number> {
+  const canned = await startCannedGrpc();
+  try {
+    const producer = await startGrpcProducer(canned.addr, ['BenchGrpcCeiling']);
+    try {
+      await produceGrpc(producer, 'BenchGrpcCeiling', { total: Math.min(GRPC_MESSAGES, 1000), inFlight: GRPC_IN_FLIGHT, body: BODY });
+      const t = await produceGrpc(producer, 'BenchGrpcCeiling', { total: GRPC_MESSAGES, inFlight: GRPC_IN_FLIGHT, body: BODY });
+      log(`grpc produce (5.x client against a server that stores nothing, ${when}): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s`);
+      return t.msgsPerSec;
+    } finally {
+      await producer.shutdown();
+    }
+  } finally {
+    await canned.stop();
+  }
+}
+
+interface GrpcFigures {
+  produce: number;
+  receiveAck: number;
+  ceilings: number[];
+  lat: GrpcLatency;
+}
+
+/** Produce, receive + ack and latency through the 5.x client on the gRPC endpoint, ceilings around produce. */
+async function grpcPhases(server: ServerProcess): Promise<GrpcFigures> {
+  const out: GrpcFigures = { produce: NaN, receiveAck: NaN, ceilings: [], lat: { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN } };
+  const topic = 'BenchGrpc';
+  const producer = await startGrpcProducer(server.grpcAddr, [topic, 'BenchGrpcWarm', 'BenchGrpcLatency']);
+  try {
+    await produceGrpc(producer, 'BenchGrpcWarm', { total: Math.min(GRPC_MESSAGES, 1000), inFlight: GRPC_IN_FLIGHT, body: BODY });
+    if (PHASES.has('grpc-ceiling')) out.ceilings.push(await measureGrpcCeiling('before'));
+    const p = await withCpu(server, () => produceGrpc(producer, topic, { total: GRPC_MESSAGES, inFlight: GRPC_IN_FLIGHT, body: BODY }));
+    log(`grpc produce (5.x client, ${GRPC_IN_FLIGHT} in flight): ${describe(p.result, p)}`);
+    out.produce = p.result.msgsPerSec;
+    cpuPerMsg('grpc', p.result, p);
+    if (PHASES.has('grpc-ceiling')) out.ceilings.push(await measureGrpcCeiling('after'));
+    const consumer = await startGrpcConsumer(server.grpcAddr, 'bench-grpc-cg', topic);
+    try {
+      // Two receive loops: with four or more, pops of one group that find its queues busy park for their
+      // long-poll time (1 loop ~1.7k, 2 ~2.5k, 4 ~0.5k msgs/s measured).
+      const r = await withCpu(server, () => receiveAndAck(consumer, { expected: GRPC_MESSAGES, loops: 2, batch: 32, timeoutMs: 300_000 }));
+      log(`grpc receive + ack (${GRPC_MESSAGES} backlog, 2 receive loops of 32): ${describe(r.result, r)}`);
+      out.receiveAck = r.result.msgsPerSec;
+      cpuPerMsg('grpc_receive_ack', r.result, r);
+    } finally {
+      await consumer.shutdown();
+    }
+    const latConsumer = await startGrpcConsumer(server.grpcAddr, 'bench-grpc-lat', 'BenchGrpcLatency', 10_000);
+    try {
+      out.lat = await measureGrpcLatency(producer, latConsumer, 'BenchGrpcLatency', { warmup: 50, count: GRPC_LATENCY_SAMPLES, body: BODY });
+      log(`grpc e2e latency (${out.lat.samples} one at a time): p50 ${out.lat.p50Ms.toFixed(3)} ms, p90 ${out.lat.p90Ms.toFixed(3)} ms, p99 ${out.lat.p99Ms.toFixed(3)} ms, max ${out.lat.maxMs.toFixed(2)} ms`);
+    } finally {
+      await latConsumer.shutdown();
+    }
+  } finally {
+    await producer.shutdown();
+  }
+  return out;
+}
+
 /** Produce rounds with the broker's tracing off and on, interleaved (off, on, off, on, …) on one server. */
 async function traceRounds(server: ServerProcess, client: RocketClient): Promise<{ off: number[]; on: number[] }> {
   const out: { off: number[]; on: number[] } = { off: [], on: [] };
@@ -196,6 +273,7 @@ async function main(): Promise<void> {
   const ceilings: number[] = [];
   let traced: { off: number[]; on: number[] } = { off: [NaN], on: [NaN] };
   let lat: Awaited<ReturnType<typeof measureLatency>> = { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
+  let grpcFigures: GrpcFigures = { produce: NaN, receiveAck: NaN, ceilings: [], lat: { samples: 0, p50Ms: NaN, p90Ms: NaN, p99Ms: NaN, maxMs: NaN } };
   try {
     if (PHASES.has('own')) own = await ownRounds(server, client, 'Async', true);
 
@@ -222,6 +300,7 @@ async function main(): Promise<void> {
       lat = await measureLatency(client, latRoute, { group: 'bench-lat', warmup: 1000, count: LATENCY_SAMPLES, body: BODY, suspendMs: 15_000 });
       log(`e2e latency (${lat.samples} one at a time): p50 ${lat.p50Ms.toFixed(3)} ms, p90 ${lat.p90Ms.toFixed(3)} ms, p99 ${lat.p99Ms.toFixed(3)} ms, max ${lat.maxMs.toFixed(2)} ms`);
     }
+    if (PHASES.has('grpc')) grpcFigures = await grpcPhases(server);
   } finally {
     await client.close();
     const code = await server.stop();
@@ -272,6 +351,19 @@ async function main(): Promise<void> {
     trace_cost_pct: round((1 - median(traced.on) / median(traced.off)) * 100, 1),
     produce_msgs_s_own_sync_rounds: ownSync.produce.map((x) => round(x)),
     consume_msgs_s_rounds: own.drain.map((x) => round(x)),
+    produce_msgs_s_grpc: round(grpcFigures.produce),
+    produce_msgs_s_grpc_ceiling: round(mean(grpcFigures.ceilings)),
+    produce_msgs_s_grpc_ceiling_before_after: grpcFigures.ceilings.map((x) => round(x)),
+    grpc_vs_ceiling: round(grpcFigures.produce / mean(grpcFigures.ceilings), 3),
+    receive_ack_msgs_s_grpc: round(grpcFigures.receiveAck),
+    grpc_e2e_p50_ms: round(grpcFigures.lat.p50Ms, 3),
+    grpc_e2e_p90_ms: round(grpcFigures.lat.p90Ms, 3),
+    grpc_e2e_p99_ms: round(grpcFigures.lat.p99Ms, 3),
+    grpc_e2e_max_ms: round(grpcFigures.lat.maxMs, 3),
+    grpc_broker_cpu_vs_ali_ons: round(median(brokerUsPerMsg.grpc!.length ? brokerUsPerMsg.grpc! : [NaN]) / median(brokerUsPerMsg.ali_ons!.length ? brokerUsPerMsg.ali_ons! : [NaN]), 2),
+    grpc_messages: GRPC_MESSAGES,
+    grpc_in_flight: GRPC_IN_FLIGHT,
+    grpc_latency_samples: grpcFigures.lat.samples,
     messages: MESSAGES,
     message_bytes: BODY.length,
     batch: BATCH,
@@ -286,6 +378,9 @@ async function main(): Promise<void> {
       e2e_p50: lat.p50Ms < TARGETS.e2e_p50_ms,
       e2e_p99: lat.p99Ms < TARGETS.e2e_p99_ms,
       trace_cost: median(traced.on) >= median(traced.off) * (1 - TARGETS.trace_cost_pct_max / 100),
+      grpc_e2e_p99: grpcFigures.lat.p99Ms < TARGETS.grpc_e2e_p99_ms,
+      grpc_vs_ceiling: grpcFigures.produce / mean(grpcFigures.ceilings) >= TARGETS.grpc_vs_ceiling,
+      grpc_cpu_vs_remoting: median(brokerUsPerMsg.grpc!) <= TARGETS.grpc_cpu_vs_remoting * median(brokerUsPerMsg.ali_ons!),
     },
     broker_cpu_us_per_msg: Object.fromEntries(Object.entries(brokerUsPerMsg).map(([k, v]) => [k, round(median(v.length ? v : [NaN]), 2)])),
     load_avg_1m: [round(loadStart, 2), round(os.loadavg()[0]!, 2)],

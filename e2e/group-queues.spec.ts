@@ -24,7 +24,7 @@ test('lag per queue of a group with one online consumer shows only columns the b
       await expect(page.getByTestId('group-online-clients')).toHaveText('1', { timeout: 15_000 });
       const table = page.getByTestId('group-queues');
       await expect(table.locator('tbody tr').filter({ hasText: topic }).first()).toBeVisible({ timeout: 15_000 });
-      await expect(table.locator('thead th')).toHaveText(['Topic', 'Broker', 'Queue', 'Broker offset', 'Consumer offset', 'Lag', 'Last consumed']);
+      await expect(table.locator('thead th')).toHaveText(['Topic', 'Broker', 'Queue', 'Broker offset', 'Consumer offset', 'Lag', 'In flight', 'Last consumed']);
       await expect(table.getByRole('columnheader', { name: 'Client' })).toHaveCount(0);
       await page.screenshot({ path: testInfo.outputPath('group-queues.png'), fullPage: true });
     });

@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('start creates the data dir, opens both listeners and reports them; stop closes them', async () => {
+test('start creates the data dir, opens the name server, broker and gRPC listeners and reports them; stop closes them', async () => {
   const dataDir = path.join(dir, 'nested', 'data');
   const engine = new BrokerEngine({ dataDir, host: '127.0.0.1', namesrvPort: 0, brokerPort: 0 });
   await engine.start();
@@ -22,7 +22,7 @@ test('start creates the data dir, opens both listeners and reports them; stop cl
     const status = engine.status();
     assert.equal(status.dataDir, dataDir);
     assert.ok(status.startedAt > 0 && status.startedAt <= Date.now());
-    assert.deepEqual(status.listeners.map((l) => l.name), ['namesrv', 'broker']);
+    assert.deepEqual(status.listeners.map((l) => l.name), ['namesrv', 'broker', 'grpc']);
     for (const l of status.listeners) {
       assert.equal(l.host, '127.0.0.1');
       assert.ok(l.port > 0);

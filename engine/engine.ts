@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Broker } from './broker/broker';
 import type { BrokerConfig } from './broker/broker-config';
+import { GrpcMessagingServer } from './grpc/grpc-messaging-server';
 import { NameServer } from './namesrv/name-server';
 import type { RemotingServer } from './remoting/remoting-server';
 import type { MessageStoreConfig } from './store/store-config';
@@ -21,6 +22,8 @@ export interface EngineConfig {
   host: string;
   namesrvPort: number;
   brokerPort: number;
+  /** RocketMQ 5 gRPC endpoint (apache.rocketmq.v2.MessagingService); 0 or unset picks a free port. */
+  grpcPort?: number;
   /** Brokers create unknown topics on a first send from the TBW102 template (embedded default: on). */
   autoCreateTopicEnable?: boolean;
   /** The name server answers unknown topics with TBW102's route (for ali-ons, which has no fallback); default off. */
@@ -29,7 +32,7 @@ export interface EngineConfig {
   broker?: Partial<BrokerConfig>;
   store?: Partial<MessageStoreConfig>;
 }
-export type ListenerName = 'namesrv' | 'broker';
+export type ListenerName = 'namesrv' | 'broker' | 'grpc';
 
 export interface ListenerInfo {
   name: ListenerName;
@@ -56,7 +59,7 @@ export class EngineStartError extends Error {
   }
 }
 
-const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port' };
+const LISTENER_LABEL: Record<ListenerName, string> = { namesrv: 'name server port', broker: 'broker port', grpc: 'grpc port' };
 
 export class BrokerEngine {
   readonly instanceId = randomUUID();
@@ -64,6 +67,7 @@ export class BrokerEngine {
   private startedAt = 0;
   private namesrv: NameServer | undefined;
   private brokerInstance: Broker | undefined;
+  private grpcServer: GrpcMessagingServer | undefined;
 
   constructor(config: EngineConfig) {
     this.config = { ...config, dataDir: path.resolve(config.dataDir) };
@@ -71,6 +75,11 @@ export class BrokerEngine {
 
   get started(): boolean {
     return this.startedAt !== 0;
+  }
+
+  /** The RocketMQ 5 gRPC endpoint (undefined until started). */
+  get grpc(): GrpcMessagingServer | undefined {
+    return this.grpcServer;
   }
 
   /** The co-hosted broker (undefined until started). */
@@ -102,6 +111,7 @@ export class BrokerEngine {
           },
         }),
       );
+      await this.startGrpc(host, advertised);
     } catch (err) {
       await this.stop();
       throw err;
@@ -109,12 +119,27 @@ export class BrokerEngine {
     this.startedAt = Date.now();
   }
 
-  /** Stops the broker (flushing the store) and then the name server; idempotent. */
+  /** The gRPC endpoint: an adapter over the broker's services (pop consumption included). */
+  private async startGrpc(host: string, advertised: string): Promise<void> {
+    const broker = this.brokerInstance!;
+    const port = this.config.grpcPort ?? 0;
+    this.grpcServer = await listenOrExplain('grpc', host, port, () =>
+      GrpcMessagingServer.start({
+        ctx: broker.ctx, pop: broker.pop, host, port, advertisedHost: advertised,
+        createTopicFromDefault: (topic) => broker.createTopicFromDefault(topic),
+      }),
+    );
+  }
+
+  /** Stops the gRPC endpoint, the broker (flushing the store) and then the name server; idempotent. */
   async stop(): Promise<void> {
     const broker = this.brokerInstance;
     const namesrv = this.namesrv;
+    const grpc = this.grpcServer;
     this.brokerInstance = undefined;
     this.namesrv = undefined;
+    this.grpcServer = undefined;
+    await grpc?.stop();
     await broker?.stop();
     await namesrv?.stop();
     this.startedAt = 0;
@@ -127,6 +152,7 @@ export class BrokerEngine {
     };
     add('namesrv', this.namesrv?.remotingServer);
     add('broker', this.brokerInstance?.remoting);
+    if (this.grpcServer) listeners.push({ name: 'grpc', host: this.config.host, port: this.grpcServer.port, connections: this.grpcServer.connections });
     return {
       instanceId: this.instanceId,
       version: ROCKETDECK_VERSION,

@@ -13,6 +13,7 @@ export const ServerConfigSchema = z.object({
   consolePort: port,
   namesrvPort: port,
   brokerPort: port,
+  grpcPort: port,
   autoCreateTopic: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   defaultRouteForUnknownTopics: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   flushDiskType: z.enum(['ASYNC_FLUSH', 'SYNC_FLUSH'], { error: 'must be ASYNC_FLUSH or SYNC_FLUSH' }),
@@ -36,6 +37,7 @@ export const DEFAULTS = {
   consolePort: 8080,
   namesrvPort: 9876,
   brokerPort: 10911,
+  grpcPort: 8081,
   autoCreateTopic: 'true',
   defaultRouteForUnknownTopics: 'false',
   flushDiskType: 'ASYNC_FLUSH',
@@ -50,6 +52,7 @@ const OPTIONS = [
   { key: 'consolePort', flag: '--console-port <port>', env: 'ROCKETDECK_CONSOLE_PORT', help: 'web console and /api/trpc' },
   { key: 'namesrvPort', flag: '--namesrv-port <port>', env: 'ROCKETDECK_NAMESRV_PORT', help: 'RocketMQ name server' },
   { key: 'brokerPort', flag: '--broker-port <port>', env: 'ROCKETDECK_BROKER_PORT', help: 'RocketMQ broker' },
+  { key: 'grpcPort', flag: '--grpc-port <port>', env: 'ROCKETDECK_GRPC_PORT', help: 'RocketMQ 5 gRPC endpoint (5.x clients)' },
   {
     key: 'flushDiskType',
     flag: '--flush-disk-type <type>',

@@ -40,6 +40,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     host: config.host,
     namesrvPort: config.namesrvPort,
     brokerPort: config.brokerPort,
+    grpcPort: config.grpcPort,
     autoCreateTopicEnable: config.autoCreateTopic,
     defaultRouteForUnknownTopics: config.defaultRouteForUnknownTopics,
     store: { flushDiskType: config.flushDiskType, timerMaxDelaySec: config.timerMaxDelaySec },
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
   const port = (name: string) => status.listeners.find((l) => l.name === name)?.port;
   console.log(
     `rocketdeck ${ROCKETDECK_VERSION}: console ${running.consoleUrl}, name server ${config.host}:${port('namesrv')}, ` +
-      `broker ${config.host}:${port('broker')}, data ${status.dataDir}`,
+      `broker ${config.host}:${port('broker')}, grpc ${config.host}:${port('grpc')}, data ${status.dataDir}`,
   );
 
   let stopping = false;

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const SERVER_ENTRY = path.join(ROOT, 'dist/server/main.js');
 const NEXT_BUILD_ID = path.join(ROOT, '.next/BUILD_ID');
 
-const STARTED_LINE = /^rocketdeck .*: console (http:\/\/\S+), name server (\S+):(\d+), broker (\S+):(\d+), data (.+)$/m;
+const STARTED_LINE = /^rocketdeck .*: console (http:\/\/\S+), name server (\S+):(\d+), broker (\S+):(\d+), (?:grpc \S+:(\d+), )?data (.+)$/m;
 
 export class BenchSetupError extends Error {
   override readonly name = 'BenchSetupError';
@@ -58,6 +58,8 @@ export interface ServerProcess {
   consoleUrl: string;
   namesrvAddr: string;
   brokerAddr: string;
+  /** "host:port" of the RocketMQ 5 gRPC endpoint. */
+  grpcAddr: string;
   dataDir: string;
   /** What the server printed so far (first 64 KiB). */
   output(): string;
@@ -77,7 +79,7 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-bench-e2e-'));
-  const args = ['--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--data-dir', dataDir, ...(opts.args ?? [])];
+  const args = ['--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...(opts.args ?? [])];
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_ENTRY, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -129,6 +131,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     consoleUrl: match[1]!,
     namesrvAddr: `${match[2]}:${match[3]}`,
     brokerAddr: `${match[4]}:${match[5]}`,
+    grpcAddr: `${match[4]}:${match[6] ?? 0}`,
     dataDir,
     output: () => out,
     cpuSeconds() {
@@ -158,8 +161,17 @@ export interface CannedBroker {
 }
 
 /** The no-store responder (canned-broker.ts) as a child process, for a client's ceiling. */
-export async function startCannedBroker(): Promise<CannedBroker> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'canned-broker.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+export function startCannedBroker(): Promise<CannedBroker> {
+  return startCanned('canned-broker.ts', /^canned broker (\S+)$/m);
+}
+
+/** The gRPC MessagingService that stores nothing (bench/lib/canned-grpc.ts): the 5.x client's ceiling. */
+export function startCannedGrpc(): Promise<CannedBroker> {
+  return startCanned('canned-grpc.ts', /^canned grpc (\S+)$/m);
+}
+
+async function startCanned(script: string, ready: RegExp): Promise<CannedBroker> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, script)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const killOnExit = (): void => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -167,16 +179,16 @@ export async function startCannedBroker(): Promise<CannedBroker> {
   process.once('exit', killOnExit);
   let out = '';
   const addr = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchSetupError(`canned broker did not start within 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new BenchSetupError(`${script} did not start within 30 s:\n${out}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^canned broker (\S+)$/m.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
     });
-    void exited.then(() => reject(new BenchSetupError(`canned broker exited before starting:\n${out}`)));
+    void exited.then(() => reject(new BenchSetupError(`${script} exited before starting:\n${out}`)));
   });
   return {
     addr,

@@ -65,6 +65,8 @@ export function GroupDetailView({ group }: { group: string }) {
           <dl className="facts" style={{ marginTop: '0.75rem' }}>
             <dt>Total lag</dt>
             <dd data-testid="group-total-lag">{broadcast ? <span className="muted">{BROADCAST_NOTE}</span> : <LagValue lag={g.totalLag} />}</dd>
+            <dt title="Messages a RocketMQ 5 (pop) consumer received and has not acked yet: invisible to the group until acked or due back">In flight (pop)</dt>
+            <dd data-testid="group-in-flight">{g.inFlight === null ? '—' : g.inFlight}</dd>
             <dt>Online clients</dt>
             <dd data-testid="group-online-clients">{g.onlineClients}</dd>
             <dt>Consume TPS</dt>
@@ -160,6 +162,7 @@ function GroupQueues({ group, queues }: { group: string; queues: RouterOutputs['
                 <th className="num">Broker offset</th>
                 <th className="num">Consumer offset</th>
                 <th className="num">Lag</th>
+                <th className="num" title="Received by a pop consumer, not acked yet (invisible)">In flight</th>
                 <th>Last consumed</th>
               </tr>
             </thead>
@@ -174,6 +177,7 @@ function GroupQueues({ group, queues }: { group: string; queues: RouterOutputs['
                   <td className="num">
                     <LagValue lag={q.lag} />
                   </td>
+                  <td className="num">{q.inFlight ?? '—'}</td>
                   <td>{q.lastConsumeTimestamp === null ? '—' : formatTimestamp(q.lastConsumeTimestamp)}</td>
                 </tr>
               ))}

@@ -3,6 +3,8 @@ import type { ConsumptionState } from '../../server/admin/admin-types';
 
 const BADGES: Record<ConsumptionState, { label: string; className: string }> = {
   consumed: { label: 'consumed', className: 'badge badge-ok' },
+  // Received by a pop (RocketMQ 5) consumer, not acked yet: it comes back unless acked.
+  in_flight: { label: 'in flight', className: 'badge badge-warn' },
   // Every delivery failed: as much a failure as the console can report, so it reads as one.
   dead_lettered: { label: 'dead-lettered', className: 'badge badge-error' },
   retrying: { label: 'retrying', className: 'badge badge-warn' },

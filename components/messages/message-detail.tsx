@@ -123,6 +123,7 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
                 <tr>
                   <th>Group</th>
                   <th>State</th>
+                  <th className="num" title="Deliveries to the group so far (retries included)">Delivery attempts</th>
                 </tr>
               </thead>
               <tbody>
@@ -135,6 +136,10 @@ export function MessageDetailView({ msgId }: { msgId: string }) {
                       <span className={consumptionBadge(c.state).className} data-testid={`consumption-${c.group}`}>
                         {consumptionBadge(c.state).label}
                       </span>
+                      {c.invisibleUntil !== null && <span className="muted"> until {formatTimestamp(c.invisibleUntil)}</span>}
+                    </td>
+                    <td className="num" data-testid={`attempts-${c.group}`}>
+                      {c.deliveryAttempts ?? '—'}
                     </td>
                   </tr>
                 ))}

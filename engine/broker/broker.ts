@@ -240,8 +240,9 @@ export class Broker {
         RequestCode.VIEW_BROKER_STATS_DATA,
         RequestCode.GET_TIMER_METRICS,
         RequestCode.GET_TIMER_CHECK_POINT,
+        RequestCode.ROCKETDECK_GET_POP_DELIVERIES,
       ],
-      adminStatsProcessor(ctx),
+      adminStatsProcessor(ctx, this.pop),
     );
     remoting.registerProcessor(
       [RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY],

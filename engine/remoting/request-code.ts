@@ -129,6 +129,12 @@ export const RequestCode = {
   CHANGE_MESSAGE_INVISIBLETIME: 200053,
   NOTIFICATION: 200054,
   POLLING_INFO: 200055,
+  /**
+   * RocketDeck's private range (900000–900999, where RocketMQ defines nothing). GET_POP_DELIVERIES:
+   * header {topic, queueId, queueOffset} → JSON {deliveries: [{group, attempt, popTime, invisibleUntil}]},
+   * the pop (RocketMQ 5) deliveries of that message invisible right now.
+   */
+  ROCKETDECK_GET_POP_DELIVERIES: 900001,
 } as const;
 
 export type RequestCodeName = keyof typeof RequestCode;

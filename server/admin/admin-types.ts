@@ -103,6 +103,8 @@ export interface GroupSummary {
   onlineClients: number;
   /** Sum of per-queue lag; null when any part is unknown, and for a BROADCASTING group (its clients keep the offsets). */
   totalLag: number | null;
+  /** Sum of per-queue in-flight (invisible) pop messages; null when no broker reports it. */
+  inFlight: number | null;
   consumeTps: number | null;
   /** CLUSTERING / BROADCASTING as the group's online clients report it; null when none is online. */
   messageModel: string | null;
@@ -124,6 +126,8 @@ export interface QueueLag {
   lag: number | null;
   /** Store time of the last consumed message; null when unknown. */
   lastConsumeTimestamp: number | null;
+  /** Messages a pop (RocketMQ 5) consumer holds invisible, received but not acked; null when the broker does not say. */
+  inFlight: number | null;
   // No client per queue: ConsumeStats does not carry one, GET_CONSUMER_RUNNING_INFO goes unanswered by clients such as
   // ali-ons (the broker waits 5 s for each), and recomputing the allocation would guess the client's strategy.
 }
@@ -189,7 +193,21 @@ export interface MessageSummary {
   reconsumeTimes: number;
 }
 
-export type ConsumptionState = 'consumed' | 'dead_lettered' | 'retrying' | 'not_consumed' | 'unknown';
+export type ConsumptionState = 'consumed' | 'in_flight' | 'dead_lettered' | 'retrying' | 'not_consumed' | 'unknown';
+
+/** One group's consumption of a message (see MessageDetail.consumption). */
+export interface GroupConsumption {
+  group: string;
+  state: ConsumptionState;
+  /**
+   * Deliveries to the group so far: 0 before its offset reaches the message, then 1 plus one per retry
+   * copy (%RETRY%<group>) delivered, or the attempt of a pop delivery in flight; null when unknown.
+   * A FIFO pop group's redeliveries leave no copy: once acked, they count as 1.
+   */
+  deliveryAttempts: number | null;
+  /** `in_flight`: when the pop delivery becomes visible again unless acked (ms); else null. */
+  invisibleUntil: number | null;
+}
 
 export interface MessageDetail extends MessageSummary {
   brokerName: string;
@@ -205,8 +223,9 @@ export interface MessageDetail extends MessageSummary {
    * delivered: a failed delivery moves the offset on too. So past the offset it is `dead_lettered`
    * (a copy is in %DLQ%<group>), `retrying` (a copy is waiting for, or in, %RETRY%<group> and not yet
    * consumed there) or `consumed`; before it `not_consumed`; `unknown` without a committed offset.
+   * `in_flight`: a pop (RocketMQ 5) consumer of the group holds it (or its retry copy) invisible, not acked yet.
    */
-  consumption: { group: string; state: ConsumptionState }[];
+  consumption: GroupConsumption[];
   /**
    * Set when this is a delayed message still parked in SCHEDULE_TOPIC_XXXX (`topic`, `queueId` and
    * `queueOffset` are the schedule queue's): the topic and queue it goes to, its delay level, and when

@@ -101,6 +101,7 @@ export async function groupState(t: AdminTransport, masters: BrokerRef[], group:
         consumerOffset,
         lag: queueLag(w.brokerOffset, consumerOffset),
         lastConsumeTimestamp: w.lastTimestamp > 0 ? w.lastTimestamp : null,
+        inFlight: w.inFlight ?? null,
       });
     }
     tps += stats?.consumeTps ?? 0;
@@ -124,10 +125,13 @@ function summaryOf(group: string, s: GroupState): GroupSummary {
   // broadcasting group has no broker-side lag at all.
   let total: number | null = s.complete && s.queues.length > 0 ? 0 : null;
   for (const q of s.queues) total = total === null || q.lag === null ? null : total + q.lag;
+  let inFlight: number | null = null;
+  for (const q of s.queues) if (q.inFlight !== null) inFlight = (inFlight ?? 0) + q.inFlight;
   return {
     group,
     onlineClients: s.clients.length,
     totalLag: total,
+    inFlight,
     consumeTps: s.consumeTps,
     messageModel: s.connection?.messageModel ?? null,
     consumeType: s.connection?.consumeType ?? null,

@@ -15,7 +15,8 @@ import { decodeMessageId } from '../../engine/store/message-id';
 import { DEFAULT_STORE_CONFIG, parseDelayLevels } from '../../engine/store/store-config';
 import type { AdminTransport, BrokerRef } from './admin-transport';
 import { mapLimit } from './admin-transport';
-import { AdminError, type ConsumptionState, type MessageDetail, type MessageSummary } from './admin-types';
+import type { PopDelivery } from '../../engine/broker/pop/pop-service';
+import { AdminError, type ConsumptionState, type GroupConsumption, type MessageDetail, type MessageSummary } from './admin-types';
 import { consumeStatsOf } from './groups';
 
 /** Groups whose consumption state a message detail reports. */
@@ -130,7 +131,7 @@ export async function scheduledDetail(t: AdminTransport, ref: BrokerRef, m: Deco
 export async function notYetConsumed(t: AdminTransport, ref: BrokerRef, realTopic: string): Promise<MessageDetail['consumption']> {
   const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: realTopic });
   const groups = who.code === ResponseCode.SUCCESS && who.body ? ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax) : [];
-  return groups.map((group) => ({ group, state: 'not_consumed' as const }));
+  return groups.map((group) => ({ group, state: 'not_consumed' as const, deliveryAttempts: 0, invisibleUntil: null }));
 }
 
 /**
@@ -162,46 +163,88 @@ export type CopyFinder = (topic: string, uniqKey: string, since: number) => Prom
 /** Copies are stored after the original; this allows for clock steps between brokers. */
 const copySlackMs = 60_000;
 
+/** Pop deliveries of the message at (topic, queue, offset) invisible now, by group; none from brokers that cannot tell. */
+async function popDeliveries(t: AdminTransport, ref: BrokerRef, topic: string, queueId: number, queueOffset: number): Promise<Map<string, PopDelivery>> {
+  const response = await t.broker(ref, RequestCode.ROCKETDECK_GET_POP_DELIVERIES, { topic, queueId, queueOffset });
+  // REQUEST_CODE_NOT_SUPPORTED from an Apache broker: it keeps no pop state we can read.
+  if (response.code !== ResponseCode.SUCCESS || !response.body) return new Map();
+  const body = decodeJsonBody(response.body) as { deliveries?: Array<Partial<PopDelivery>> } | null;
+  const out = new Map<string, PopDelivery>();
+  for (const d of body?.deliveries ?? []) {
+    if (typeof d.group === 'string' && typeof d.attempt === 'number' && typeof d.invisibleUntil === 'number') {
+      out.set(d.group, { group: d.group, attempt: d.attempt, popTime: Number(d.popTime ?? 0), invisibleUntil: d.invisibleUntil });
+    }
+  }
+  return out;
+}
+
+type PastOffset = Omit<GroupConsumption, 'group'>;
+
 /**
  * What became of a message a group's offset has passed. A failed delivery moves the offset on as well
- * (the client sends the message back first), so its copies tell, newest last: a copy in %DLQ%<group>
- * with nothing after it means dead-lettered (a console redelivery afterwards is a new retry copy); a
- * copy parked for %RETRY%<group> (SCHEDULE_TOPIC_XXXX, waiting out its back-off) not yet delivered
- * there, or one in %RETRY%<group> the group's offset has not passed, means a retry is pending.
- * Without a UNIQ_KEY no copy can be found and the offset is all there is.
+ * (the client sends the message back first, or a pop consumer's invisibility ends), so its copies tell,
+ * newest last: a copy in %DLQ%<group> with nothing after it means dead-lettered (a console redelivery
+ * afterwards is a new retry copy); a copy parked for %RETRY%<group> (SCHEDULE_TOPIC_XXXX, waiting out
+ * its back-off) not yet delivered there, or one in %RETRY%<group> the group's offset has not passed,
+ * means a retry is pending; one a pop consumer holds is in flight. Each retry copy delivered is one
+ * more attempt (its reconsumeTimes + 1). Without a UNIQ_KEY no copy can be found and the offset is all there is.
  */
-async function pastOffsetState(t: AdminTransport, m: DecodedMessage, group: string, findCopies: CopyFinder): Promise<ConsumptionState> {
+async function pastOffsetState(t: AdminTransport, m: DecodedMessage, group: string, findCopies: CopyFinder): Promise<PastOffset> {
   const uniqKey = m.properties.UNIQ_KEY;
-  if (!uniqKey) return 'consumed';
+  if (!uniqKey) return { state: 'consumed', deliveryAttempts: 1, invisibleUntil: null };
   const since = Math.max(0, m.storeTimestamp - copySlackMs);
   const retryTopic = RETRY_GROUP_TOPIC_PREFIX + group;
   const dead = await findCopies(DLQ_GROUP_TOPIC_PREFIX + group, uniqKey, since);
   const deadAt = Math.max(-1, ...dead.map((c) => c.msg.storeTimestamp));
   const after = (copies: Awaited<ReturnType<CopyFinder>>) => copies.filter((c) => c.msg.storeTimestamp >= deadAt);
-  const delivered = after(await findCopies(retryTopic, uniqKey, since));
+  const allDelivered = await findCopies(retryTopic, uniqKey, since);
+  const delivered = after(allDelivered);
   const parked = after(await findCopies(RMQ_SYS_SCHEDULE_TOPIC, uniqKey, since)).filter((c) => c.msg.properties.REAL_TOPIC === retryTopic);
-  if (dead.length > 0 && delivered.length === 0 && parked.length === 0) return 'dead_lettered';
-  if (parked.length > delivered.length) return 'retrying';
-  for (const copy of delivered) {
+  let attempts = 1;
+  let state: ConsumptionState | null = null;
+  let invisibleUntil: number | null = null;
+  for (const copy of allDelivered) {
     const entry = (await consumeStatsOf(t, copy.ref, group, retryTopic))?.offsetTable.find(([mq]) => mq.topic === retryTopic && mq.queueId === copy.msg.queueId)?.[1];
-    if (!entry || entry.committed === false || entry.consumerOffset <= copy.msg.queueOffset) return 'retrying';
+    const passed = entry !== undefined && entry.committed !== false && entry.consumerOffset > copy.msg.queueOffset;
+    if (passed) attempts = Math.max(attempts, copy.msg.reconsumeTimes + 1);
+    if (!delivered.includes(copy)) continue;
+    const held = passed ? (await popDeliveries(t, copy.ref, retryTopic, copy.msg.queueId, copy.msg.queueOffset)).get(group) : undefined;
+    if (held) {
+      attempts = Math.max(attempts, held.attempt);
+      state = 'in_flight';
+      invisibleUntil = held.invisibleUntil;
+    } else if (!passed && state === null) {
+      state = 'retrying';
+    }
   }
-  return 'consumed';
+  if (state === null) {
+    if (dead.length > 0 && delivered.length === 0 && parked.length === 0) state = 'dead_lettered';
+    else state = parked.length > delivered.length ? 'retrying' : 'consumed';
+  }
+  return { state, deliveryAttempts: attempts, invisibleUntil };
 }
 
 export async function consumption(t: AdminTransport, ref: BrokerRef, m: DecodedMessage, findCopies: CopyFinder): Promise<MessageDetail['consumption']> {
   const who = await t.broker(ref, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: m.topic });
   if (who.code !== ResponseCode.SUCCESS || !who.body) return [];
   const list = ((decodeJsonBody(who.body) as { groupList?: unknown[] } | null)?.groupList ?? []).map(String).sort().slice(0, consumptionGroupsMax);
-  return mapLimit(list, 8, async (group): Promise<MessageDetail['consumption'][number]> => {
+  const held = await popDeliveries(t, ref, m.topic, m.queueId, m.queueOffset).catch((err: unknown) => {
+    // A broker that cannot say leaves every group's state to its offsets, as below.
+    if (err instanceof AdminError) return new Map<string, PopDelivery>();
+    throw err;
+  });
+  return mapLimit(list, 8, async (group): Promise<GroupConsumption> => {
+    const unknown: GroupConsumption = { group, state: 'unknown', deliveryAttempts: null, invisibleUntil: null };
     try {
+      const delivery = held.get(group);
+      if (delivery) return { group, state: 'in_flight', deliveryAttempts: delivery.attempt, invisibleUntil: delivery.invisibleUntil };
       const stats = await consumeStatsOf(t, ref, group, m.topic);
       const entry = stats?.offsetTable.find(([mq]) => mq.topic === m.topic && mq.queueId === m.queueId)?.[1];
-      if (!entry || entry.committed === false) return { group, state: 'unknown' };
-      if (entry.consumerOffset <= m.queueOffset) return { group, state: 'not_consumed' };
-      return { group, state: await pastOffsetState(t, m, group, findCopies) };
+      if (!entry || entry.committed === false) return unknown;
+      if (entry.consumerOffset <= m.queueOffset) return { group, state: 'not_consumed', deliveryAttempts: 0, invisibleUntil: null };
+      return { group, ...(await pastOffsetState(t, m, group, findCopies)) };
     } catch {
-      return { group, state: 'unknown' };
+      return unknown;
     }
   });
 }

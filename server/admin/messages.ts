@@ -260,7 +260,8 @@ const WAITING_TOPICS = new Set([RMQ_SYS_SCHEDULE_TOPIC, ...HELD_TOPICS]);
 
 export async function viewMessage(t: AdminTransport, msgId: string, topic?: string): Promise<MessageDetail> {
   const id = msgId.trim();
-  if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(id)) throw new AdminError('INVALID', `"${msgId}" is not a message id`);
+  // 32: a 4.x unique or offset id; 34: a RocketMQ 5 client's id (version byte 01 + 16 bytes); 56: IPv6 offset ids.
+  if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{34}$|^[0-9A-Fa-f]{56}$/.test(id)) throw new AdminError('INVALID', `"${msgId}" is not a message id`);
   const byOffset = await viewByOffsetId(t, id);
   if (byOffset && (topic === undefined || byOffset.msg.topic === topic || isParked(byOffset.msg, topic) || isHeld(byOffset.msg, topic))) return detailOf(t, byOffset);
   let hit: { ref: BrokerRef; msg: DecodedMessage } | null = null;

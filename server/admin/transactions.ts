@@ -44,7 +44,7 @@ export interface TransactionState {
  */
 export async function transactionState(t: AdminTransport, id: string): Promise<TransactionState | null> {
   const key = id.trim().toUpperCase();
-  if (!/^[0-9A-F]{32}$|^[0-9A-F]{56}$/.test(key)) throw new AdminError('INVALID', `"${id}" is not a message id`);
+  if (!/^[0-9A-F]{32}$|^[0-9A-F]{34}$|^[0-9A-F]{56}$/.test(key)) throw new AdminError('INVALID', `"${id}" is not a message id`);
   const byOffset = await viewByOffsetId(t, key);
   // An offset id of any record of the message (a half copy, the committed one) names its UNIQ_KEY.
   const uniqKey = byOffset?.msg.properties.UNIQ_KEY ?? key;

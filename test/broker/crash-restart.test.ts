@@ -12,7 +12,7 @@ import { freePort, startRocketDeck } from '../support/rocketdeck-process';
 
 test('every acknowledged message survives a SIGKILL mid-stream', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-crash-'));
-  const ports = ['--console-port', String(await freePort()), '--namesrv-port', String(await freePort()), '--broker-port', String(await freePort())];
+  const ports = ['--console-port', String(await freePort()), '--namesrv-port', String(await freePort()), '--broker-port', String(await freePort()), '--grpc-port', String(await freePort())];
   try {
     const first = await startRocketDeck(ports, { dataDir });
     const nameSrv = `127.0.0.1:${first.namesrvPort}`;

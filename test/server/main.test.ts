@@ -29,16 +29,17 @@ test('one process serves the console, tRPC and both broker ports, and stops clea
     assert.equal(trpc.result.data.instanceId, health.engine.instanceId, 'tRPC sees the same engine instance');
     assert.deepEqual(
       trpc.result.data.listeners.map((l) => [l.name, l.port]),
-      [['namesrv', rd.namesrvPort], ['broker', rd.brokerPort]],
+      [['namesrv', rd.namesrvPort], ['broker', rd.brokerPort], ['grpc', rd.grpcPort]],
     );
+    assert.ok(rd.grpcPort > 0, 'the start-up line names the gRPC port');
 
     const page = await fetch(`${rd.consoleUrl}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /RocketDeck/);
 
-    for (const port of [rd.namesrvPort, rd.brokerPort]) await connectAndClose(port);
+    for (const port of [rd.namesrvPort, rd.brokerPort, rd.grpcPort]) await connectAndClose(port);
 
-    const ports = [rd.namesrvPort, rd.brokerPort, Number(new URL(rd.consoleUrl).port)];
+    const ports = [rd.namesrvPort, rd.brokerPort, rd.grpcPort, Number(new URL(rd.consoleUrl).port)];
     const code = await rd.stop();
     rd = undefined;
     assert.equal(code, 0);
@@ -53,11 +54,11 @@ test('a taken port: one clear line on stderr, exit code 1', async () => {
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   const port = (blocker.address() as net.AddressInfo).port;
   try {
-    for (const flag of ['--namesrv-port', '--broker-port', '--console-port']) {
-      const args = ['--data-dir', tmp, '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', flag, String(port)];
+    for (const flag of ['--namesrv-port', '--broker-port', '--grpc-port', '--console-port']) {
+      const args = ['--data-dir', tmp, '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--grpc-port', '0', flag, String(port)];
       const res = await runToExit(args);
       assert.equal(res.code, 1, flag);
-      const label = { '--namesrv-port': 'name server port', '--broker-port': 'broker port', '--console-port': 'console port' }[flag];
+      const label = { '--namesrv-port': 'name server port', '--broker-port': 'broker port', '--grpc-port': 'grpc port', '--console-port': 'console port' }[flag];
       assert.equal(res.stderr.trim(), `rocketdeck: cannot listen on 127.0.0.1:${port} (${label}): address already in use`);
     }
   } finally {
@@ -68,7 +69,7 @@ test('a taken port: one clear line on stderr, exit code 1', async () => {
 test('a data dir that is not writable: one clear line, exit code 1', async () => {
   const file = path.join(tmp, 'a-file');
   fs.writeFileSync(file, '');
-  const res = await runToExit(['--data-dir', path.join(file, 'data'), '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0']);
+  const res = await runToExit(['--data-dir', path.join(file, 'data'), '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--grpc-port', '0']);
   assert.equal(res.code, 1);
   assert.equal(res.stderr.trim(), `rocketdeck: data dir ${path.join(file, 'data')} is not writable (ENOTDIR)`);
 });

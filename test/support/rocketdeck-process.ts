@@ -15,6 +15,8 @@ export interface RocketDeckProcess {
   consoleUrl: string;
   namesrvPort: number;
   brokerPort: number;
+  /** The RocketMQ 5 gRPC endpoint. */
+  grpcPort: number;
   dataDir: string;
   output(): string;
   /** SIGTERM and wait for exit; returns the exit code. */
@@ -29,7 +31,7 @@ export interface ExitResult {
   stderr: string;
 }
 
-const STARTED_LINE = /console (http:\/\/\S+), name server \S+:(\d+), broker \S+:(\d+), data (.+)$/m;
+const STARTED_LINE = /console (http:\/\/\S+), name server \S+:(\d+), broker \S+:(\d+), (?:grpc \S+:(\d+), )?data (.+)$/m;
 
 export function requireBuild(): void {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` before the integration tests`);
@@ -50,7 +52,7 @@ export function spawnServer(args: string[], env: Env = {}): ChildProcess {
 export async function startRocketDeck(extraArgs: string[] = [], opts: { dataDir?: string } = {}): Promise<RocketDeckProcess> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rd-it-'));
   const ownsDir = opts.dataDir === undefined;
-  const proc = spawnServer(['--data-dir', dataDir, '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', ...extraArgs]);
+  const proc = spawnServer(['--data-dir', dataDir, '--console-port', '0', '--namesrv-port', '0', '--broker-port', '0', '--grpc-port', '0', ...extraArgs]);
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,6 +79,7 @@ export async function startRocketDeck(extraArgs: string[] = [], opts: { dataDir?
     consoleUrl: match[1]!,
     namesrvPort: Number(match[2]),
     brokerPort: Number(match[3]),
+    grpcPort: Number(match[4] ?? 0),
     dataDir,
     output: () => out,
     async stop() {

@@ -7,9 +7,8 @@
  * instead of waiting for their next periodic rebalance.
  */
 import { EventEmitter } from 'node:events';
-import type { RemotingChannel } from '../../remoting/remoting-channel';
 import type { SubscriptionData } from '../filter/subscription-data';
-import type { ClientChannelInfo } from './client-channel';
+import type { ClientChannel, ClientChannelInfo } from './client-channel';
 
 export type ConsumeType = 'CONSUME_ACTIVELY' | 'CONSUME_PASSIVELY' | 'CONSUME_POP';
 export type MessageModel = 'CLUSTERING' | 'BROADCASTING';
@@ -25,7 +24,7 @@ export class ConsumerGroupInfo {
   consumeType = 'CONSUME_PASSIVELY';
   messageModel = 'CLUSTERING';
   consumeFromWhere = 'CONSUME_FROM_LAST_OFFSET';
-  readonly channels = new Map<RemotingChannel, ClientChannelInfo>();
+  readonly channels = new Map<ClientChannel, ClientChannelInfo>();
   readonly subscriptions = new Map<string, SubscriptionData>();
   lastUpdate = Date.now();
 
@@ -64,14 +63,14 @@ export class ConsumerManager extends EventEmitter {
     return joined || subsChanged;
   }
 
-  unregister(group: string, channel: RemotingChannel): void {
+  unregister(group: string, channel: ClientChannel): void {
     const info = this.groups.get(group);
     if (!info || !info.channels.delete(channel)) return;
     this.afterLeave(info);
   }
 
   /** A connection closed: it leaves every group it was in. */
-  onChannelClose(channel: RemotingChannel): void {
+  onChannelClose(channel: ClientChannel): void {
     for (const info of this.groups.values()) {
       if (info.channels.delete(channel)) this.afterLeave(info);
     }

@@ -1,9 +1,8 @@
 /** ProducerManager: producer groups and their live connections (for connection lists and transaction checks). */
-import type { RemotingChannel } from '../../remoting/remoting-channel';
-import type { ClientChannelInfo } from './client-channel';
+import type { ClientChannel, ClientChannelInfo } from './client-channel';
 
 export class ProducerManager {
-  private readonly groups = new Map<string, Map<RemotingChannel, ClientChannelInfo>>();
+  private readonly groups = new Map<string, Map<ClientChannel, ClientChannelInfo>>();
 
   constructor(private readonly channelExpiredMs: number) {}
 
@@ -16,14 +15,14 @@ export class ProducerManager {
     members.set(client.channel, client);
   }
 
-  unregister(group: string, channel: RemotingChannel): void {
+  unregister(group: string, channel: ClientChannel): void {
     const members = this.groups.get(group);
     if (!members) return;
     members.delete(channel);
     if (members.size === 0) this.groups.delete(group);
   }
 
-  onChannelClose(channel: RemotingChannel): void {
+  onChannelClose(channel: ClientChannel): void {
     for (const group of [...this.groups.keys()]) this.unregister(group, channel);
   }
 
@@ -49,7 +48,7 @@ export class ProducerManager {
   }
 
   /** Any live producer channel of the group (transaction check-back goes to one of them). */
-  anyChannel(group: string): RemotingChannel | undefined {
+  anyChannel(group: string): ClientChannel | undefined {
     for (const client of this.groups.get(group)?.values() ?? []) {
       if (client.channel.isActive) return client.channel;
     }

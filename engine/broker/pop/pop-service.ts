@@ -126,6 +126,15 @@ export interface InFlightStats {
   queues: QueueInFlight[];
 }
 
+/** One group's delivery of a message, invisible now (for the console's message detail). */
+export interface PopDelivery {
+  group: string;
+  /** Delivery attempt, 1 on first delivery. */
+  attempt: number;
+  popTime: number;
+  invisibleUntil: number;
+}
+
 /** Most messages one pop returns (RocketMQ's broker bound). */
 export const popBatchMax = 32;
 /** Longest long-poll hold of a pop, ms. */
@@ -337,6 +346,17 @@ export class PopService {
     if (done.value) this.core.polls.notify(entry.topic);
     traceEnd(this.core, entry, msg, { kind: 'dlq', topic: sent.topic });
     return { code: 'OK', dlqTopic: sent.topic };
+  }
+
+  /** Deliveries of the message at (stored topic, queue, offset) that are invisible now, by group. */
+  deliveriesOf(storedTopic: string, queueId: number, queueOffset: number): PopDelivery[] {
+    const now = Date.now();
+    const out: PopDelivery[] = [];
+    for (const e of this.core.state.entriesOf()) {
+      if (e.storedTopic !== storedTopic || e.queueId !== queueId || e.queueOffset !== queueOffset || e.invisibleUntil <= now) continue;
+      out.push({ group: e.group, attempt: e.attempt, popTime: e.popTime, invisibleUntil: e.invisibleUntil });
+    }
+    return out.sort((a, b) => a.group.localeCompare(b.group));
   }
 
   /** Invisible messages of a group (optionally on one topic), per queue, for the console. */

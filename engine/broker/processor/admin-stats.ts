@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { optionalString, requiredString } from '../../remoting/custom-header';
+import { optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/custom-header';
 import { encodeMqKeyedBody, type MessageQueue, type OffsetWrapper, type TopicOffset } from '../../remoting/protocol/admin-body';
 import { encodeJsonBody } from '../../remoting/protocol/json-body';
 import { createResponse, LOCAL_VERSION, type RemotingCommand } from '../../remoting/remoting-command';
@@ -17,6 +17,7 @@ import { ROCKETDECK_VERSION } from '../../version';
 import type { BrokerContext } from '../broker-context';
 import { STATS_NAMES, type StatsName } from '../broker-stats';
 import { inFlightRequestsPerConnectionMax } from '../../remoting/limits';
+import type { PopDelivery } from '../pop/pop-service';
 import { getBrokerConfig, updateBrokerConfig } from './broker-config-admin';
 
 /** Topics one GET_CONSUME_STATS covers when no topic is named (bounds the body). */
@@ -24,13 +25,23 @@ export const consumeStatsTopicsMax = 1_000;
 /** The RocketMQ version RocketDeck speaks as (LOCAL_VERSION = MQVersion V5_3_3's ordinal); RocketDeck's own is `rocketdeckVersion`. */
 const BROKER_VERSION_DESC = 'V5_3_3';
 
-export function adminStatsProcessor(ctx: BrokerContext) {
+/** Invisible pop messages of a group per stored topic and queue (PopService.inFlight). */
+type PopInFlight = (group: string) => { queues: ReadonlyArray<{ topic: string; queueId: number; inFlight: number }> };
+
+/** The pop service's in-flight views (PopService.inFlight / deliveriesOf) the admin reads use. */
+export interface PopAdminView {
+  inFlight: PopInFlight;
+  deliveriesOf(topic: string, queueId: number, queueOffset: number): PopDelivery[];
+}
+
+export function adminStatsProcessor(ctx: BrokerContext, pop?: PopAdminView) {
+  const popInFlight = pop ? (group: string) => pop.inFlight(group) : undefined;
   return (request: RemotingCommand): RemotingCommand => {
     switch (request.code) {
       case RequestCode.GET_TOPIC_STATS_INFO:
         return topicStats(ctx, request);
       case RequestCode.GET_CONSUME_STATS:
-        return consumeStats(ctx, request);
+        return consumeStats(ctx, request, popInFlight);
       case RequestCode.GET_CONSUMER_CONNECTION_LIST:
         return consumerConnections(ctx, request);
       case RequestCode.GET_PRODUCER_CONNECTION_LIST: {
@@ -55,6 +66,11 @@ export function adminStatsProcessor(ctx: BrokerContext) {
       case RequestCode.GET_TIMER_CHECK_POINT:
         if (!ctx.timer) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: 'The checkpoint is null' });
         return createResponse(request, ResponseCode.SUCCESS, { body: ctx.timer.checkpointBytes() });
+      case RequestCode.ROCKETDECK_GET_POP_DELIVERIES: {
+        const ext = request.extFields;
+        const deliveries = pop ? pop.deliveriesOf(requiredString(ext, 'topic'), requiredInt(ext, 'queueId'), requiredLong(ext, 'queueOffset')) : [];
+        return createResponse(request, ResponseCode.SUCCESS, { body: encodeJsonBody({ deliveries }) });
+      }
       case RequestCode.GET_BROKER_CONFIG:
         return getBrokerConfig(ctx, request);
       case RequestCode.UPDATE_BROKER_CONFIG:
@@ -85,9 +101,10 @@ function topicStats(ctx: BrokerContext, request: RemotingCommand): RemotingComma
 /**
  * ConsumeStats per readable queue: brokerOffset = max offset, consumerOffset = committed offset (0
  * when none, as RocketMQ writes it, with `committed: false`), lastTimestamp = store time of the last
- * consumed message. Without a topic: every topic the group has offsets on or subscribes to.
+ * consumed message, inFlight = the group's invisible pop messages on the queue (RocketDeck's field).
+ * Without a topic: every topic the group has offsets on or subscribes to.
  */
-function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
+function consumeStats(ctx: BrokerContext, request: RemotingCommand, popInFlight?: PopInFlight): RemotingCommand {
   const ext = request.extFields;
   const group = requiredString(ext, 'consumerGroup');
   const named = optionalString(ext, 'topic');
@@ -104,6 +121,8 @@ function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCom
   }
   if (topics.length > consumeStatsTopicsMax) topics = topics.slice(0, consumeStatsTopicsMax);
   const entries: Array<[MessageQueue, OffsetWrapper]> = [];
+  const inFlight = new Map<string, number>();
+  for (const q of popInFlight?.(group).queues ?? []) inFlight.set(`${q.topic}\u0001${q.queueId}`, q.inFlight);
   let consumeTps = 0;
   for (const topic of topics) {
     const config = ctx.topics.get(topic);
@@ -123,6 +142,7 @@ function consumeStats(ctx: BrokerContext, request: RemotingCommand): RemotingCom
           consumerOffset,
           lastTimestamp: Math.max(last, 0),
           pullOffset: consumerOffset,
+          ...(popInFlight ? { inFlight: inFlight.get(`${topic}\u0001${queueId}`) ?? 0 } : {}),
         },
       ]);
     }

@@ -32,13 +32,13 @@ export function endTransactionProcessor(ctx: BrokerContext) {
     const req = parseEndTransactionHeader(request);
     const result = await transactions.endTransaction(req);
     if (!result) return null;
-    trace(ctx, req, result);
+    traceEndTransaction(ctx, req, result);
     return createResponse(request, result.code, result.remark !== undefined ? { remark: result.remark } : {});
   };
 }
 
-/** A decision taken (not a duplicate, not refused) is traced as RocketMQ's EndTransaction record. */
-function trace(ctx: BrokerContext, req: EndTransactionRequest, result: EndTransactionResult): void {
+/** A decision taken (not a duplicate, not refused) is traced as RocketMQ's EndTransaction record (both protocols). */
+export function traceEndTransaction(ctx: BrokerContext, req: EndTransactionRequest, result: EndTransactionResult): void {
   if (result.code !== ResponseCode.SUCCESS || result.alreadyResolved || !result.half || !ctx.trace) return;
   ctx.trace.onEndTransaction({
     producerGroup: req.producerGroup,

@@ -34,6 +34,12 @@ export interface OffsetWrapper {
   pullOffset: number;
   lastTimestamp: number;
   committed?: boolean;
+  /**
+   * RocketDeck's addition, like `committed`: messages of this queue a pop (RocketMQ 5) consumer of the
+   * group holds invisible right now — received, not yet acked, not yet due back. Absent from brokers
+   * that do not report it.
+   */
+  inFlight?: number;
 }
 
 export interface ConsumeStats {
@@ -116,6 +122,7 @@ export function decodeConsumeStats(body: Buffer): ConsumeStats {
         lastTimestamp: num(w.lastTimestamp),
       };
       if (typeof w.committed === 'boolean') wrapper.committed = w.committed;
+      if (typeof w.inFlight === 'number' && Number.isFinite(w.inFlight)) wrapper.inFlight = w.inFlight;
       return [mq, wrapper];
     }),
     consumeTps: num(root.consumeTps),

@@ -51,7 +51,7 @@ test('commit: the message is in its topic, committed; its trace shows the half P
   assert.equal(m.transaction?.status, 'committed');
   assert.equal(m.transaction?.producerGroup, 'ROCKETDECK_CONSOLE');
   assert.equal(m.timer, null);
-  assert.deepEqual(m.consumption, [{ group: 'mh-group', state: 'not_consumed' }]);
+  assert.deepEqual(m.consumption, [{ group: 'mh-group', state: 'not_consumed', deliveryAttempts: 0, invisibleUntil: null }]);
   await rf.fx.engine.broker!.ctx.trace!.flush();
   const [trace] = await caller.trace.byMsgId({ msgId: row.msgId });
   const steps = (trace?.records ?? []).map((r) => `${r.type}:${r.type === 'EndTransaction' ? r.raw[11] : (r.raw[11] ?? '')}`);
@@ -76,7 +76,7 @@ test('leave unknown: half, then checking with its check count, then discarded wi
   assert.deepEqual(row.transaction, { decision: 'unknown', error: null });
   const first = await caller.message.view({ msgId: row.msgId, topic });
   assert.ok(first.transaction && ['half', 'checking'].includes(first.transaction.status), first.transaction?.status);
-  assert.deepEqual(first.consumption, [{ group: 'mh-group', state: 'not_consumed' }], 'not yet');
+  assert.deepEqual(first.consumption, [{ group: 'mh-group', state: 'not_consumed', deliveryAttempts: 0, invisibleUntil: null }], 'not yet');
   assert.equal((await caller.topic.pending({ topic }))?.halfMessages, 1);
   const checking = await until(() => caller.message.view({ msgId: row.msgId, topic }), (v) => v.transaction?.status === 'checking', 15_000, 'a check');
   assert.ok((checking.transaction?.checks ?? 0) >= 1);
@@ -95,7 +95,7 @@ test('deliver at: pending with its delivery time (counted for the topic), then d
   assert.equal(pending.timer?.state, 'pending');
   assert.equal(pending.timer?.deliverAt, deliverAt);
   assert.equal(pending.topic, 'rmq_sys_wheel_timer');
-  assert.deepEqual(pending.consumption, [{ group: 'mh-group', state: 'not_consumed' }]);
+  assert.deepEqual(pending.consumption, [{ group: 'mh-group', state: 'not_consumed', deliveryAttempts: 0, invisibleUntil: null }]);
   assert.equal((await caller.topic.pending({ topic }))?.timers, 1);
   const delivered = await until(() => caller.message.view({ msgId: row.msgId, topic }), (v) => v.timer?.state === 'delivered', 15_000, 'the delivery');
   assert.equal(delivered.topic, topic);
