@@ -127,7 +127,7 @@ function serverNodeArgs(tag: string): string[] {
 
 /** Rounds of our pipelined producer (fresh topic each) and, if asked, a drain of each backlog. */
 /** Broker CPU per message, µs, of each measured phase (the figure contention on a shared machine distorts least). */
-const brokerUsPerMsg: Record<string, number[]> = { own: [], own_sync: [], consume: [], ali_ons: [], grpc: [], grpc_receive_ack: [] };
+const brokerUsPerMsg: Record<string, number[]> = { own: [], own_sync: [], consume: [], ali_ons: [], grpc: [], grpc_receive_ack: [], grpc_ceiling_server: [] };
 function cpuPerMsg(key: string, t: Throughput, cpu: { serverCores: number }): void {
   brokerUsPerMsg[key]!.push((cpu.serverCores * t.seconds * 1e6) / t.msgs);
 }
@@ -182,7 +182,10 @@ async function measureGrpcCeiling(when: string): Promise<number> {
     const producer = await startGrpcProducer(canned.addr, ['BenchGrpcCeiling']);
     try {
       await produceGrpc(producer, 'BenchGrpcCeiling', { total: Math.min(GRPC_MESSAGES, 1000), inFlight: GRPC_IN_FLIGHT, body: BODY });
+      const cpu0 = canned.cpuSeconds();
       const t = await produceGrpc(producer, 'BenchGrpcCeiling', { total: GRPC_MESSAGES, inFlight: GRPC_IN_FLIGHT, body: BODY });
+      // The floor of a gRPC send's server CPU: grpc-js and HTTP/2 with a handler that does nothing.
+      brokerUsPerMsg.grpc_ceiling_server!.push(((canned.cpuSeconds() - cpu0) * 1e6) / GRPC_MESSAGES);
       log(`grpc produce (5.x client against a server that stores nothing, ${when}): ${Math.round(t.msgsPerSec).toLocaleString('en-US')} msgs/s`);
       return t.msgsPerSec;
     } finally {
@@ -361,6 +364,8 @@ async function main(): Promise<void> {
     grpc_e2e_p90_ms: round(grpcFigures.lat.p90Ms, 3),
     grpc_e2e_p99_ms: round(grpcFigures.lat.p99Ms, 3),
     grpc_e2e_max_ms: round(grpcFigures.lat.maxMs, 3),
+    // Broker CPU per gRPC send against what a do-nothing MessagingService spends per send (grpc-js + HTTP/2).
+    grpc_broker_cpu_vs_ceiling_server: round(median(brokerUsPerMsg.grpc!.length ? brokerUsPerMsg.grpc! : [NaN]) / median(brokerUsPerMsg.grpc_ceiling_server!.length ? brokerUsPerMsg.grpc_ceiling_server! : [NaN]), 2),
     grpc_broker_cpu_vs_ali_ons: round(median(brokerUsPerMsg.grpc!.length ? brokerUsPerMsg.grpc! : [NaN]) / median(brokerUsPerMsg.ali_ons!.length ? brokerUsPerMsg.ali_ons! : [NaN]), 2),
     grpc_messages: GRPC_MESSAGES,
     grpc_in_flight: GRPC_IN_FLIGHT,

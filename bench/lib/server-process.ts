@@ -124,7 +124,6 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   }
 
   const pid = proc.pid!;
-  const clk = 100; // USER_HZ on Linux
   return {
     proc,
     pid,
@@ -134,15 +133,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     grpcAddr: `${match[4]}:${match[6] ?? 0}`,
     dataDir,
     output: () => out,
-    cpuSeconds() {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / clk;
-      } catch {
-        return NaN;
-      }
-    },
+    cpuSeconds: () => processCpuSeconds(pid),
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const killer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
@@ -154,9 +145,25 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   };
 }
 
+/** USER_HZ on Linux: the unit of /proc/<pid>/stat's CPU times. */
+const clk = 100;
+
+/** User + system CPU seconds of a live process (NaN once it is gone). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clk;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface CannedBroker {
   /** Name server and broker address (the same). */
   addr: string;
+  /** CPU seconds the responder has used: what the protocol alone costs a server that does no work. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -192,6 +199,7 @@ async function startCanned(script: string, ready: RegExp): Promise<CannedBroker>
   });
   return {
     addr,
+    cpuSeconds: () => processCpuSeconds(proc.pid),
     async stop() {
       proc.stdin!.end();
       await exited;
